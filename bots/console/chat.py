@@ -1,0 +1,85 @@
+"""`consult chat`: the consultation in a terminal, interactive or driven by a script."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TextIO
+
+from core.inputs import Start, parse_text
+from core.reply import Reply
+from core.service import ConsultService
+from rich.console import Console
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.text import Text
+
+from bots.console import render
+
+CHANNEL = "console"
+
+
+def respondent_id(name: str) -> str:
+    """The respondent id of a terminal user."""
+    return f"{CHANNEL}:{name}"
+
+
+class Chat:
+    """One respondent's terminal conversation."""
+
+    def __init__(self, service: ConsultService, name: str, out: TextIO, *, jsonl: bool, tty: bool) -> None:
+        self.service = service
+        self.respondent = respondent_id(name)
+        self.out = out
+        self.jsonl = jsonl
+        self.collecting = False
+        self.console = Console(file=out, highlight=False) if tty and not jsonl else None
+
+    async def send(self, text: str | None) -> Reply:
+        """Send one line (None: start or resume) and show the reply."""
+        command = Start() if text is None else parse_text(text)
+        reply = await self.service.handle(self.respondent, CHANNEL, command)
+        self.collecting = bool(reply.prompt and reply.prompt.draft_chars)
+        self.show(reply)
+        return reply
+
+    def show(self, reply: Reply) -> None:
+        """Print a reply in the chosen format."""
+        if self.jsonl:
+            self.out.write(json.dumps(render.as_json(reply), ensure_ascii=False) + "\n")
+        elif self.console is not None:
+            self._show_rich(reply)
+        else:
+            self.out.write(render.plain(reply) + "\n\n")
+        self.out.flush()
+
+    def _show_rich(self, reply: Reply) -> None:
+        assert self.console is not None
+        p = reply.progress
+        if p is not None and reply.ask and p.index:
+            self.console.print(Rule(f"Question {p.index} of {p.total} - {p.answered} answered", style="dim"))
+        # Text, not a markup string: whatever a respondent typed is shown as typed.
+        self.console.print(Panel(Text(render.plain(reply)), border_style="cyan"))
+
+
+async def run(service: ConsultService, name: str, *, jsonl: bool, stdin: TextIO = sys.stdin,
+              out: TextIO = sys.stdout) -> None:
+    """Start or resume, then take one input per line until the end of input."""
+    tty = stdin.isatty() and out.isatty()
+    chat = Chat(service, name, out, jsonl=jsonl, tty=tty)
+    await chat.send(None)
+    while True:
+        if tty:
+            out.write("> ")
+            out.flush()
+        line = stdin.readline()
+        if not line:
+            break
+        line = line.rstrip("\n")
+        if tty and line.strip().casefold() in ("quit", "exit"):
+            break
+        if chat.collecting and not line.strip():
+            continue  # a blank line inside a long answer is a paragraph gap, not an empty answer
+        await chat.send(line)
+    if tty:
+        out.write("\nYour answers are saved. Run the same command to continue later.\n")

@@ -1,0 +1,61 @@
+"""`consult progress`: the secretariat's figures as terminal tables or JSON."""
+
+from __future__ import annotations
+
+from core import progress
+from core.progress import ProgressReport, Tally
+from rich.console import Console
+from rich.table import Table
+
+from bots.bootstrap import App
+
+
+async def show(app: App, *, as_json: bool, console: Console | None = None) -> ProgressReport:
+    """Compute the report from the stored sessions and print it."""
+    sessions = await app.repository.all()
+    report = progress.report(app.questionnaire, sessions, app.service.now())
+    console = console or Console(highlight=False)
+    if as_json:
+        console.out(report.model_dump_json(indent=2), highlight=False)
+    else:
+        _print(report, console)
+    return report
+
+
+def _print(report: ProgressReport, console: Console) -> None:
+    closing = "no closing date set"
+    if report.closes is not None:
+        closing = f"closes {report.closes:%d %B %Y} ({report.days_left} days left)"
+    console.print(f"[bold]{report.questionnaire_id}[/bold]: {closing}")
+    console.print(
+        f"Started: {report.started}   Submitted: {report.submitted}   "
+        f"Not yet submitted: {report.in_progress}   Withdrawn: {report.withdrawn}"
+    )
+    for title, tallies in (
+        ("By stakeholder category", report.by_category),
+        ("By sub-category", report.by_subcategory),
+        ("By front end", report.by_channel),
+    ):
+        console.print(_tally_table(title, tallies))
+    console.print(_questions_table(report))
+    if report.stopped_at:
+        table = Table("Where unfinished respondents are", "Respondents", title="Not yet submitted")
+        for place, count in report.stopped_at.items():
+            table.add_row(place, str(count))
+        console.print(table)
+
+
+def _tally_table(title: str, tallies: dict[str, Tally]) -> Table:
+    table = Table("", "Started", "Submitted", title=title)
+    for key, tally in tallies.items():
+        table.add_row(key, str(tally.started), str(tally.submitted))
+    return table
+
+
+def _questions_table(report: ProgressReport) -> Table:
+    table = Table("Q", "Question", "Answered (submitted)", "Answered so far", "Skipped", title="Answers per question")
+    for q in report.questions:
+        text = " ".join(q.text.split())
+        table.add_row(q.number or q.item_id, text[:60] + ("..." if len(text) > 60 else ""),
+                      str(q.answered_in_submissions), str(q.answered_so_far), str(q.skipped))
+    return table

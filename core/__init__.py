@@ -1,0 +1,1 @@
+"""The consultation itself: pure engine, service, progress. No platform imports."""

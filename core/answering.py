@@ -1,0 +1,245 @@
+"""Taking answers: typed text, picked options, long answers over several messages."""
+
+from __future__ import annotations
+
+from core import answers, flow, render
+from core import inputs as i
+from core.answers import Invalid
+from core.session import Answer, AnswerValue, Draft, Status, Submission
+from core.turn import Turn
+from questionnaire.model import Item, Kind
+
+
+def move_on(turn: Turn, after: str | None) -> None:
+    """Go to the next item that still needs an answer, showing notes on the way; else review."""
+    s = turn.session
+    s.draft, s.field_index = None, 0
+    while (item := flow.next_open(turn.q, s.answers, after)) is not None:
+        if item.kind is not Kind.NOTE:
+            s.cursor = item.id
+            return
+        turn.messages.append(item.text)
+        after = item.id
+    s.cursor = None
+    missing = flow.missing_required(turn.q, s.answers)
+    if missing:
+        # Only reachable when the file changed under the respondent; never strand them.
+        s.cursor = missing[0].id
+        turn.messages.append("One required question still needs an answer.")
+    elif s.submitted is None or s.answers != s.submitted.answers:
+        turn.messages.append(render.review(turn.q, s))
+
+
+def save(turn: Turn, item: Item, value: AnswerValue | None) -> None:
+    """Store an answer to the current item and move on."""
+    s = turn.session
+    s.answers[item.id] = Answer(value=value, at=turn.now, text=item.text)
+    s.answers = flow.prune(turn.q, s.answers)
+    move_on(turn, after=item.id)
+
+
+def current_item(turn: Turn) -> Item | None:
+    """The item being asked, or None at the review step."""
+    cursor = turn.session.cursor
+    return turn.q.item(cursor) if cursor is not None else None
+
+
+def send_text(turn: Turn, command: i.Input) -> None:
+    """Typed text: the answer to the current item."""
+    assert isinstance(command, i.SendText)
+    item = current_item(turn)
+    if item is None:
+        turn.refuse(_at_review_message(turn))
+        return
+    text = answers.clean(command.text)
+    if isinstance(text, Invalid):
+        turn.refuse(text.reason)
+    elif item.kind is Kind.LONG:
+        _collect(turn, item, text)
+    elif item.kind is Kind.FIELDS:
+        _fill_field(turn, item, text)
+    else:
+        _take(turn, item, _read_typed(item, text))
+
+
+def _read_typed(item: Item, text: str) -> AnswerValue | Invalid:
+    if item.kind is Kind.MULTIPLE:
+        return answers.pick_many(item, text)
+    if item.kind in (Kind.SINGLE, Kind.CONSENT):
+        return answers.pick_one(item, text)
+    return answers.short_value(item, text)
+
+
+def _take(turn: Turn, item: Item, value: AnswerValue | Invalid) -> None:
+    if isinstance(value, Invalid):
+        turn.refuse(value.reason)
+    else:
+        save(turn, item, value)
+
+
+def _at_review_message(turn: Turn) -> str:
+    if turn.session.status is Status.SUBMITTED and not turn.session.changed_since_submit:
+        return "Your answers are submitted. To change one, send 'edit' and its number, for example: edit 3."
+    return "You have reached the end. Send 'submit' to send your answers, or 'edit' and a number to change one."
+
+
+def _collect(turn: Turn, item: Item, text: str) -> None:
+    s = turn.session
+    draft = s.draft if s.draft and s.draft.item_id == item.id else Draft(item_id=item.id)
+    joined = len(draft.text) + (1 if draft.parts else 0) + len(text)
+    if (error := answers.too_long(joined, item.limit)) is not None:
+        turn.refuse(error.reason + " The part you sent before is kept." if draft.parts else error.reason)
+        return
+    draft.parts.append(text)
+    s.draft = draft
+    turn.messages.append(
+        f"Received: {len(draft.text):,} characters so far. Send more if your answer continues, "
+        "or 'done' when it is complete."
+    )
+    turn.ask = False
+
+
+def _fill_field(turn: Turn, item: Item, text: str) -> None:
+    field = item.fields[turn.session.field_index]
+    value = answers.field_value(field, text)
+    if isinstance(value, Invalid):
+        turn.refuse(value.reason)
+    else:
+        _store_field(turn, item, value)
+
+
+def _store_field(turn: Turn, item: Item, value: str) -> None:
+    s = turn.session
+    old = s.answers.get(item.id)
+    values = dict(old.value) if old and isinstance(old.value, dict) else {}
+    values[item.fields[s.field_index].id] = value
+    s.answers[item.id] = Answer(value=values, at=turn.now, text=item.text)
+    if s.field_index + 1 < len(item.fields):
+        s.field_index += 1
+    else:
+        move_on(turn, after=item.id)
+
+
+def choose(turn: Turn, command: i.Input) -> None:
+    """Options picked with a button or menu."""
+    assert isinstance(command, i.ChooseOptions)
+    item = _button_target(turn, command.item_id)
+    if item is None:
+        return
+    if any(not 0 <= n < len(item.choices) for n in command.options) or not command.options:
+        turn.refuse("That option does not exist. Please choose one of the options shown.")
+    elif item.kind is Kind.MULTIPLE:
+        _take(turn, item, answers.check_count(item, sorted(set(command.options))))
+    elif len(command.options) != 1:
+        turn.refuse("Please choose only one option.")
+    else:
+        save(turn, item, item.choices[command.options[0]])
+
+
+def toggle(turn: Turn, command: i.Input) -> None:
+    """Tick or untick one option of a multiple-choice item."""
+    assert isinstance(command, i.ToggleOption)
+    item = _button_target(turn, command.item_id)
+    if item is None:
+        return
+    if item.kind is not Kind.MULTIPLE or not 0 <= command.option < len(item.options):
+        turn.refuse("That option does not exist. Please choose one of the options shown.")
+        return
+    s = turn.session
+    if s.draft is None or s.draft.item_id != item.id:
+        s.draft = Draft(item_id=item.id, choices=render.selected(item, s.answers.get(item.id)))
+    chosen = set(s.draft.choices) ^ {command.option}
+    s.draft.choices = sorted(chosen)
+
+
+def _button_target(turn: Turn, item_id: str) -> Item | None:
+    """The current item if a button was meant for it; otherwise say the question moved on."""
+    item = current_item(turn)
+    if item is None or item.id != item_id:
+        turn.messages.append("That button belongs to an earlier question, so nothing was changed. Here is where you are now.")
+        return None
+    if item.kind not in (Kind.SINGLE, Kind.MULTIPLE, Kind.CONSENT):
+        turn.refuse("This question needs a written answer. Please type it.")
+        return None
+    return item
+
+
+def finish(turn: Turn, _: i.Input) -> None:
+    """'done': save the long answer or the ticked options."""
+    s, item = turn.session, current_item(turn)
+    draft = s.draft if s.draft and item and s.draft.item_id == item.id else None
+    if item is None:
+        turn.refuse(_at_review_message(turn))
+    elif draft is not None and item.kind is Kind.LONG and draft.parts:
+        save(turn, item, draft.text)
+    elif draft is not None and item.kind is Kind.MULTIPLE:
+        _take(turn, item, answers.check_count(item, draft.choices))
+    elif flow.is_answered(item, s.answers.get(item.id)):
+        move_on(turn, after=item.id)
+    else:
+        turn.refuse("There is no answer to save yet. Please write your answer first" + (
+            "." if item.required else ", or send 'skip' to leave this question out."))
+
+
+def skip(turn: Turn, _: i.Input) -> None:
+    """'skip': leave an optional item (or an optional contact field) unanswered."""
+    s, item = turn.session, current_item(turn)
+    if item is None:
+        turn.refuse("There is no question to skip here.")
+    elif item.kind is Kind.FIELDS:
+        _skip_field(turn, item)
+    elif item.required:
+        turn.refuse("This question needs an answer, so it cannot be skipped.")
+    elif flow.is_answered(item, s.answers.get(item.id)):
+        turn.messages.append("You answered this question before; your answer is kept.")
+        move_on(turn, after=item.id)
+    else:
+        save(turn, item, None)
+
+
+def _skip_field(turn: Turn, item: Item) -> None:
+    field = item.fields[turn.session.field_index]
+    if field.required:
+        turn.refuse(f"'{field.label}' is needed, so it cannot be skipped.")
+    else:
+        _store_field(turn, item, "")
+
+
+def keep(turn: Turn, _: i.Input) -> None:
+    """'keep': keep the earlier answer and move on."""
+    s, item = turn.session, current_item(turn)
+    answer = s.answers.get(item.id) if item else None
+    if item is None or answer is None or answer.value is None:
+        turn.refuse("There is no earlier answer to keep here.")
+    elif item.kind is Kind.FIELDS and isinstance(answer.value, dict):
+        value = answer.value.get(item.fields[s.field_index].id)
+        if value is None:
+            turn.refuse("There is no earlier answer to keep here.")
+        else:
+            _store_field(turn, item, value)
+    else:
+        move_on(turn, after=item.id)
+
+
+def add(turn: Turn, _: i.Input) -> None:
+    """'add': continue an earlier long answer rather than replace it."""
+    s, item = turn.session, current_item(turn)
+    answer = s.answers.get(item.id) if item else None
+    if item is None or item.kind is not Kind.LONG or answer is None or not isinstance(answer.value, str):
+        turn.refuse("'add' continues an earlier long answer; there is none here.")
+        return
+    s.draft = Draft(item_id=item.id, parts=[answer.value])
+    turn.messages.append(f"Send the text to add to your answer ({len(answer.value):,} characters so far), then 'done'.")
+    turn.ask = False
+
+
+def submit(turn: Turn) -> None:
+    """Record a submission: a snapshot of the answers, timed."""
+    s = turn.session
+    again = s.submitted is not None
+    s.submissions.append(Submission(at=turn.now, answers={k: v.model_copy() for k, v in s.answers.items()}))
+    s.status, s.changed_since_submit, s.cursor = Status.SUBMITTED, False, None
+    turn.messages.append(turn.q.closing.strip())
+    if again:
+        turn.messages.append("Your changes have been submitted; the earlier version is kept in the history.")
+    turn.submitted = True

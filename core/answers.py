@@ -1,0 +1,120 @@
+"""Turn what a respondent sent into an answer value, or say plainly why it cannot be one."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from questionnaire.model import ContactField, Item, Kind
+
+# Tab and newline are ordinary in pasted text; every other control character is refused.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_EMAIL = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
+_NUMBERS = re.compile(r"^\s*\d+(?:\s*[,;\s]\s*\d+)*\s*$")
+_YES = frozenset({"yes", "y"})
+_NO = frozenset({"no", "n"})
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """Why a message cannot be taken as the answer."""
+
+    reason: str
+
+
+def clean(text: str) -> str | Invalid:
+    """Normalise line ends and refuse empty text and control characters."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text or _CONTROL.search(text):
+        return Invalid(
+            "Your message contains hidden control characters, so it was not saved. "
+            "Please type or paste it again as plain text."
+        )
+    text = unicodedata.normalize("NFC", text)
+    if not text.strip():
+        return Invalid("Your message is empty. Please write your answer.")
+    return text
+
+
+def too_long(length: int, limit: int) -> Invalid | None:
+    """An error when `length` characters exceed `limit`, saying by how much."""
+    if length <= limit:
+        return None
+    return Invalid(
+        f"Your answer is {length - limit:,} characters too long: it has {length:,}, "
+        f"and this question allows {limit:,}. Nothing was saved. Please shorten it and send it again."
+    )
+
+
+def pick_one(item: Item, text: str) -> str | Invalid:
+    """An option of a single-choice or consent item, by number or by name."""
+    wanted = text.strip().casefold()
+    choices = item.choices
+    if item.kind is Kind.CONSENT:
+        if wanted in _YES:
+            return choices[0]
+        if wanted in _NO:
+            return choices[1]
+    if wanted.isdecimal():
+        number = int(wanted)
+        if 1 <= number <= len(choices):
+            return choices[number - 1]
+        return Invalid(f"There is no option {number}. Please reply with a number from 1 to {len(choices)}.")
+    for option in choices:
+        if option.casefold() == wanted:
+            return option
+    return Invalid(f"Please choose one of the options: reply with its number (1 to {len(choices)}) or its name.")
+
+
+def pick_many(item: Item, text: str) -> list[str] | Invalid:
+    """Options of a multiple-choice item: numbers ('1, 3') or names separated by commas."""
+    if _NUMBERS.match(text):
+        numbers = [int(n) for n in re.findall(r"\d+", text)]
+        wrong = [n for n in numbers if not 1 <= n <= len(item.options)]
+        if wrong:
+            return Invalid(
+                f"There is no option {wrong[0]}. The options are numbered 1 to {len(item.options)}."
+            )
+        return check_count(item, sorted(set(n - 1 for n in numbers)))
+    whole = pick_one(item, text)
+    if isinstance(whole, str):
+        return check_count(item, [item.options.index(whole)])
+    indexes = []
+    for name in (part.strip() for part in text.split(",")):
+        match = [i for i, option in enumerate(item.options) if option.casefold() == name.casefold()]
+        if not match:
+            return Invalid(
+                f"{name!r} is not one of the options. Reply with their numbers, "
+                "for example: 1, 3"
+            )
+        indexes.extend(match)
+    return check_count(item, sorted(set(indexes)))
+
+
+def check_count(item: Item, indexes: list[int]) -> list[str] | Invalid:
+    """The chosen options, if their number is within the item's minimum and maximum."""
+    top = item.max_choices or len(item.options)
+    # Choosing nothing is not an answer: an optional item is skipped instead.
+    least = max(item.min_choices, 1)
+    if len(indexes) < least:
+        return Invalid(f"Please choose at least {least} option(s). You chose {len(indexes)}.")
+    if len(indexes) > top:
+        return Invalid(f"Please choose at most {top} option(s). You chose {len(indexes)}.")
+    return [item.options[i] for i in indexes]
+
+
+def field_value(field: ContactField, text: str) -> str | Invalid:
+    """A contact field's value: trimmed, within its length, an e-mail address where asked."""
+    value = " ".join(text.split())
+    if (error := too_long(len(value), field.max_length)) is not None:
+        return error
+    if field.kind == "email" and not _EMAIL.match(value):
+        return Invalid("That does not look like an e-mail address. Please check it, for example: name@example.org")
+    return value
+
+
+def short_value(item: Item, text: str) -> str | Invalid:
+    """A short text answer, trimmed and within the item's limit."""
+    value = text.strip()
+    return too_long(len(value), item.limit) or value

@@ -1,0 +1,80 @@
+"""The engine: given a questionnaire, a session and one input, the new session and a reply.
+
+Pure: no I/O and no clock of its own (the caller passes `now`), so every behaviour is the same on
+every front end and can be tested without a network.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from core import flow, render
+from core.handlers import dispatch
+from core.inputs import Input
+from core.reply import Reply
+from core.session import RECENT_INPUTS_KEPT, Session, Status
+from core.turn import Turn
+from questionnaire.model import Questionnaire
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The engine's answer: the session to store (if `changed`) and the reply to send."""
+
+    session: Session
+    reply: Reply
+    changed: bool
+
+
+def new_session(respondent_id: str, channel: str) -> Session:
+    """The session of a respondent never seen before."""
+    return Session(respondent_id=respondent_id, channel=channel)
+
+
+def apply(
+    q: Questionnaire,
+    session: Session,
+    command: Input,
+    now: datetime,
+    inbound_id: str | None = None,
+) -> Outcome:
+    """Apply one input to a session."""
+    if inbound_id is not None and inbound_id in session.recent_inputs:
+        turn = Turn(q, session, now, ask=False)
+        return Outcome(session, _reply(turn, duplicate=True), changed=False)
+    turn = Turn(q, session.model_copy(deep=True), now)
+    dispatch(turn, command)
+    _settle(turn)
+    changed = turn.session != session
+    if changed:
+        _remember(turn.session, inbound_id, now)
+    return Outcome(turn.session, _reply(turn), changed)
+
+
+def _settle(turn: Turn) -> None:
+    """Keep the invariants: no answer to an item that does not apply; submissions tracked."""
+    s = turn.session
+    s.answers = flow.prune(turn.q, s.answers)
+    if s.submitted is not None:
+        s.changed_since_submit = s.answers != s.submitted.answers
+
+
+def _remember(session: Session, inbound_id: str | None, now: datetime) -> None:
+    session.updated_at = now
+    if inbound_id is not None:
+        session.recent_inputs = [*session.recent_inputs, inbound_id][-RECENT_INPUTS_KEPT:]
+
+
+def _reply(turn: Turn, duplicate: bool = False) -> Reply:
+    s = turn.session
+    started = s.status not in (Status.NEW, Status.WITHDRAWN)
+    return Reply(
+        messages=turn.messages,
+        prompt=render.prompt(turn.q, s),
+        ask=turn.ask,
+        progress=render.progress(turn.q, s) if started else None,
+        status=s.status,
+        duplicate=duplicate,
+        submitted=turn.submitted,
+    )

@@ -1,0 +1,188 @@
+"""What each input does to a session. The checks that apply to every input come first."""
+
+from __future__ import annotations
+
+from core import answering, flow, render
+from core import inputs as i
+from core.session import Session, Status
+from core.turn import Turn
+from core.windows import INVITE, is_open, not_open_message
+from questionnaire.model import Kind
+
+
+def dispatch(turn: Turn, command: i.Input) -> None:
+    """Apply one input to the turn's session."""
+    s = turn.session
+    if isinstance(command, i.ShowHelp):
+        turn.messages.append(render.HELP)
+        if s.status is Status.NEW:
+            turn.messages.append("Send 'start' to begin.")
+    elif s.status is Status.NEW or (s.status is Status.WITHDRAWN and isinstance(command, i.Start)):
+        begin(turn, command.payload if isinstance(command, i.Start) else None)
+    elif s.status is Status.WITHDRAWN:
+        turn.refuse("You have withdrawn your answers. Send 'start' if you want to answer again.")
+    elif s.pending is not None:
+        _confirm_or_cancel(turn, command)
+    elif isinstance(command, i.ShowReview | i.ShowStatus | i.Start):
+        _show(turn, command)
+    elif not is_open(turn.q, turn.now) and not isinstance(command, i.WithdrawAnswers):
+        # Withdrawing stays possible after closing: respondents keep control of their data.
+        turn.refuse(not_open_message(turn.q, turn.now) + " Your answers can no longer be changed.")
+    elif _long_answer_unfinished(s) and not isinstance(command, _ALLOWED_MID_ANSWER):
+        chars = len(s.draft.text) if s.draft else 0
+        turn.refuse(
+            f"You are in the middle of an answer ({chars:,} characters so far). Send 'done' to "
+            "save it, or 'cancel' to discard it. Then you can move to another question."
+        )
+    else:
+        _change(turn, command)
+
+
+_ALLOWED_MID_ANSWER = (
+    i.SendText, i.FinishAnswer, i.Cancel, i.ChooseOptions, i.ToggleOption,
+    i.RestartAnswers, i.WithdrawAnswers,
+)
+
+
+def _long_answer_unfinished(s: Session) -> bool:
+    return s.draft is not None and bool(s.draft.parts)
+
+
+def begin(turn: Turn, payload: str | None) -> None:
+    """First contact (or a fresh start after withdrawing): the introduction and question 1."""
+    if not is_open(turn.q, turn.now):
+        turn.refuse(not_open_message(turn.q, turn.now))
+        return
+    s = turn.session
+    s.status = Status.IN_PROGRESS
+    s.started_at = s.started_at or turn.now
+    if payload is not None and INVITE.match(payload):
+        s.invite = payload
+    elif payload is not None:
+        turn.messages.append("That invitation code is not valid, so it was not kept. You can still answer.")
+    turn.messages.extend([turn.q.title, turn.q.introduction.strip()])
+    answering.move_on(turn, after=None)
+
+
+def _show(turn: Turn, command: i.Input) -> None:
+    s = turn.session
+    if isinstance(command, i.ShowReview):
+        turn.messages.append(render.review(turn.q, s))
+        turn.ask = s.cursor is None
+    elif isinstance(command, i.ShowStatus):
+        turn.messages.append(render.status(turn.q, s, turn.now))
+    else:
+        turn.messages.append("Welcome back. " + render.status(turn.q, s, turn.now))
+
+
+def _confirm_or_cancel(turn: Turn, command: i.Input) -> None:
+    s = turn.session
+    yes = isinstance(command, i.Confirm) or (
+        isinstance(command, i.SendText) and command.text.strip().casefold() in ("yes", "y", "1")
+    )
+    pending, s.pending = s.pending, None
+    if not yes:
+        turn.messages.append("Nothing was changed.")
+    elif pending == "withdraw":
+        turn.session = Session(respondent_id=s.respondent_id, channel=s.channel, status=Status.WITHDRAWN)
+        turn.messages.append(
+            "All your answers have been deleted. Thank you for your time. "
+            "Send 'start' if you want to answer again."
+        )
+    else:
+        s.answers, s.draft = {}, None
+        turn.messages.append("Your answers have been cleared. Let us start again.")
+        if s.submitted is not None:
+            turn.messages.append("Your earlier submission stays with the secretariat until you submit again.")
+        answering.move_on(turn, after=None)
+
+
+def _change(turn: Turn, command: i.Input) -> None:
+    handler = _HANDLERS.get(type(command))
+    if handler is None:
+        turn.refuse("Nothing to do here. Send 'help' to see what you can type.")
+    else:
+        handler(turn, command)
+
+
+def _back(turn: Turn, _: i.Input) -> None:
+    s = turn.session
+    s.draft = None
+    if s.cursor is not None and q_item_is_fields(turn) and s.field_index > 0:
+        s.field_index -= 1
+        return
+    target = flow.previous(turn.q, s.answers, s.cursor)
+    if target is None:
+        turn.refuse("This is the first question.")
+        return
+    s.cursor = target.id
+    s.field_index = len(target.fields) - 1 if target.kind is Kind.FIELDS else 0
+
+
+def q_item_is_fields(turn: Turn) -> bool:
+    """True when the current item is a group of contact fields."""
+    cursor = turn.session.cursor
+    return cursor is not None and turn.q.item(cursor).kind is Kind.FIELDS
+
+
+def _edit(turn: Turn, command: i.Input) -> None:
+    assert isinstance(command, i.EditItem)
+    asked = flow.questions(turn.q, turn.session.answers)
+    if command.number is None:
+        turn.refuse("Send 'edit' and the number of the question, for example: edit 3. Send 'review' to see the numbers.")
+    elif not 1 <= command.number <= len(asked):
+        turn.refuse(
+            f"There is no question {command.number}. The questions are numbered 1 to {len(asked)}. "
+            "Send 'review' to see them."
+        )
+    else:
+        s = turn.session
+        s.cursor, s.field_index, s.draft = asked[command.number - 1].id, 0, None
+
+
+def _submit(turn: Turn, _: i.Input) -> None:
+    s = turn.session
+    missing = flow.missing_required(turn.q, s.answers)
+    if missing:
+        numbers = ", ".join(str(flow.number_of(turn.q, s.answers, item.id)) for item in missing)
+        turn.messages.append(f"Some required questions still need an answer: {numbers}. Here is the first one.")
+        s.cursor, s.field_index, s.draft = missing[0].id, 0, None
+    elif s.submitted is not None and not s.changed_since_submit:
+        turn.refuse("Your answers are already submitted, and nothing has changed since.")
+    elif s.cursor is not None:
+        s.cursor, s.draft = None, None
+        turn.messages.append(render.review(turn.q, s))
+        turn.messages.append("Please check your answers. Send 'submit' again to send them.")
+        turn.ask = False
+    else:
+        answering.submit(turn)
+
+
+def _ask_confirmation(turn: Turn, command: i.Input) -> None:
+    turn.session.pending = "withdraw" if isinstance(command, i.WithdrawAnswers) else "restart"
+
+
+def _cancel(turn: Turn, _: i.Input) -> None:
+    if turn.session.draft is None:
+        turn.refuse("There is nothing to cancel.")
+    else:
+        turn.session.draft = None
+        turn.messages.append("Your unfinished answer was discarded.")
+
+
+_HANDLERS = {
+    i.SendText: answering.send_text,
+    i.ChooseOptions: answering.choose,
+    i.ToggleOption: answering.toggle,
+    i.FinishAnswer: answering.finish,
+    i.SkipItem: answering.skip,
+    i.KeepAnswer: answering.keep,
+    i.AddToAnswer: answering.add,
+    i.GoBack: _back,
+    i.EditItem: _edit,
+    i.SubmitAnswers: _submit,
+    i.RestartAnswers: _ask_confirmation,
+    i.WithdrawAnswers: _ask_confirmation,
+    i.Cancel: _cancel,
+    i.Confirm: lambda turn, _: turn.refuse("There is nothing to confirm."),
+}

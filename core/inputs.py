@@ -1,0 +1,144 @@
+"""What a respondent can do, as transport-neutral commands, and how typed words map to them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Start:
+    """Begin, or come back: shows where the respondent is. `payload` is an invitation code."""
+
+    payload: str | None = None
+
+
+@dataclass(frozen=True)
+class SendText:
+    """Typed text: an answer, a part of a long answer, or an option by number or name."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class ChooseOptions:
+    """Options picked by a button or a menu, for the item `item_id` (0-based indexes)."""
+
+    item_id: str
+    options: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ToggleOption:
+    """Tick or untick one option of a multiple-choice item (buttons with check marks)."""
+
+    item_id: str
+    option: int
+
+
+@dataclass(frozen=True)
+class FinishAnswer:
+    """'done': the long answer (or the ticked options) is complete."""
+
+
+@dataclass(frozen=True)
+class GoBack:
+    """'back': the previous question."""
+
+
+@dataclass(frozen=True)
+class SkipItem:
+    """'skip': leave an optional question unanswered."""
+
+
+@dataclass(frozen=True)
+class KeepAnswer:
+    """'keep': keep the answer already given and move on."""
+
+
+@dataclass(frozen=True)
+class AddToAnswer:
+    """'add': continue an earlier long answer instead of replacing it."""
+
+
+@dataclass(frozen=True)
+class ShowReview:
+    """'review': every answer so far, numbered."""
+
+
+@dataclass(frozen=True)
+class EditItem:
+    """'edit N': go to question N. `number` is None when the respondent gave no valid number."""
+
+    number: int | None
+    raw: str = ""
+
+
+@dataclass(frozen=True)
+class SubmitAnswers:
+    """'submit': send the answers to the secretariat."""
+
+
+@dataclass(frozen=True)
+class ShowStatus:
+    """'status': where the respondent is, then the current question again."""
+
+
+@dataclass(frozen=True)
+class ShowHelp:
+    """'help': what can be typed."""
+
+
+@dataclass(frozen=True)
+class RestartAnswers:
+    """'restart': clear the answers and begin again (asks for confirmation)."""
+
+
+@dataclass(frozen=True)
+class WithdrawAnswers:
+    """'withdraw': delete every answer of this respondent (asks for confirmation)."""
+
+
+@dataclass(frozen=True)
+class Confirm:
+    """Yes to a pending restart or withdraw."""
+
+
+@dataclass(frozen=True)
+class Cancel:
+    """'cancel': drop an unfinished long answer, or a pending restart or withdraw."""
+
+
+Input = (
+    Start | SendText | ChooseOptions | ToggleOption | FinishAnswer | GoBack | SkipItem
+    | KeepAnswer | AddToAnswer | ShowReview | EditItem | SubmitAnswers | ShowStatus | ShowHelp
+    | RestartAnswers | WithdrawAnswers | Confirm | Cancel
+)
+
+# Inputs that only show something: allowed at any moment, even mid-answer or after closing.
+READ_ONLY = (ShowReview, ShowStatus, ShowHelp)
+
+_WORDS: dict[str, Input] = {
+    "start": Start(), "back": GoBack(), "skip": SkipItem(), "keep": KeepAnswer(),
+    "add": AddToAnswer(), "done": FinishAnswer(), "review": ShowReview(),
+    "submit": SubmitAnswers(), "status": ShowStatus(), "help": ShowHelp(),
+    "restart": RestartAnswers(), "withdraw": WithdrawAnswers(), "cancel": Cancel(),
+}
+# One token at most after "edit", so that an answer beginning "Edit the ..." stays an answer.
+_EDIT = re.compile(r"^edit(?:\s+(?P<arg>\S+))?$", re.IGNORECASE)
+_START = re.compile(r"^/start\s+(?P<payload>\S+)$", re.IGNORECASE)
+
+
+def parse_text(text: str) -> Input:
+    """Read a typed message: a command word (with or without a leading '/') or plain text."""
+    stripped = text.strip()
+    word = stripped.removeprefix("/").strip()
+    command = _WORDS.get(word.casefold())
+    if command is not None:
+        return command
+    if (edit := _EDIT.match(word)) is not None:
+        arg = edit.group("arg") or ""
+        return EditItem(int(arg) if arg.isdecimal() and len(arg) < 6 else None, arg)
+    if (start := _START.match(stripped)) is not None:
+        return Start(start.group("payload"))
+    return SendText(text)

@@ -1,0 +1,124 @@
+"""The secretariat's figures: who started, who submitted, where people stopped. Pure."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+from questionnaire.model import Questionnaire, Role
+
+from core import flow
+from core.session import Answer, Session, Status
+from core.windows import days_left
+
+NOT_ANSWERED = "(not answered yet)"
+
+
+class Tally(BaseModel):
+    """Respondents who started, and how many of them submitted."""
+
+    started: int = 0
+    submitted: int = 0
+
+
+class QuestionCount(BaseModel):
+    """How many answered or skipped one question."""
+
+    item_id: str
+    number: str | None
+    text: str
+    answered_in_submissions: int
+    answered_so_far: int
+    skipped: int
+
+
+class ProgressReport(BaseModel):
+    """Everything `consult progress` shows."""
+
+    questionnaire_id: str
+    generated_at: datetime
+    closes: datetime | None
+    days_left: int | None
+    started: int
+    submitted: int
+    in_progress: int
+    withdrawn: int
+    by_category: dict[str, Tally] = Field(default_factory=dict)
+    by_subcategory: dict[str, Tally] = Field(default_factory=dict)
+    by_channel: dict[str, Tally] = Field(default_factory=dict)
+    questions: list[QuestionCount] = Field(default_factory=list)
+    # For respondents who have not submitted: the item they are at ("review" at the end).
+    stopped_at: dict[str, int] = Field(default_factory=dict)
+
+
+def report(q: Questionnaire, sessions: Iterable[Session], now: datetime) -> ProgressReport:
+    """Count the sessions (withdrawn ones only as a number; they are deleted answers)."""
+    all_sessions = list(sessions)
+    active = [s for s in all_sessions if s.status in (Status.IN_PROGRESS, Status.SUBMITTED)]
+    return ProgressReport(
+        questionnaire_id=q.id,
+        generated_at=now,
+        closes=q.closes,
+        days_left=days_left(q, now),
+        started=len(active),
+        submitted=sum(s.submitted is not None for s in active),
+        in_progress=sum(s.submitted is None for s in active),
+        withdrawn=sum(s.status is Status.WITHDRAWN for s in all_sessions),
+        by_category=_tally(active, lambda s: _role_answer(q, s, Role.CATEGORY)),
+        by_subcategory=_tally(active, lambda s: _role_answer(q, s, Role.SUBCATEGORY)),
+        by_channel=_tally(active, lambda s: s.channel),
+        questions=_questions(q, active),
+        stopped_at=_stopped_at(q, active),
+    )
+
+
+def counted_answers(session: Session) -> dict[str, Answer]:
+    """The answers the secretariat counts: the last submission's, or the current ones."""
+    return session.submitted.answers if session.submitted is not None else session.answers
+
+
+def _role_answer(q: Questionnaire, session: Session, role: Role) -> list[str]:
+    answers = counted_answers(session)
+    found = []
+    for item in q.with_role(role):
+        answer = answers.get(item.id)
+        if answer is not None and isinstance(answer.value, str):
+            found.append(answer.value)
+        elif answer is not None and isinstance(answer.value, list):
+            found.extend(answer.value)
+    return found or ([NOT_ANSWERED] if role is Role.CATEGORY else [])
+
+
+def _tally(sessions: list[Session], keys_of: Callable[[Session], str | list[str]]) -> dict[str, Tally]:
+    tallies: dict[str, Tally] = {}
+    for session in sessions:
+        keys = keys_of(session)
+        for key in [keys] if isinstance(keys, str) else keys:
+            tally = tallies.setdefault(key, Tally())
+            tally.started += 1
+            tally.submitted += session.submitted is not None
+    return dict(sorted(tallies.items()))
+
+
+def _questions(q: Questionnaire, sessions: list[Session]) -> list[QuestionCount]:
+    counts = []
+    for item in (item for item in q.items if item.answerable):
+        submitted = [s.submitted.answers.get(item.id) for s in sessions if s.submitted is not None]
+        current = [s.answers.get(item.id) for s in sessions]
+        counts.append(QuestionCount(
+            item_id=item.id,
+            number=item.number,
+            text=item.text,
+            answered_in_submissions=sum(flow.is_answered(item, a) for a in submitted),
+            answered_so_far=sum(flow.is_answered(item, a) for a in current),
+            skipped=sum(a is not None and a.value is None for a in current),
+        ))
+    return counts
+
+
+def _stopped_at(q: Questionnaire, sessions: list[Session]) -> dict[str, int]:
+    places = Counter(s.cursor or "review" for s in sessions if s.submitted is None)
+    order = {item.id: index for index, item in enumerate(q.items)}
+    return dict(sorted(places.items(), key=lambda kv: order.get(kv[0], len(order))))

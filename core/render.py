@@ -1,0 +1,176 @@
+"""The words the respondent reads: questions, the review, status and help."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from core import flow
+from core.reply import Expects, Progress, Prompt
+from core.session import Answer, Session, Status
+from questionnaire.model import Item, Kind, Questionnaire
+
+PREVIEW_CHARS = 200
+
+HELP = """You can type these words at any time:
+back - go to the previous question
+skip - leave out a question that is not required
+keep - keep the answer you gave before and move on
+done - finish a long answer (you can send it in several messages)
+review - see all your answers, numbered
+edit 3 - change your answer to question 3
+submit - send your answers
+status - see where you are
+restart - start again from the beginning
+withdraw - delete all your answers
+cancel - stop an unfinished answer or a restart"""
+
+_EXPECTS = {
+    Kind.CONSENT: Expects.CHOICE,
+    Kind.SINGLE: Expects.CHOICE,
+    Kind.MULTIPLE: Expects.CHOICES,
+    Kind.SHORT: Expects.TEXT,
+    Kind.FIELDS: Expects.TEXT,
+    Kind.LONG: Expects.LONG_TEXT,
+}
+
+
+def progress(q: Questionnaire, session: Session) -> Progress:
+    """Question i of n, and how many are answered or skipped."""
+    asked = flow.questions(q, session.answers)
+    settled = sum(flow.is_settled(item, session.answers.get(item.id)) for item in asked)
+    index = flow.number_of(q, session.answers, session.cursor) if session.cursor else 0
+    return Progress(index=index, total=len(asked), answered=settled)
+
+
+def prompt(q: Questionnaire, session: Session) -> Prompt | None:
+    """The current question, or the review step, or nothing once submitted."""
+    if session.status in (Status.NEW, Status.WITHDRAWN):
+        return None
+    if session.pending is not None:
+        return _confirm_prompt(session.pending)
+    if session.cursor is None:
+        return _review_prompt(q, session)
+    return _item_prompt(q, q.item(session.cursor), session)
+
+
+def _item_prompt(q: Questionnaire, item: Item, session: Session) -> Prompt:
+    answer = session.answers.get(item.id)
+    draft = session.draft if session.draft and session.draft.item_id == item.id else None
+    number = flow.number_of(q, session.answers, item.id)
+    total = len(flow.questions(q, session.answers))
+    text = f"Question {number} of {total}\n{item.text}"
+    current = preview(item, answer)
+    if item.kind is Kind.FIELDS:
+        field = item.fields[session.field_index]
+        text += f"\n{field.label} ({session.field_index + 1} of {len(item.fields)})"
+        value = answer.value.get(field.id) if answer and isinstance(answer.value, dict) else None
+        current = value or None
+    return Prompt(
+        item_id=item.id,
+        text=text,
+        help=item.help,
+        options=list(item.choices),
+        selected=draft.choices if draft else selected(item, answer),
+        expects=_EXPECTS[item.kind],
+        draft_chars=len(draft.text) if draft and draft.parts else None,
+        current=current,
+        commands=_commands(item, session, answer),
+    )
+
+
+def selected(item: Item, answer: Answer | None) -> list[int]:
+    """The indexes of the options an answer holds."""
+    if answer is None or answer.value is None or isinstance(answer.value, dict):
+        return []
+    values = [answer.value] if isinstance(answer.value, str) else answer.value
+    return [i for i, option in enumerate(item.choices) if option in values]
+
+
+def _commands(item: Item, session: Session, answer: Answer | None) -> list[str]:
+    commands = ["back"]
+    if session.draft is not None:
+        return ["done", "cancel"]
+    if not item.required or item.kind is Kind.FIELDS:
+        commands.append("skip")
+    if answer is not None and answer.value is not None:
+        commands.append("keep")
+        if item.kind is Kind.LONG:
+            commands.append("add")
+    if item.kind is Kind.MULTIPLE:
+        commands.append("done")
+    return commands
+
+
+def _review_prompt(q: Questionnaire, session: Session) -> Prompt:
+    if session.status is Status.SUBMITTED and not session.changed_since_submit:
+        text = "Your answers are submitted. To change one, send 'edit' and its number."
+        return Prompt(item_id=None, text=text, expects=Expects.NOTHING, commands=["review", "edit"])
+    text = "That was the last question. Send 'submit' to send your answers, or 'edit' and a number to change one."
+    return Prompt(item_id=None, text=text, expects=Expects.SUBMIT, commands=["submit", "review", "back"])
+
+
+def _confirm_prompt(pending: str) -> Prompt:
+    if pending == "withdraw":
+        text = "Do you really want to withdraw? All your answers will be deleted. Reply yes or no."
+    else:
+        text = "Do you really want to start again? Your current answers will be cleared. Reply yes or no."
+    return Prompt(item_id=None, text=text, options=["Yes", "No"], expects=Expects.CONFIRM)
+
+
+def preview(item: Item, answer: Answer | None, limit: int = PREVIEW_CHARS) -> str | None:
+    """A short form of an answer for the review: long texts cut, with their length."""
+    if answer is None:
+        return None
+    value = answer.value
+    if value is None:
+        return "(skipped)"
+    if isinstance(value, dict):
+        labels = {f.id: f.label for f in item.fields}
+        return "; ".join(f"{labels.get(k, k)}: {v}" for k, v in value.items() if v)
+    if isinstance(value, list):
+        return ", ".join(value)
+    if len(value) > limit:
+        return f"{value[:limit].rstrip()}... ({len(value):,} characters)"
+    return value
+
+
+def review(q: Questionnaire, session: Session) -> str:
+    """Every question with its answer, numbered as in the conversation."""
+    lines = ["Your answers:"]
+    for number, item in enumerate(flow.questions(q, session.answers), start=1):
+        answer = session.answers.get(item.id)
+        shown = preview(item, answer) if flow.is_settled(item, answer) else None
+        needed = " (required)" if item.required else ""
+        lines.append(f"{number}. {_headline(item.text)}\n   -> {shown or 'no answer yet' + needed}")
+    return "\n".join(lines)
+
+
+def _headline(text: str, limit: int = 80) -> str:
+    first = " ".join(text.split())
+    return first if len(first) <= limit else first[:limit].rstrip() + "..."
+
+
+def status(q: Questionnaire, session: Session, now: datetime) -> str:
+    """Where the respondent stands, in a few lines."""
+    p = progress(q, session)
+    lines = [f"You have answered {p.answered} of {p.total} questions."]
+    if session.submitted is not None:
+        when = session.submitted.at.strftime("%d %B %Y, %H:%M UTC")
+        lines.append(f"You submitted your answers on {when}.")
+        if session.changed_since_submit:
+            lines.append("You have changes that are not submitted yet: send 'submit' to send them.")
+    elif p.index:
+        lines.append(f"You are at question {p.index}. Your answers are saved as you go.")
+    if q.closes is not None:
+        lines.append(closing_line(q, now))
+    return "\n".join(lines)
+
+
+def closing_line(q: Questionnaire, now: datetime) -> str:
+    """When the consultation closes, and how many days are left."""
+    assert q.closes is not None
+    day = q.closes.strftime("%d %B %Y")
+    if now >= q.closes:
+        return f"The consultation closed on {day}."
+    days = (q.closes - now).days
+    return f"The consultation closes on {day} ({days} day{'s' if days != 1 else ''} left)."

@@ -1,0 +1,77 @@
+"""A respondent's state: everything the engine needs, and all that storage keeps."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+SCHEMA_VERSION = 1
+RECENT_INPUTS_KEPT = 100
+
+AnswerValue = str | list[str] | dict[str, str]
+
+
+class Status(StrEnum):
+    """Where a respondent is in the consultation."""
+
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+    WITHDRAWN = "withdrawn"
+
+
+class Answer(BaseModel):
+    """One stored answer. `value` None means the respondent skipped the item."""
+
+    value: AnswerValue | None
+    at: datetime
+    # The item's text when it was answered, so an answer outlives later edits of the file.
+    text: str
+
+
+class Submission(BaseModel):
+    """A snapshot of the answers at one submit; the last one is what the secretariat counts."""
+
+    at: datetime
+    answers: dict[str, Answer]
+
+
+class Draft(BaseModel):
+    """An answer being built over several inputs: a long text, or toggled choices."""
+
+    item_id: str
+    parts: list[str] = Field(default_factory=list)
+    choices: list[int] = Field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.parts)
+
+
+class Session(BaseModel):
+    """One respondent's conversation with the questionnaire."""
+
+    schema_version: int = SCHEMA_VERSION
+    respondent_id: str
+    channel: str
+    status: Status = Status.NEW
+    answers: dict[str, Answer] = Field(default_factory=dict)
+    # The item being asked; None once every item has been passed (the review step).
+    cursor: str | None = None
+    field_index: int = 0
+    draft: Draft | None = None
+    pending: Literal["restart", "withdraw"] | None = None
+    submissions: list[Submission] = Field(default_factory=list)
+    changed_since_submit: bool = False
+    invite: str | None = None
+    recent_inputs: list[str] = Field(default_factory=list)
+    started_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @property
+    def submitted(self) -> Submission | None:
+        """The submission the secretariat counts: the latest one."""
+        return self.submissions[-1] if self.submissions else None

@@ -1,0 +1,26 @@
+"""One input being applied: the working copy of a session and what to say back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from core.session import Session
+from questionnaire.model import Questionnaire
+
+
+@dataclass
+class Turn:
+    """One input being applied: the working copy of the session and what to say."""
+
+    q: Questionnaire
+    session: Session
+    now: datetime
+    messages: list[str] = field(default_factory=list)
+    ask: bool = True
+    submitted: bool = False
+
+    def refuse(self, message: str) -> None:
+        """Say why the input cannot be taken; the question stays as it is."""
+        self.messages.append(message)
+        self.ask = False

@@ -1,0 +1,1 @@
+"""Questionnaire definitions (TOML data files) and their loader."""

@@ -1,0 +1,198 @@
+"""The questionnaire as data: pydantic models that validate a secretariat's file."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from functools import cached_property
+from typing import Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+# Words a respondent types to steer the conversation; an option with one of these labels
+# could never be chosen by typing it, so the loader refuses such a questionnaire.
+COMMAND_WORDS = frozenset(
+    {"start", "back", "skip", "keep", "add", "done", "review", "edit", "submit", "status",
+     "help", "restart", "withdraw", "cancel"}
+)
+ID_PATTERN = r"^[a-z][a-z0-9_]{0,31}$"
+
+DEFAULT_MAX_SHORT = 300
+DEFAULT_MAX_LONG = 100_000
+
+
+class Kind(StrEnum):
+    """What sort of answer an item expects."""
+
+    CONSENT = "consent"
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    SHORT = "short"
+    LONG = "long"
+    FIELDS = "fields"
+    NOTE = "note"
+
+
+class Role(StrEnum):
+    """What an item means to the secretariat: used by progress and the exports."""
+
+    CONSENT = "consent"
+    CONTACT = "contact"
+    CATEGORY = "category"
+    SUBCATEGORY = "subcategory"
+
+
+CONSENT_OPTIONS = ("Yes", "No")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Condition(_Strict):
+    """Ask an item only when an earlier single, multiple or consent answer is one of `any_of`."""
+
+    item: str = Field(pattern=ID_PATTERN)
+    any_of: tuple[str, ...] = Field(min_length=1)
+
+
+class ContactField(_Strict):
+    """One short field of a contact-details group."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    label: str = Field(min_length=1)
+    kind: Literal["text", "email"] = "text"
+    required: bool = True
+    max_length: int = Field(default=200, gt=0)
+
+
+class Item(_Strict):
+    """One step of the questionnaire."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    kind: Kind
+    text: str = Field(min_length=1)
+    number: str | None = None
+    help: str | None = None
+    required: bool = False
+    when: Condition | None = None
+    max_length: int | None = Field(default=None, gt=0)
+    options: tuple[str, ...] = ()
+    min_choices: int = Field(default=1, ge=0)
+    max_choices: int | None = Field(default=None, ge=1)
+    fields: tuple[ContactField, ...] = ()
+    role: Role | None = None
+
+    @model_validator(mode="after")
+    def _kind_matches_its_settings(self) -> Self:
+        if self.kind is Kind.CONSENT and self.options and self.options != CONSENT_OPTIONS:
+            raise ValueError("a consent item has the fixed options Yes and No; leave options out")
+        if self.kind in (Kind.SINGLE, Kind.MULTIPLE):
+            _check_options(self.options)
+        elif self.options and self.kind is not Kind.CONSENT:
+            raise ValueError(f"a {self.kind} item has no options")
+        if self.kind is Kind.MULTIPLE:
+            top = self.max_choices or len(self.options)
+            if not self.min_choices <= top <= len(self.options):
+                raise ValueError("need min_choices <= max_choices <= the number of options")
+        if self.kind is Kind.FIELDS:
+            if not self.fields:
+                raise ValueError("a fields item needs at least one field")
+            _check_unique([f.id for f in self.fields], "field id")
+        elif self.fields:
+            raise ValueError(f"a {self.kind} item has no fields")
+        if self.kind is Kind.NOTE and self.required:
+            raise ValueError("a note needs no answer, so it cannot be required")
+        return self
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """The options a respondent picks from (Yes/No for consent)."""
+        return CONSENT_OPTIONS if self.kind is Kind.CONSENT else self.options
+
+    @property
+    def limit(self) -> int:
+        """The most characters an answer may have."""
+        if self.max_length is not None:
+            return self.max_length
+        return DEFAULT_MAX_LONG if self.kind is Kind.LONG else DEFAULT_MAX_SHORT
+
+    @property
+    def answerable(self) -> bool:
+        return self.kind is not Kind.NOTE
+
+
+def _check_options(options: tuple[str, ...]) -> None:
+    if len(options) < 2:
+        raise ValueError("a choice item needs at least two options")
+    _check_unique([o.casefold() for o in options], "option")
+    for option in options:
+        if not option.strip():
+            raise ValueError("an option cannot be empty")
+        if option.casefold() in COMMAND_WORDS or option.strip().isdigit():
+            raise ValueError(f"option {option!r} would read as a command or a number")
+
+
+def _check_unique(values: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"duplicate {what} {value!r}")
+        seen.add(value)
+
+
+class Questionnaire(_Strict):
+    """A whole questionnaire: title, introduction, dates and items."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=1)
+    introduction: str = Field(min_length=1)
+    closing: str = "Thank you. Your answers have been received."
+    opens: datetime | None = None
+    closes: datetime | None = None
+    items: tuple[Item, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _items_fit_together(self) -> Self:
+        _check_unique([item.id for item in self.items], "item id")
+        earlier: dict[str, Item] = {}
+        for item in self.items:
+            if item.when is not None:
+                _check_condition(item, earlier)
+            earlier[item.id] = item
+        if not any(item.answerable for item in self.items):
+            raise ValueError("the questionnaire has no item to answer")
+        for d in (self.opens, self.closes):
+            if d is not None and d.tzinfo is None:
+                raise ValueError("opens and closes need a time zone, e.g. 2013-08-31T23:59:00Z")
+        if self.opens and self.closes and self.opens >= self.closes:
+            raise ValueError("opens must come before closes")
+        return self
+
+    def item(self, item_id: str) -> Item:
+        return self._by_id[item_id]
+
+    def has(self, item_id: str) -> bool:
+        return item_id in self._by_id
+
+    @cached_property
+    def _by_id(self) -> dict[str, Item]:
+        return {item.id: item for item in self.items}
+
+    def with_role(self, role: Role) -> list[Item]:
+        return [item for item in self.items if item.role is role]
+
+
+def _check_condition(item: Item, earlier: dict[str, Item]) -> None:
+    assert item.when is not None
+    target = earlier.get(item.when.item)
+    if target is None:
+        raise ValueError(
+            f"item {item.id!r}: its condition names {item.when.item!r}, "
+            "which is not an earlier item"
+        )
+    if target.kind not in (Kind.SINGLE, Kind.MULTIPLE, Kind.CONSENT):
+        raise ValueError(f"item {item.id!r}: a condition can only name a choice or consent item")
+    unknown = [v for v in item.when.any_of if v not in target.choices]
+    if unknown:
+        raise ValueError(f"item {item.id!r}: {unknown} are not options of {target.id!r}")

@@ -1,0 +1,1 @@
+"""Implementations of the repository port: memory and TinyDB."""

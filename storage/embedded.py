@@ -1,0 +1,149 @@
+"""The embedded default repository: TinyDB files on local disk, one small file per respondent.
+
+Layout (for the default path `data/consult.json`):
+    data/consult.json               the catalog: a TinyDB `meta` table (format version, creation)
+    data/consult.json.lock          flock'ed by the one writing process, holding its pid
+    data/consult.respondents/*.json one TinyDB file per respondent, replaced atomically on put
+
+Stock TinyDB rewrites its whole file on every update, so one answer would cost time in
+proportion to the number of respondents; here a put rewrites only that respondent's file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TypeVar
+
+from core.ports import StorageError
+from core.session import Session
+from storage import tinydb_files
+from storage.atomic_json import fsync_directory
+from storage.layout import Layout
+from storage.writer_lock import WriterLock
+
+T = TypeVar("T")
+
+
+def open_repository(path: Path, *, writer: bool = True) -> TinyDBRepository:
+    """Open the database at `path`: as its one writer, or as a read-only reader."""
+    return TinyDBRepository.open(path, writer=writer)
+
+
+class TinyDBRepository:
+    """The repository port over TinyDB files; all file I/O runs on one worker thread."""
+
+    def __init__(self, layout: Layout, executor: ThreadPoolExecutor, lock: WriterLock | None):
+        """Use `open_repository`; this only wires together what it has opened."""
+        self._layout = layout
+        self._executor = executor
+        self._lock = lock
+        self._closed = False
+
+    @classmethod
+    def open(cls, path: Path, *, writer: bool = True) -> TinyDBRepository:
+        """Open, lock (as writer) and validate the database, or raise a StorageError."""
+        layout = Layout(Path(path))
+        # TinyDB is not thread-safe: one thread, for the repository's whole life, touches files.
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="consult-storage")
+        opening = _open_as_writer if writer else _open_as_reader
+        try:
+            lock = executor.submit(opening, layout).result()
+        except BaseException:
+            executor.shutdown(wait=False)
+            raise
+        return cls(layout, executor, lock)
+
+    @property
+    def path(self) -> Path:
+        """The catalog file this repository was opened on."""
+        return self._layout.catalog
+
+    @property
+    def is_writer(self) -> bool:
+        """True if this repository holds the writer's lock and may put."""
+        return self._lock is not None
+
+    async def get(self, respondent_id: str) -> Session | None:
+        """A fresh copy of the stored session, or None for a respondent never seen."""
+        source = self._layout.respondent_file(respondent_id)
+        return await self._run(tinydb_files.read_session, source)
+
+    async def put(self, session: Session) -> None:
+        """Store the session durably, rewriting only this respondent's file."""
+        if self._lock is None:
+            raise StorageError(f"{self.path} was opened read-only (writer=False); cannot put.")
+        # Dump now, on the caller's side: later changes to `session` cannot reach the file.
+        document = session.model_dump(mode="json")
+        target = self._layout.respondent_file(session.respondent_id)
+        await self._run(tinydb_files.write_session, target, document)
+
+    async def all(self) -> list[Session]:
+        """Every stored session, read from disk."""
+        return await self._run(tinydb_files.read_all_sessions, self._layout)
+
+    async def close(self) -> None:
+        """Finish queued writes, release the writer's lock, stop the worker thread."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._lock is not None:
+            await asyncio.get_running_loop().run_in_executor(self._executor, self._lock.release)
+        self._executor.shutdown(wait=True)
+
+    async def _run(self, work: Callable[..., T], *args: object) -> T:
+        if self._closed:
+            raise StorageError(f"The repository on {self.path} is closed.")
+        return await asyncio.get_running_loop().run_in_executor(self._executor, work, *args)
+
+
+def _open_as_writer(layout: Layout) -> WriterLock:
+    _prepare_folder(layout)
+    lock = WriterLock(layout.lock, layout.catalog)
+    lock.acquire()
+    try:
+        _validate(layout)
+        _recover_and_create(layout)
+    except BaseException:
+        lock.release()
+        raise
+    return lock
+
+
+def _open_as_reader(layout: Layout) -> None:
+    # A reader of a database that does not exist yet sees it empty and creates nothing.
+    if layout.catalog.is_dir():
+        raise StorageError(f"{layout.catalog} is a folder; the database path must be a file.")
+    _validate(layout)
+
+
+def _prepare_folder(layout: Layout) -> None:
+    if layout.catalog.is_dir():
+        raise StorageError(f"{layout.catalog} is a folder; the database path must be a file.")
+    try:
+        layout.catalog.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StorageError(
+            f"Cannot create the database folder {layout.catalog.parent}: {error.strerror}."
+        ) from error
+
+
+def _validate(layout: Layout) -> None:
+    # Refuse at start-up rather than fail on one respondent mid-consultation.
+    tinydb_files.check_catalog(layout)
+    tinydb_files.read_all_sessions(layout)
+
+
+def _recover_and_create(layout: Layout) -> None:
+    try:
+        for leftover in layout.temp_files():
+            leftover.unlink()
+        if not layout.catalog.exists():
+            tinydb_files.create_catalog(layout)
+        if not layout.respondents.is_dir():
+            layout.respondents.mkdir()
+            fsync_directory(layout.catalog.parent)
+    except OSError as error:
+        raise StorageError(f"Cannot prepare the database at {layout.catalog}: {error}.") from error

@@ -1,0 +1,38 @@
+"""An in-memory repository: the fake for tests, and a store for throwaway runs."""
+
+from __future__ import annotations
+
+from core.ports import StorageError
+from core.session import Session
+
+
+class MemoryRepository:
+    """Keeps sessions in a dict; passes the same contract tests as the TinyDB repository."""
+
+    def __init__(self) -> None:
+        self._sessions: dict[str, Session] = {}
+        self._closed = False
+
+    async def get(self, respondent_id: str) -> Session | None:
+        """A copy of the stored session, or None for a respondent never seen."""
+        self._check_open()
+        stored = self._sessions.get(respondent_id)
+        return stored.model_copy(deep=True) if stored is not None else None
+
+    async def put(self, session: Session) -> None:
+        """Store a copy, so the caller's later changes cannot reach what is stored."""
+        self._check_open()
+        self._sessions[session.respondent_id] = session.model_copy(deep=True)
+
+    async def all(self) -> list[Session]:
+        """Copies of every stored session."""
+        self._check_open()
+        return [session.model_copy(deep=True) for session in self._sessions.values()]
+
+    async def close(self) -> None:
+        """Refuse further use; closing twice is harmless."""
+        self._closed = True
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StorageError("The in-memory repository is closed.")

@@ -1,0 +1,145 @@
+"""The repository contract: every implementation of the port passes these same tests."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from core.ports import Repository, StorageError
+from core.session import Answer, Draft, Session, Status, Submission
+from storage.embedded import open_repository
+from storage.memory import MemoryRepository
+
+T0 = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
+
+
+def open_memory(_: Path) -> Repository:
+    return MemoryRepository()
+
+
+def open_tinydb_writer(folder: Path) -> Repository:
+    return open_repository(folder / "data" / "consult.json")
+
+
+IMPLEMENTATIONS = {"memory": open_memory, "tinydb": open_tinydb_writer}
+
+
+@pytest.fixture(params=sorted(IMPLEMENTATIONS))
+async def repo(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Repository]:
+    repository = IMPLEMENTATIONS[request.param](tmp_path)
+    yield repository
+    await repository.close()
+
+
+def answer(value: str | list[str] | dict[str, str] | None, minutes: int = 0) -> Answer:
+    return Answer(value=value, at=T0 + timedelta(minutes=minutes), text=f"Question asked for {value!r}")
+
+
+def full_session(respondent_id: str = "telegram:12345") -> Session:
+    """A session in which every field differs from its default."""
+    answers = {
+        "name": answer("Ana Lúcia"),
+        "sectors": answer(["energy", "water"], 1),
+        "contact": answer({"email": "ana@example.org", "phone": "+351 900 000 000"}, 2),
+        "optional": answer(None, 3),
+        "vision": answer("Long text\nover two lines, with émoji 🌍 and a lone surrogate \ud800.", 4),
+    }
+    return Session(
+        schema_version=7,
+        respondent_id=respondent_id,
+        channel="telegram",
+        status=Status.SUBMITTED,
+        answers=answers,
+        cursor="vision",
+        field_index=2,
+        draft=Draft(item_id="vision", parts=["first part", "second part"], choices=[0, 2]),
+        pending="withdraw",
+        submissions=[Submission(at=T0 + timedelta(hours=1), answers=dict(answers))],
+        changed_since_submit=True,
+        invite="ngo-forum",
+        recent_inputs=["msg:1", "msg:2"],
+        started_at=T0,
+        updated_at=T0 + timedelta(hours=2),
+    )
+
+
+def test_full_session_sets_every_field() -> None:
+    session = full_session()
+    for name, field in Session.model_fields.items():
+        assert getattr(session, name) != field.get_default(call_default_factory=True), name
+
+
+async def test_unknown_respondent_is_none(repo: Repository) -> None:
+    assert await repo.get("console:nobody") is None
+
+
+async def test_put_then_get_round_trips_every_field(repo: Repository) -> None:
+    session = full_session()
+    await repo.put(session)
+    stored = await repo.get(session.respondent_id)
+    assert stored == session
+    assert stored is not None and stored.answers["optional"].value is None
+    assert stored.updated_at is not None and stored.updated_at.tzinfo is not None
+
+
+async def test_put_replaces_the_earlier_version(repo: Repository) -> None:
+    first = full_session()
+    await repo.put(first)
+    second = Session(respondent_id=first.respondent_id, channel="telegram", cursor="q1")
+    await repo.put(second)
+    assert await repo.get(first.respondent_id) == second
+
+
+async def test_all_returns_every_session(repo: Repository) -> None:
+    sessions = [full_session(f"console:person{i}") for i in range(5)]
+    for session in sessions:
+        await repo.put(session)
+    stored = await repo.all()
+    assert sorted(s.respondent_id for s in stored) == sorted(s.respondent_id for s in sessions)
+    assert all(s == full_session(s.respondent_id) for s in stored)
+
+
+async def test_all_of_an_empty_repository_is_empty(repo: Repository) -> None:
+    assert list(await repo.all()) == []
+
+
+async def test_changing_a_session_after_put_does_not_change_the_store(repo: Repository) -> None:
+    session = full_session()
+    await repo.put(session)
+    session.answers["name"].value = "changed"
+    session.recent_inputs.append("msg:3")
+    stored = await repo.get(session.respondent_id)
+    assert stored == full_session()
+
+
+async def test_changing_a_got_session_does_not_change_the_store(repo: Repository) -> None:
+    await repo.put(full_session())
+    got = await repo.get("telegram:12345")
+    assert got is not None
+    got.answers["sectors"].value = ["changed"]
+    assert got.draft is not None
+    got.draft.parts.append("changed")
+    assert await repo.get("telegram:12345") == full_session()
+    assert list(await repo.all()) == [full_session()]
+
+
+async def test_concurrent_puts_for_different_respondents_all_land(repo: Repository) -> None:
+    sessions = [full_session(f"slack:U{i:04d}") for i in range(40)]
+    await asyncio.gather(*(repo.put(session) for session in sessions))
+    for session in sessions:
+        assert await repo.get(session.respondent_id) == session
+    assert len(list(await repo.all())) == len(sessions)
+
+
+async def test_close_refuses_further_use_and_can_be_repeated(repo: Repository) -> None:
+    await repo.put(full_session())
+    await repo.close()
+    await repo.close()
+    with pytest.raises(StorageError):
+        await repo.get("telegram:12345")
+    with pytest.raises(StorageError):
+        await repo.put(full_session())
