@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bots.config import ConfigError, Settings
 from core.ports import Repository
 from core.service import ConsultService
 from questionnaire import loader
 from questionnaire.model import Questionnaire
 from storage.embedded import open_repository
-
-from bots.config import ConfigError, Settings
 
 
 @dataclass(frozen=True)

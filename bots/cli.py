@@ -6,15 +6,15 @@ import argparse
 import asyncio
 import getpass
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
-
-from core.ports import StorageError
-from questionnaire.loader import QuestionnaireError
+from typing import Any
 
 from bots import bootstrap
 from bots.config import ConfigError, load_settings
 from bots.console import chat, progress_view, questionnaire_view
+from core.ports import StorageError
+from questionnaire.loader import QuestionnaireError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -23,6 +23,7 @@ def _parser() -> argparse.ArgumentParser:
     talk = sub.add_parser("chat", help="answer the questionnaire in this terminal")
     talk.add_argument("--as", dest="name", default=None, help="respondent name (default: your user name)")
     talk.add_argument("--jsonl", action="store_true", help="print each reply as one JSON object per line")
+    sub.add_parser("run", help="start every chat front end that has its settings")
     prog = sub.add_parser("progress", help="show who has started and submitted")
     prog.add_argument("--json", action="store_true", help="print the figures as JSON")
     ques = sub.add_parser("questionnaire", help="check or show a questionnaire file")
@@ -51,13 +52,26 @@ async def _progress(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _run(_: argparse.Namespace) -> int:
+    # Checked first, so that a broken setting or database is reported even before any front end exists.
+    app = bootstrap.build(load_settings())
+    await app.repository.close()
+    print(
+        "consult: no chat front end is configured. This version has the terminal front end only:\n"
+        "run 'consult chat' to answer, 'consult progress' to follow the answers.",
+        file=sys.stderr,
+    )
+    return 2
+
+
 async def _questionnaire(args: argparse.Namespace) -> int:
     return questionnaire_view.run(args.action, args.file)
 
 
-_COMMANDS: dict[str, Callable[[argparse.Namespace], Awaitable[int]]] = {
+_COMMANDS: dict[str, Callable[[argparse.Namespace], Coroutine[Any, Any, int]]] = {
     "chat": _chat,
     "progress": _progress,
+    "run": _run,
     "questionnaire": _questionnaire,
 }
 

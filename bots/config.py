@@ -26,7 +26,7 @@ class Settings(BaseSettings):
 def load_settings(env_file: Path | None = Path(".env")) -> Settings:
     """Read the settings; a bad value stops with a message that names its variable."""
     try:
-        settings = Settings(_env_file=env_file)  # type: ignore[call-arg]
+        settings = Settings(_env_file=env_file)
     except ValidationError as exc:
         first = exc.errors()[0]
         name = "CONSULT_" + str(first["loc"][0]).upper() if first["loc"] else "a CONSULT_ setting"

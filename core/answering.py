@@ -156,7 +156,9 @@ def _button_target(turn: Turn, item_id: str) -> Item | None:
     """The current item if a button was meant for it; otherwise say the question moved on."""
     item = current_item(turn)
     if item is None or item.id != item_id:
-        turn.messages.append("That button belongs to an earlier question, so nothing was changed. Here is where you are now.")
+        turn.messages.append(
+            "That button belongs to an earlier question, so nothing was changed. Here is where you are now."
+        )
         return None
     if item.kind not in (Kind.SINGLE, Kind.MULTIPLE, Kind.CONSENT):
         turn.refuse("This question needs a written answer. Please type it.")

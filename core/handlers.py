@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from core import answering, flow, render
 from core import inputs as i
 from core.session import Session, Status
@@ -129,7 +131,9 @@ def _edit(turn: Turn, command: i.Input) -> None:
     assert isinstance(command, i.EditItem)
     asked = flow.questions(turn.q, turn.session.answers)
     if command.number is None:
-        turn.refuse("Send 'edit' and the number of the question, for example: edit 3. Send 'review' to see the numbers.")
+        turn.refuse(
+            "Send 'edit' and the number of the question, for example: edit 3. Send 'review' to see the numbers."
+        )
     elif not 1 <= command.number <= len(asked):
         turn.refuse(
             f"There is no question {command.number}. The questions are numbered 1 to {len(asked)}. "
@@ -170,7 +174,11 @@ def _cancel(turn: Turn, _: i.Input) -> None:
         turn.messages.append("Your unfinished answer was discarded.")
 
 
-_HANDLERS = {
+def _nothing_to_confirm(turn: Turn, _: i.Input) -> None:
+    turn.refuse("There is nothing to confirm.")
+
+
+_HANDLERS: dict[type, Callable[[Turn, i.Input], None]] = {
     i.SendText: answering.send_text,
     i.ChooseOptions: answering.choose,
     i.ToggleOption: answering.toggle,
@@ -184,5 +192,5 @@ _HANDLERS = {
     i.RestartAnswers: _ask_confirmation,
     i.WithdrawAnswers: _ask_confirmation,
     i.Cancel: _cancel,
-    i.Confirm: lambda turn, _: turn.refuse("There is nothing to confirm."),
+    i.Confirm: _nothing_to_confirm,
 }

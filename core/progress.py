@@ -7,11 +7,11 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from pydantic import BaseModel, Field
-from questionnaire.model import Questionnaire, Role
 
 from core import flow
 from core.session import Answer, Session, Status
 from core.windows import days_left
+from questionnaire.model import Questionnaire, Role
 
 NOT_ANSWERED = "(not answered yet)"
 

@@ -74,7 +74,7 @@ def _item_prompt(q: Questionnaire, item: Item, session: Session) -> Prompt:
         expects=_EXPECTS[item.kind],
         draft_chars=len(draft.text) if draft and draft.parts else None,
         current=current,
-        commands=_commands(item, session, answer),
+        commands=_commands(item, session, current),
     )
 
 
@@ -86,13 +86,17 @@ def selected(item: Item, answer: Answer | None) -> list[int]:
     return [i for i, option in enumerate(item.choices) if option in values]
 
 
-def _commands(item: Item, session: Session, answer: Answer | None) -> list[str]:
-    commands = ["back"]
-    if session.draft is not None:
+def _commands(item: Item, session: Session, current: str | None) -> list[str]:
+    """The commands that make sense on this question now, for buttons and hints."""
+    if session.draft is not None and session.draft.parts:
         return ["done", "cancel"]
-    if not item.required or item.kind is Kind.FIELDS:
+    commands = ["back"]
+    optional = not item.required
+    if item.kind is Kind.FIELDS:
+        optional = not item.fields[session.field_index].required
+    if optional:
         commands.append("skip")
-    if answer is not None and answer.value is not None:
+    if current is not None:
         commands.append("keep")
         if item.kind is Kind.LONG:
             commands.append("add")

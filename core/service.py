@@ -7,13 +7,12 @@ import weakref
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from questionnaire.model import Questionnaire
-
 from core import engine
 from core.inputs import Input
 from core.ports import Repository
 from core.reply import Reply
 from core.session import Session
+from questionnaire.model import Questionnaire
 
 
 def utc_now() -> datetime:

@@ -50,19 +50,20 @@ def parse(text: str, source: str = "questionnaire") -> Questionnaire:
 
 def _describe(error: Any, data: dict[str, Any]) -> str:
     where = _where(tuple(error["loc"]), data)
-    message = str(error["msg"]).removeprefix("Value error, ")
     if error["type"] == "missing":
-        message = "is missing"
-    elif error["type"] == "extra_forbidden":
-        message = "is not a known setting"
-    return f"{where} {message}" if where else message
+        return f"{where} is missing"
+    if error["type"] == "extra_forbidden":
+        return f"{where} is not a known setting"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
 
 
 def _where(loc: tuple[Any, ...], data: dict[str, Any]) -> str:
+    """A readable place: 'item 3 ('q2'): kind' rather than 'items.2.kind'."""
     if len(loc) >= 2 and loc[0] == "items" and isinstance(loc[1], int):
         items = data.get("items") or []
-        item_id = items[loc[1]].get("id") if loc[1] < len(items) else None
+        item_id = items[loc[1]].get("id") if loc[1] < len(items) and isinstance(items[loc[1]], dict) else None
         label = f"item {loc[1] + 1}" + (f" ({item_id!r})" if item_id else "")
         rest = ".".join(str(part) for part in loc[2:])
-        return f"{label}: {rest}" if rest else f"{label}:"
-    return ".".join(str(part) for part in loc) + ":" if loc else ""
+        return f"{label}: {rest}" if rest else label
+    return ".".join(str(part) for part in loc)

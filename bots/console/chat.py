@@ -6,15 +6,15 @@ import json
 import sys
 from typing import TextIO
 
-from core.inputs import Start, parse_text
-from core.reply import Reply
-from core.service import ConsultService
 from rich.console import Console
 from rich.panel import Panel
 from rich.rule import Rule
 from rich.text import Text
 
 from bots.console import render
+from core.inputs import Start, parse_text
+from core.reply import Reply
+from core.service import ConsultService
 
 CHANNEL = "console"
 
@@ -56,8 +56,10 @@ class Chat:
     def _show_rich(self, reply: Reply) -> None:
         assert self.console is not None
         p = reply.progress
-        if p is not None and reply.ask and p.index:
-            self.console.print(Rule(f"Question {p.index} of {p.total} - {p.answered} answered", style="dim"))
+        if p is not None and reply.ask and p.total:
+            done = round(20 * p.answered / p.total)
+            bar = "#" * done + "-" * (20 - done)
+            self.console.print(Rule(Text(f"[{bar}] {p.answered} of {p.total} answered"), style="dim"))
         # Text, not a markup string: whatever a respondent typed is shown as typed.
         self.console.print(Panel(Text(render.plain(reply)), border_style="cyan"))
 

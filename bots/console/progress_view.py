@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from core import progress
-from core.progress import ProgressReport, Tally
 from rich.console import Console
 from rich.table import Table
 
 from bots.bootstrap import App
+from core import progress
+from core.progress import ProgressReport, Tally
 
 
 async def show(app: App, *, as_json: bool, console: Console | None = None) -> ProgressReport:

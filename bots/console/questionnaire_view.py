@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from questionnaire import loader
-from questionnaire.model import Questionnaire
 from rich.console import Console
 from rich.text import Text
+
+from questionnaire import loader
+from questionnaire.model import Questionnaire
 
 
 def run(action: str, path: Path | None, console: Console | None = None) -> int:

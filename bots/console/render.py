@@ -29,7 +29,7 @@ def hint(prompt: Prompt) -> str:
         parts.append("Send 'keep' to keep your answer.")
     if "add" in prompt.commands:
         parts.append("Send 'add' to add to it.")
-    if "skip" in prompt.commands and prompt.expects is not Expects.TEXT:
+    if "skip" in prompt.commands:
         parts.append("Send 'skip' to leave it out.")
     return " ".join(part for part in parts if part)
 
