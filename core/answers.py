@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from questionnaire.model import ContactField, Item, Kind
 
-# Tab and newline are ordinary in pasted text; every other control character is refused.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Tab and newline are ordinary in pasted text; every other control character is refused, and so
+# are lone surrogates (broken UTF-16 from a client), which no file format can hold.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _EMAIL = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
 _NUMBERS = re.compile(r"^\s*\d+(?:\s*[,;\s]\s*\d+)*\s*$")
 _YES = frozenset({"yes", "y"})

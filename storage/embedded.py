@@ -25,6 +25,7 @@ from storage.layout import Layout
 from storage.writer_lock import WriterLock
 
 T = TypeVar("T")
+READ_BATCH = 100  # respondent files read per worker job by all(): a few milliseconds' work
 
 
 def open_repository(path: Path, *, writer: bool = True) -> TinyDBRepository:
@@ -81,8 +82,13 @@ class TinyDBRepository:
         await self._run(tinydb_files.write_session, target, document)
 
     async def all(self) -> list[Session]:
-        """Every stored session, read from disk."""
-        return await self._run(tinydb_files.read_all_sessions, self._layout)
+        """Every stored session, read from disk in batches so that puts are not held up."""
+        files = await self._run(self._layout.respondent_files)
+        sessions: list[Session] = []
+        # One job per batch: a put queued meanwhile runs between batches, not after all of them.
+        for start in range(0, len(files), READ_BATCH):
+            sessions += await self._run(tinydb_files.read_checked, files[start : start + READ_BATCH])
+        return sessions
 
     async def close(self) -> None:
         """Finish queued writes, release the writer's lock, stop the worker thread."""
@@ -125,9 +131,7 @@ def _prepare_folder(layout: Layout) -> None:
     try:
         layout.catalog.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise StorageError(
-            f"Cannot create the database folder {layout.catalog.parent}: {error.strerror}."
-        ) from error
+        raise StorageError(f"Cannot create the database folder {layout.catalog.parent}: {error.strerror}.") from error
 
 
 def _validate(layout: Layout) -> None:

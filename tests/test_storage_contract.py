@@ -36,7 +36,8 @@ async def repo(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[
 
 
 def answer(value: str | list[str] | dict[str, str] | None, minutes: int = 0) -> Answer:
-    return Answer(value=value, at=T0 + timedelta(minutes=minutes), text=f"Question asked for {value!r}")
+    asked = f"Question answered with {value!r}"
+    return Answer(value=value, at=T0 + timedelta(minutes=minutes), text=asked)
 
 
 def full_session(respondent_id: str = "telegram:12345") -> Session:
