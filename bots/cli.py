@@ -12,7 +12,8 @@ from typing import Any
 
 from bots import bootstrap
 from bots.config import ConfigError, load_settings
-from bots.console import chat, progress_view, questionnaire_view
+from bots.console import chat, export_view, progress_view, questionnaire_view
+from core.export.options import ExportError
 from core.ports import StorageError
 from questionnaire.loader import QuestionnaireError
 
@@ -26,6 +27,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="start every chat front end that has its settings")
     prog = sub.add_parser("progress", help="show who has started and submitted")
     prog.add_argument("--json", action="store_true", help="print the figures as JSON")
+    export_view.add_arguments(sub.add_parser("export", help="write the compilation files"))
     ques = sub.add_parser("questionnaire", help="check or show a questionnaire file")
     qsub = ques.add_subparsers(dest="action", required=True)
     qsub.add_parser("check", help="validate a questionnaire file").add_argument("file", type=Path)
@@ -64,6 +66,16 @@ async def _run(_: argparse.Namespace) -> int:
     return 2
 
 
+async def _export(args: argparse.Namespace) -> int:
+    export_view.check_arguments(args)  # a typo stops here, before the database is opened
+    app = bootstrap.build(load_settings(), writer=False)
+    try:
+        await export_view.run(app, args)
+    finally:
+        await app.repository.close()
+    return 0
+
+
 async def _questionnaire(args: argparse.Namespace) -> int:
     return questionnaire_view.run(args.action, args.file)
 
@@ -72,6 +84,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], Coroutine[Any, Any, int]]] =
     "chat": _chat,
     "progress": _progress,
     "run": _run,
+    "export": _export,
     "questionnaire": _questionnaire,
 }
 
@@ -81,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return asyncio.run(_COMMANDS[args.command](args))
-    except (ConfigError, QuestionnaireError, StorageError) as exc:
+    except (ConfigError, QuestionnaireError, StorageError, ExportError) as exc:
         print(f"consult: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -30,6 +30,8 @@ class QuestionCount(BaseModel):
     number: str | None
     text: str
     answered_in_submissions: int
+    # Share of submitted respondents who were asked this question (its condition held) and answered.
+    answer_rate: float | None
     answered_so_far: int
     skipped: int
 
@@ -48,6 +50,9 @@ class ProgressReport(BaseModel):
     by_category: dict[str, Tally] = Field(default_factory=dict)
     by_subcategory: dict[str, Tally] = Field(default_factory=dict)
     by_channel: dict[str, Tally] = Field(default_factory=dict)
+    by_country: dict[str, Tally] = Field(default_factory=dict)
+    # First submissions per day (ISO date), in date order: the pace against the closing date.
+    submissions_per_day: dict[str, int] = Field(default_factory=dict)
     questions: list[QuestionCount] = Field(default_factory=list)
     # For respondents who have not submitted: the item they are at ("review" at the end).
     stopped_at: dict[str, int] = Field(default_factory=dict)
@@ -69,6 +74,8 @@ def report(q: Questionnaire, sessions: Iterable[Session], now: datetime) -> Prog
         by_category=_tally(active, lambda s: _role_answer(q, s, Role.CATEGORY)),
         by_subcategory=_tally(active, lambda s: _role_answer(q, s, Role.SUBCATEGORY)),
         by_channel=_tally(active, lambda s: s.channel),
+        by_country=_tally(active, lambda s: _contact_field(q, s, "country")),
+        submissions_per_day=_per_day(active),
         questions=_questions(q, active),
         stopped_at=_stopped_at(q, active),
     )
@@ -91,6 +98,20 @@ def _role_answer(q: Questionnaire, session: Session, role: Role) -> list[str]:
     return found or ([NOT_ANSWERED] if role is Role.CATEGORY else [])
 
 
+def _contact_field(q: Questionnaire, session: Session, field_id: str) -> str:
+    answers = counted_answers(session)
+    for item in q.with_role(Role.CONTACT):
+        answer = answers.get(item.id)
+        if answer is not None and isinstance(answer.value, dict) and answer.value.get(field_id):
+            return " ".join(answer.value[field_id].split()).title() if field_id == "country" else answer.value[field_id]
+    return NOT_ANSWERED
+
+
+def _per_day(sessions: list[Session]) -> dict[str, int]:
+    days = Counter(s.submissions[0].at.date().isoformat() for s in sessions if s.submissions)
+    return dict(sorted(days.items()))
+
+
 def _tally(sessions: list[Session], keys_of: Callable[[Session], str | list[str]]) -> dict[str, Tally]:
     tallies: dict[str, Tally] = {}
     for session in sessions:
@@ -104,14 +125,17 @@ def _tally(sessions: list[Session], keys_of: Callable[[Session], str | list[str]
 
 def _questions(q: Questionnaire, sessions: list[Session]) -> list[QuestionCount]:
     counts = []
+    snapshots = [s.submitted.answers for s in sessions if s.submitted is not None]
     for item in (item for item in q.items if item.answerable):
-        submitted = [s.submitted.answers.get(item.id) for s in sessions if s.submitted is not None]
+        asked = [a.get(item.id) for a in snapshots if flow.condition_holds(item, a)]
+        answered = sum(flow.is_answered(item, a) for a in asked)
         current = [s.answers.get(item.id) for s in sessions]
         counts.append(QuestionCount(
             item_id=item.id,
             number=item.number,
             text=item.text,
-            answered_in_submissions=sum(flow.is_answered(item, a) for a in submitted),
+            answered_in_submissions=answered,
+            answer_rate=round(answered / len(asked), 4) if asked else None,
             answered_so_far=sum(flow.is_answered(item, a) for a in current),
             skipped=sum(a is not None and a.value is None for a in current),
         ))

@@ -1,0 +1,69 @@
+"""`consult export`: the compilation files, with a progress bar and a summary of what was written."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from bots.bootstrap import App
+
+if TYPE_CHECKING:
+    from core.export.run import ExportResult
+from core.export.options import parse_choice, parse_formats
+from core.export.records import Audience, Scope
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `consult export`."""
+    parser.add_argument("--out", type=Path, required=True, help="folder to write the files into")
+    parser.add_argument("--format", default=None, help="comma-separated: xlsx,csv,json,docx,md,png (default: all)")
+    parser.add_argument("--audience", default="public", help="public (default) or internal (everything, Confidential)")
+    parser.add_argument("--status", default="submitted", help="submitted (default) or all (unfinished too)")
+    parser.add_argument("--force", action="store_true", help="write into a folder that already holds files")
+
+
+def check_arguments(args: argparse.Namespace) -> tuple[tuple[str, ...], Audience, Scope]:
+    """Read the choices before anything is opened, so a typo changes nothing."""
+    formats = parse_formats(args.format)
+    audience = parse_choice(Audience, args.audience, "audience")
+    scope = parse_choice(Scope, args.status, "status")
+    assert isinstance(audience, Audience) and isinstance(scope, Scope)
+    return formats, audience, scope
+
+
+async def run(app: App, args: argparse.Namespace, console: Console | None = None) -> ExportResult:
+    """Export, showing a bar per format, then what was written."""
+    from core.export.run import export  # the writers load Office and chart libraries: only when exporting
+
+    formats, audience, scope = check_arguments(args)
+    console = console or Console(highlight=False)
+    sessions = await app.repository.all()
+    columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+               TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("Exporting", total=len(formats))
+
+        def step(name: str) -> None:
+            bar.update(task, description=f"Writing {name}", completed=formats.index(name))
+
+        result = export(app.questionnaire, sessions, args.out, formats=formats, audience=audience, scope=scope,
+                        now=app.service.now(), force=args.force, on_step=step)
+        bar.update(task, completed=len(formats))
+    _summary(result, console)
+    return result
+
+
+def _summary(result: ExportResult, console: Console) -> None:
+    table = Table("File", "Size", title=f"{result.respondents} respondents, {result.audience.value} audience")
+    for path in result.files:
+        table.add_row(str(path), f"{path.stat().st_size:,} bytes")
+    console.print(table)
+    for note in result.notes:
+        console.print(note)
+    if result.audience is Audience.INTERNAL:
+        console.print("These files are Confidential: they name every respondent. Do not publish them.")

@@ -1,0 +1,22 @@
+"""What every export writer receives, and the shape of a writer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.export.records import Compilation
+from core.progress import ProgressReport
+
+
+@dataclass(frozen=True)
+class ExportInput:
+    """The compiled records (consent applied) and the progress figures of the same sessions."""
+
+    compilation: Compilation
+    report: ProgressReport
+
+
+# A writer writes its files into the folder given and returns their paths.
+Writer = Callable[[ExportInput, Path], list[Path]]

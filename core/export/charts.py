@@ -1,0 +1,103 @@
+"""The summary charts as PNG: who responded, answer rates, and the pace against the deadline."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only: never look for a screen (servers and CI have none)
+
+import matplotlib.pyplot as plt
+from matplotlib.dates import DateFormatter, DayLocator, date2num
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from core.export.base import ExportInput
+from core.export.naming import (
+    CHART_ANSWER_RATE,
+    CHART_CATEGORIES,
+    CHART_PER_DAY,
+    CONFIDENTIAL,
+    file_name,
+)
+from core.progress import ProgressReport
+
+# No identity in the files' metadata: matplotlib would otherwise only add its own name.
+_METADATA = {"Title": "consult summary chart", "Author": "consult"}
+
+
+def write(data: ExportInput, folder: Path) -> list[Path]:
+    """Write the three charts; internal ones are titled Confidential."""
+    c, r = data.compilation, data.report
+    mark = f" ({CONFIDENTIAL})" if c.confidential else ""
+    charts = {
+        CHART_CATEGORIES: categories(r, mark),
+        CHART_ANSWER_RATE: answer_rates(r, mark),
+        CHART_PER_DAY: per_day(r, mark),
+    }
+    paths = []
+    for name, figure in charts.items():
+        path = folder / file_name(c, name)
+        figure.savefig(path, dpi=120, metadata=_METADATA)
+        plt.close(figure)
+        paths.append(path)
+    return paths
+
+
+def categories(r: ProgressReport, mark: str = "") -> Figure:
+    """Respondents who started and submitted, by stakeholder category and sub-category."""
+    rows = {**r.by_category, **{f"  {k}": v for k, v in r.by_subcategory.items()}}
+    labels = list(rows) or ["(none yet)"]
+    figure, axes = plt.subplots(figsize=(8, 1.2 + 0.45 * len(labels)), layout="constrained")
+    axes.barh(labels, [t.started for t in rows.values()] or [0], color="#b8cfe6", label="Started")
+    axes.barh(labels, [t.submitted for t in rows.values()] or [0], color="#1f5f99", label="Submitted")
+    axes.invert_yaxis()
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_title(f"Respondents by stakeholder group{mark}")
+    axes.legend(loc="lower right")
+    return figure
+
+
+def answer_rates(r: ProgressReport, mark: str = "") -> Figure:
+    """Per question, the share of submitted respondents who answered it."""
+    labels = [q.number or q.item_id for q in r.questions]
+    rates = [100 * (q.answer_rate or 0) for q in r.questions]
+    figure, axes = plt.subplots(figsize=(9, 4), layout="constrained")
+    axes.bar(labels, rates, color="#1f5f99")
+    axes.set_ylim(0, 100)
+    axes.set_ylabel("% of submitted respondents")
+    axes.set_title(f"Answer rate per question{mark}")
+    axes.tick_params(axis="x", labelrotation=60)
+    return figure
+
+
+def per_day(r: ProgressReport, mark: str = "") -> Figure:
+    """Cumulative submissions per day, with the closing date marked."""
+    days = [date.fromisoformat(d) for d in r.submissions_per_day]
+    totals, running = [], 0
+    for count in r.submissions_per_day.values():
+        running += count
+        totals.append(running)
+    figure, axes = plt.subplots(figsize=(9, 4), layout="constrained")
+    if days:
+        x = date2num(days)
+        axes.bar(x, list(r.submissions_per_day.values()), color="#b8cfe6", label="Submitted that day")
+        axes.step(x, totals, where="mid", color="#1f5f99", label="Submitted in total")
+    if r.closes is not None:
+        closes = float(date2num(r.closes.date()))
+        axes.axvline(closes, color="#b03a2e", linestyle="--", label=f"Closes {r.closes:%d %b %Y}")
+    shown = days + ([r.closes.date()] if r.closes is not None else [])
+    span = (max(shown) - min(shown)).days if shown else 0
+    # Whole days, about ten ticks.
+    axes.xaxis.set_major_locator(DayLocator(interval=max(1, span // 10)))
+    axes.xaxis.set_major_formatter(DateFormatter("%d %b"))
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_ylim(bottom=0)
+    axes.set_ylabel("Respondents")
+    axes.set_title(f"Responses per day{mark}" + ("" if days else ": none yet"))
+    if days or r.closes is not None:
+        axes.legend(loc="upper left")
+    figure.autofmt_xdate()
+    return figure

@@ -1,0 +1,144 @@
+"""The answers to one question, grouped by stakeholder group and counted. Pure.
+
+Both compilations (DOCX and Markdown) show answers this way, so the order of the groups and what
+"gave no answer" means are decided once, here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from core.export.records import Compilation, Question, Record, Scope, value_text
+from core.export.table import readable
+from core.flow import condition_holds
+from core.session import Answer
+from questionnaire.model import Questionnaire, Role
+
+NAMING_FIELDS = ("name", "organisation")  # the contact fields the label already shows
+NO_ANSWER = "No answer"
+NOT_ASKED = "Not asked (the question did not apply)"
+NO_RESPONSES = "No responses yet: no respondent is in this selection, so there is nothing to compile."
+CONFIDENTIAL_NOTICE = "Confidential: every respondent is named, including those who did not authorise citation."
+# Conditions only read an answer's value; the moment is required by the model but never looked at.
+_ANY_MOMENT = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Group:
+    """The respondents of one stakeholder group who were asked one question."""
+
+    name: str
+    answers: list[tuple[Record, str]]  # (respondent, answer text), in respondent order
+    no_answer: int  # asked, but skipped or not answered (yet)
+
+    @property
+    def answered(self) -> int:
+        return len(self.answers)
+
+    @property
+    def counts(self) -> str:
+        return f"{self.answered} answered, {self.no_answer} gave no answer"
+
+
+def group_answers(c: Compilation, question: Question) -> list[Group]:
+    """The groups asked the question: category, then sub-category, in option order; not given last."""
+    answered: dict[str, list[tuple[Record, str]]] = {}
+    silent: dict[str, int] = {}
+    order: dict[str, tuple[int, int, str]] = {}
+    for record in c.records:
+        if not was_asked(c.questionnaire, question, record):
+            continue
+        if record.group not in order:
+            order[record.group] = _group_order(c.questionnaire, record)
+        text = answer_text(record, question)
+        if text:
+            answered.setdefault(record.group, []).append((record, text))
+        else:
+            silent[record.group] = silent.get(record.group, 0) + 1
+    names = sorted(order, key=order.__getitem__)
+    return [Group(name, answered.get(name, []), silent.get(name, 0)) for name in names]
+
+
+def answer_text(record: Record, question: Question) -> str:
+    """The respondent's answer as typed, with "\\n" line ends; empty when skipped or not given.
+
+    Each writer makes it safe for its own format (XML for DOCX, escaping for Markdown).
+    """
+    answer = record.answers.get(question.id)
+    text = value_text(answer.value) if answer is not None else ""
+    if not text or text.isspace():
+        return ""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def was_asked(q: Questionnaire, question: Question, record: Record) -> bool:
+    """False when the question's condition did not hold for this respondent, so silence is no refusal."""
+    if question.item is None:
+        # A removed item: only those who met it (and have an answer or a skip stored) count.
+        return question.id in record.answers
+    if question.item.when is None:
+        return True
+    return condition_holds(question.item, _answers_for_conditions(q, record))
+
+
+def attribution(record: Record, confidential: bool) -> str:
+    """Who gave an answer: the record's label; internally followed by the other contact details."""
+    others = [value for key, value in record.identity.items() if key not in NAMING_FIELDS]
+    return f"{record.label} - {', '.join(others)}" if confidential and others else record.label
+
+
+def describe(c: Compilation) -> str:
+    """The line under a compilation's title: when, how many, and for whom."""
+    who = "all who started" if c.scope is Scope.ALL else "those who submitted"
+    audience = ("Internal: everyone is named." if c.confidential
+                else "Public: respondents who did not authorise citation are shown by number only.")
+    return f"Generated {c.generated_at:%d %B %Y, %H:%M %Z}. {len(c.records)} respondents ({who}). {audience}"
+
+
+def question_summary(groups: list[Group]) -> str:
+    """The line under a question: how many were asked, answered, and gave no answer."""
+    asked = sum(g.answered + g.no_answer for g in groups)
+    if not asked:
+        return "No respondent was asked this question."
+    answered = sum(g.answered for g in groups)
+    return f"Asked of {asked}: {answered} answered, {asked - answered} gave no answer."
+
+
+def group_heading(group: Group) -> str:
+    """A group's heading: its name and counts."""
+    return f"{group.name} ({group.counts})"
+
+
+def one_line(text: str) -> str:
+    """Text for a heading or a label: readable, whitespace collapsed."""
+    return readable(" ".join(text.split()))
+
+
+def _answers_for_conditions(q: Questionnaire, record: Record) -> dict[str, Answer]:
+    # Conditions mostly name the consent, category or sub-category items (WGEC: 1b is asked only of
+    # Non-Government), which the record keeps apart from its answers: put them back. A questionnaire
+    # with several category items credits the value to the first, as the record found it there.
+    values: dict[str, str | None] = dict(record.subcategories)
+    for role, value in ((Role.CONSENT, record.consent), (Role.CATEGORY, record.category)):
+        for item in q.with_role(role)[:1]:
+            values[item.id] = value
+    restored = {key: Answer(value=value, at=_ANY_MOMENT, text="") for key, value in values.items()}
+    return {**restored, **record.answers}
+
+
+def _group_order(q: Questionnaire, record: Record) -> tuple[int, int, str]:
+    categories = [option for item in q.with_role(Role.CATEGORY) for option in item.options]
+    category = _position(categories, record.category)
+    sub = next(iter(record.subcategories.items()), None)
+    if sub is None:
+        return (category, -1, record.group)
+    sub_options = q.item(sub[0]).options if q.has(sub[0]) else ()
+    return (category, _position(list(sub_options), sub[1]), record.group)
+
+
+def _position(options: list[str], value: str | None) -> int:
+    # Known options in their order, then values the file no longer offers, then "not given".
+    if value is None:
+        return len(options) + 1
+    return options.index(value) if value in options else len(options)

@@ -1,0 +1,52 @@
+"""The export's options, checked before anything is read or written (light: no writer imports)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from core.export.records import Audience, Scope
+
+FORMATS = ("xlsx", "csv", "json", "docx", "md", "png")
+
+
+class ExportError(ValueError):
+    """An export that cannot run as asked; nothing was written."""
+
+
+def parse_formats(text: str | None) -> tuple[str, ...]:
+    """'xlsx,csv' -> ('xlsx', 'csv'); None or empty -> every format."""
+    if not text:
+        return FORMATS
+    chosen = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        named = ", ".join(repr(f) for f in unknown) or repr(text)
+        raise ExportError(f"unknown format {named}; choose from {', '.join(FORMATS)}")
+    return chosen
+
+
+def parse_choice(kind: type[Audience] | type[Scope], text: str, what: str) -> Audience | Scope:
+    """An audience or status choice, or a clear error."""
+    try:
+        return kind(text.strip().lower())
+    except ValueError:
+        raise ExportError(f"unknown {what} {text!r}; choose {' or '.join(v.value for v in kind)}") from None
+
+
+def check_folder(out: Path, force: bool) -> None:
+    """Refuse a file, an unwritable place, or a folder with files in it (unless force)."""
+    if out.exists() and not out.is_dir():
+        raise ExportError(f"{out} is a file, not a folder; give a folder for the export")
+    if out.is_dir() and any(out.iterdir()) and not force:
+        raise ExportError(f"{out} already holds files; choose an empty folder, or add --force to replace them")
+    parent = out if out.is_dir() else _existing_parent(out)
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        raise ExportError(f"cannot write to {out}: {parent} is not a writable folder")
+
+
+def _existing_parent(path: Path) -> Path:
+    for parent in path.parents:
+        if parent.exists():
+            return parent
+    return Path.cwd()

@@ -1,0 +1,130 @@
+"""`consult export` as the secretariat runs it, on a database filled through `consult chat`."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.test_cli import WALK, consult
+
+ALL_FILES = {
+    "responses.xlsx", "responses.csv", "responses.json", "compilation-by-question.docx",
+    "compilation-by-question.md", "compilation-by-respondent.docx", "summary.md",
+    "chart-respondents-by-category.png", "chart-answer-rate.png", "chart-responses-per-day.png",
+}
+
+
+def walk(consent: str, name: str, category: list[str]) -> str:
+    """The scripted walk with another consent, name and category answers."""
+    lines = list(WALK)
+    lines[0], lines[1], lines[2] = consent, name, f"{name} Institute"
+    lines[4] = f"{name.split()[0].lower()}@example.org"
+    return "\n".join(lines[:5] + category + lines[8:]) + "\n"
+
+
+@pytest.fixture
+def filled(tmp_path: Path) -> Path:
+    """Four respondents through the real chat: two consent, two do not; one does not finish."""
+    people = [
+        ("yes", "Ana Silva", ["Non-Government", "1", "1"]),
+        ("no", "Bruno Hidden", ["Non-Government", "2", "skip"]),
+        ("yes", "Carla Gov", ["Government"]),
+    ]
+    for consent, name, category in people:
+        done = consult(tmp_path, "chat", "--as", name.split()[0], "--jsonl", stdin=walk(consent, name, category))
+        assert json.loads(done.stdout.splitlines()[-1])["status"] == "submitted", done.stdout[-500:]
+    consult(tmp_path, "chat", "--as", "dora", "--jsonl", stdin="no\nDora Secret\n")
+    return tmp_path
+
+
+def test_export_writes_every_file_and_matches_progress(filled: Path) -> None:
+    done = consult(filled, "export", "--out", "out")
+    assert done.returncode == 0, done.stderr
+    assert {p.name for p in (filled / "out").iterdir()} == ALL_FILES
+    progress = json.loads(consult(filled, "progress", "--json").stdout)
+    rows = list(csv.reader((filled / "out" / "responses.csv").open(encoding="utf-8-sig")))
+    assert len(rows) - 1 == progress["submitted"] == 3
+    sheet = load_workbook(filled / "out" / "responses.xlsx", read_only=True)["Responses"]
+    assert len(list(sheet.iter_rows())) - 1 == progress["submitted"]
+    summary = (filled / "out" / "summary.md").read_text()
+    assert f"Respondents who started: **{progress['started']}**" in summary
+    assert f"Submitted: **{progress['submitted']}**" in summary
+    for category, tally in progress["by_category"].items():
+        assert f"| {category} | {tally['started']} | {tally['submitted']} |" in summary
+    exported = json.loads((filled / "out" / "responses.json").read_text())
+    assert exported["respondent_count"] == progress["submitted"]
+
+
+def test_public_export_holds_no_identity_of_those_who_said_no(filled: Path) -> None:
+    assert consult(filled, "export", "--out", "out").returncode == 0
+    from tests.test_export_consent import readable
+
+    for path in (filled / "out").iterdir():
+        text = readable(path)
+        for secret in ("Bruno", "Hidden Institute", "bruno@example.org", "Dora", "console:"):
+            assert secret not in text, (secret, path.name)
+    assert "Ana Silva" in readable(filled / "out" / "compilation-by-respondent.docx")
+
+
+def test_internal_export_has_everything_marked_confidential(filled: Path) -> None:
+    done = consult(filled, "export", "--out", "out", "--audience", "internal", "--status", "all")
+    assert done.returncode == 0, done.stderr
+    names = {p.name for p in (filled / "out").iterdir()}
+    assert names == {f"CONFIDENTIAL-{n}" for n in ALL_FILES}
+    data = json.loads((filled / "out" / "CONFIDENTIAL-responses.json").read_text())
+    assert data["classification"] == "Confidential" and data["respondent_count"] == 4
+    assert "Bruno Hidden" in json.dumps(data)
+    assert "Confidential" in done.stdout
+
+
+def test_chosen_formats_only(filled: Path) -> None:
+    done = consult(filled, "export", "--out", "out", "--format", "csv, json")
+    assert done.returncode == 0, done.stderr
+    assert {p.name for p in (filled / "out").iterdir()} == {"responses.csv", "responses.json"}
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--format", "pdf"], "unknown format 'pdf'"),
+    (["--format", "xlsx,doc"], "unknown format 'doc'"),
+    (["--audience", "press"], "unknown audience 'press'"),
+    (["--status", "draft"], "unknown status 'draft'"),
+])
+def test_unknown_choices_change_nothing(filled: Path, args: list[str], message: str) -> None:
+    done = consult(filled, "export", "--out", "out", *args)
+    assert done.returncode == 2 and message in done.stderr
+    assert not (filled / "out").exists()
+
+
+def test_folder_with_files_is_refused_unless_force(filled: Path) -> None:
+    (filled / "out").mkdir()
+    (filled / "out" / "notes.txt").write_text("mine")
+    done = consult(filled, "export", "--out", "out")
+    assert done.returncode == 2 and "--force" in done.stderr
+    assert [p.name for p in (filled / "out").iterdir()] == ["notes.txt"]
+    assert consult(filled, "export", "--out", "out", "--force").returncode == 0
+    assert (filled / "out" / "notes.txt").read_text() == "mine"
+    assert (filled / "out" / "responses.xlsx").exists()
+
+
+def test_output_that_is_a_file_or_not_writable(filled: Path) -> None:
+    (filled / "taken").write_text("a file")
+    done = consult(filled, "export", "--out", "taken")
+    assert done.returncode == 2 and "is a file" in done.stderr
+    done = consult(filled, "export", "--out", "taken/inside")
+    assert done.returncode == 2 and "not a writable folder" in done.stderr
+    assert (filled / "taken").read_text() == "a file"
+
+
+def test_empty_database_gives_valid_empty_files_and_a_note(tmp_path: Path) -> None:
+    done = consult(tmp_path, "export", "--out", "out")
+    assert done.returncode == 0, done.stderr
+    assert "No responses yet" in done.stdout
+    assert {p.name for p in (tmp_path / "out").iterdir()} == ALL_FILES
+    rows = list(csv.reader((tmp_path / "out" / "responses.csv").open(encoding="utf-8-sig")))
+    assert len(rows) == 1 and rows[0][0].startswith("Respondent")
+    assert json.loads((tmp_path / "out" / "responses.json").read_text())["respondents"] == []
+    assert not (tmp_path / "data").exists()

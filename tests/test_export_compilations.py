@@ -1,0 +1,325 @@
+"""The compilations by question (DOCX, Markdown) and by respondent (DOCX), read back as a reader would."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from docx import Document
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from core import progress
+from core.export import docx_files, markdown
+from core.export.base import ExportInput
+from core.export.grouping import group_answers, was_asked
+from core.export.records import Audience, Compilation, Scope, compile_responses
+from core.session import Session
+from tests.support.responses import WGEC, panel, respondent
+
+NOW = datetime(2013, 9, 1, tzinfo=UTC)
+# Who did not authorise citation in panel(): nothing of theirs may reach a public file.
+HIDDEN = ["Bruno Costa", "Bruno Costa Org", "Brazil", "bruno.costa@example.org",
+          "Dana Smith", "Dana Smith Org", "United States", "dana.smith@example.org"]
+HOSTILE = ("# Heading\n* item\n- other\n1. first\n[link](http://x)\n<script>alert(1)</script>\n"
+           "<!-- hidden -->\n| a | b |\n|---|---|\n```\ncode\n```\n===\n    indented\n> quoted")
+BRUNO_INTERNALLY = ("Respondent 2: Bruno Costa, Bruno Costa Org (Civil society; not for citation)"
+                    " - Brazil, bruno.costa@example.org")
+LONG = "\n".join(f"{n:05d} " + "x" * 93 for n in range(1000))  # 100,000 characters in 1,000 lines
+
+
+def compiled(sessions: list[Session], audience: Audience = Audience.PUBLIC) -> ExportInput:
+    compilation = compile_responses(WGEC, sessions, audience, Scope.ALL, NOW)
+    return ExportInput(compilation, progress.report(WGEC, sessions, NOW))
+
+
+def written(tmp_path: Path, sessions: list[Session], audience: Audience = Audience.PUBLIC) -> dict[str, Path]:
+    """Both DOCX files and the Markdown, by the name each was written under."""
+    data = compiled(sessions, audience)
+    paths = docx_files.write(data, tmp_path) + markdown.write(data, tmp_path)
+    return {path.name.removeprefix("CONFIDENTIAL-"): path for path in paths}
+
+
+def styled(path: Path) -> list[tuple[str, str]]:
+    """(style, text) of every paragraph after the table of contents (of all when there is none)."""
+    paragraphs = Document(str(path)).paragraphs
+    ends = [i for i, p in enumerate(paragraphs) if p._p.xpath('.//w:fldChar[@w:fldCharType="end"]')]
+    start = ends[0] + 1 if ends else 0
+    return [(p.style.name if p.style is not None else "", p.text) for p in paragraphs[start:]]
+
+
+def headings(path: Path, level: int) -> list[str]:
+    return [text for style, text in styled(path) if style == f"Heading {level}"]
+
+
+def following(path: Path, first: str, count: int) -> list[str]:
+    """The texts of the `count` paragraphs after the first with this exact text."""
+    texts = [text for _, text in styled(path)]
+    start = texts.index(first)
+    return texts[start + 1 : start + 1 + count]
+
+
+def everything(path: Path) -> str:
+    """The file name and every part inside the zip, decompressed, or the file's text."""
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            parts = [n + archive.read(n).decode("utf-8", "replace") for n in archive.namelist()]
+            return path.name + "".join(parts)
+    return path.name + path.read_text(encoding="utf-8")
+
+
+def group_lines(path: Path, question_heading: str) -> list[str]:
+    """The Heading 2 texts under one question."""
+    found, inside = [], False
+    for style, text in styled(path):
+        if style == "Heading 1":
+            inside = text == question_heading
+        elif inside and style == "Heading 2":
+            found.append(text)
+    return found
+
+
+@pytest.fixture
+def public(tmp_path: Path) -> dict[str, Path]:
+    return written(tmp_path, panel())
+
+
+# --- by question, DOCX ------------------------------------------------------------------------------
+
+def test_one_heading_per_question_in_questionnaire_order_each_on_a_new_page(public: dict[str, Path]) -> None:
+    path = public["compilation-by-question.docx"]
+    expected = [q.header for q in compiled(panel()).compilation.questions]
+    assert headings(path, 1) == expected
+    assert expected[1].startswith("2. What do you think is the significance")
+    breaks = [p.paragraph_format.page_break_before for p in Document(str(path)).paragraphs
+              if p.style is not None and p.style.name == "Heading 1"]
+    assert breaks == [True] * len(expected)
+
+
+def test_groups_and_counts_match_the_panel_by_hand(public: dict[str, Path]) -> None:
+    path = public["compilation-by-question.docx"]
+    headers = {q.id: q.header for q in compiled(panel()).compilation.questions}
+    assert group_lines(path, headers["q2"]) == [
+        "Government (1 answered, 1 gave no answer)",  # Amina; Emil has not answered Q2
+        "Non-Government - Civil society (2 answered, 0 gave no answer)",  # Bruno, Chen
+        "Non-Government - Private sector (1 answered, 0 gave no answer)",  # Dana
+    ]
+    assert group_lines(path, headers["q3"]) == [
+        "Government (2 answered, 0 gave no answer)",  # Amina, Emil (in progress, Scope.ALL)
+        "Non-Government - Civil society (1 answered, 1 gave no answer)",  # Bruno; Chen did not
+        "Non-Government - Private sector (0 answered, 1 gave no answer)",
+    ]
+    assert group_lines(path, headers["q4"]) == [
+        "Government (0 answered, 2 gave no answer)",  # Amina skipped, Emil did not answer
+        "Non-Government - Civil society (1 answered, 1 gave no answer)",
+        "Non-Government - Private sector (0 answered, 1 gave no answer)",
+    ]
+    # 1b is asked only of Non-Government: the governments are not counted as giving no answer.
+    assert group_lines(path, headers["q1_status"]) == [
+        "Non-Government - Civil society (1 answered, 1 gave no answer)",
+        "Non-Government - Private sector (0 answered, 1 gave no answer)",
+    ]
+    assert following(path, headers["q2"], 1) == ["Asked of 5: 4 answered, 1 gave no answer."]
+
+
+def test_answers_are_attributed_by_consent_in_respondent_order(public: dict[str, Path]) -> None:
+    path = public["compilation-by-question.docx"]
+    q2 = compiled(panel()).compilation.questions[1].header
+    assert following(path, q2, 10) == [
+        "Asked of 5: 4 answered, 1 gave no answer.",
+        "Government (1 answered, 1 gave no answer)",
+        "Amina Diallo, Amina Diallo Org (Government)", "Significance: high.",
+        "Non-Government - Civil society (2 answered, 0 gave no answer)",
+        "Respondent 2 (Civil society)", "Civil society view.",  # Bruno started second and said no
+        "Chen Wei, Chen Wei Org (Civil society)", "Joint submission of *five* groups.",
+        "Non-Government - Private sector (1 answered, 0 gave no answer)",
+    ]
+    bold = [p.text for p in Document(str(path)).paragraphs if p.runs and p.runs[0].bold]
+    assert "Respondent 4 (Private sector)" in bold and "Amina Diallo, Amina Diallo Org (Government)" in bold
+
+
+def test_a_word_table_of_contents_is_there_and_word_is_asked_to_fill_it(public: dict[str, Path]) -> None:
+    with zipfile.ZipFile(public["compilation-by-question.docx"]) as archive:
+        body = archive.read("word/document.xml").decode()
+        settings = archive.read("word/settings.xml").decode()
+    assert 'TOC \\o "1-2" \\h \\z \\u' in body
+    assert [body.count(f'w:fldCharType="{kind}"') for kind in ("begin", "separate", "end")] == [1, 1, 1]
+    assert '<w:updateFields w:val="true"/><w:compat>' in settings
+    everything_in_order = [p.text for p in Document(str(public["compilation-by-question.docx"])).paragraphs]
+    contents = everything_in_order[everything_in_order.index("Contents") :]
+    # Readers that do not update fields still see the headings listed, before the first answer.
+    assert contents.index("Government (1 answered, 1 gave no answer)") < contents.index("Partly.")
+
+
+def test_formula_answers_stay_text_in_word(public: dict[str, Path]) -> None:
+    with zipfile.ZipFile(public["compilation-by-question.docx"]) as archive:
+        body = archive.read("word/document.xml").decode()
+    assert '<w:t xml:space="preserve">=HYPERLINK("http://x")</w:t>' in body
+    assert "<w:fldSimple" not in body and body.count("<w:instrText") == 1
+
+
+# --- by respondent, DOCX ----------------------------------------------------------------------------
+
+def test_one_section_per_respondent_with_every_question(public: dict[str, Path]) -> None:
+    path = public["compilation-by-respondent.docx"]
+    assert headings(path, 1) == [
+        "Amina Diallo, Amina Diallo Org (Government)", "Respondent 2 (Civil society)",
+        "Chen Wei, Chen Wei Org (Civil society)", "Respondent 4 (Private sector)",
+        "Emil Novak, Emil Novak Org (Government)",
+    ]
+    questions = compiled(panel()).compilation.questions
+    assert headings(path, 2) == [q.header for q in questions] * 5
+    amina = following(path, "Amina Diallo, Amina Diallo Org (Government)", 8)
+    assert amina[:6] == ["Submitted 01 July 2013.", questions[0].header, "Not asked (the question did not apply)",
+                         questions[1].header, "Significance: high.", questions[2].header]
+    dana = following(path, "Respondent 4 (Private sector)", 8)
+    assert dana[2:] == ["No answer", questions[1].header, "Business view.", questions[2].header, "No answer",
+                        questions[3].header]
+    assert following(path, "Emil Novak, Emil Novak Org (Government)", 1) == ["Not submitted yet."]
+
+
+# --- consent and confidentiality ----------------------------------------------------------------------
+
+def test_public_files_hold_nothing_of_those_who_did_not_authorise_citation(public: dict[str, Path]) -> None:
+    for path in public.values():
+        content = everything(path)
+        assert "Amina Diallo" in content  # she authorised citation: the check below is not vacuous
+        for secret in HIDDEN:
+            assert secret not in content, (path.name, secret)
+    for name in ("compilation-by-question.docx", "compilation-by-respondent.docx"):
+        document = Document(str(public[name]))
+        props = document.core_properties
+        assert (props.author, props.last_modified_by, props.comments, props.keywords) == ("consult", "consult", "", "")
+        assert props.title.startswith("WGEC questionnaire") and "python-docx" not in everything(public[name])
+        assert "Confidential" not in everything(public[name])
+
+
+def test_internal_files_name_everyone_and_say_confidential_everywhere(tmp_path: Path) -> None:
+    files = written(tmp_path, panel(), Audience.INTERNAL)
+    assert all(path.name.startswith("CONFIDENTIAL-") for path in files.values())
+    by_respondent = everything(files["compilation-by-respondent.docx"])
+    assert all(secret in by_respondent for secret in HIDDEN)
+    for name in ("compilation-by-question.docx", "compilation-by-question.md"):
+        assert BRUNO_INTERNALLY in everything(files[name])
+    for name in ("compilation-by-question.docx", "compilation-by-respondent.docx"):
+        document = Document(str(files[name]))
+        assert [s.header.paragraphs[0].text for s in document.sections] == ["Confidential"] * len(document.sections)
+        assert document.paragraphs[0].text.startswith("Confidential:")
+    assert files["compilation-by-question.md"].read_text().startswith("**Confidential")
+
+
+# --- Markdown -----------------------------------------------------------------------------------------
+
+def test_markdown_lists_every_question_with_groups_and_attributions(public: dict[str, Path]) -> None:
+    text = public["compilation-by-question.md"].read_text()
+    questions = compiled(panel()).compilation.questions
+    assert text.count("\n## ") == len(questions) + 1  # and the Contents
+    assert "- [4\\. What are the relevant international public policy issues" in text
+    assert "](#question-3)\n" in text and '<a id="question-3"></a>' in text
+    assert ("### Non-Government - Civil society (2 answered, 0 gave no answer)\n\n"
+            "**Respondent 2 (Civil society)**\n\n> Civil society view.\n\n"
+            "**Chen Wei, Chen Wei Org (Civil society)**\n\n> Joint submission of \\*five\\* groups.\n") in text
+
+
+def test_respondent_markdown_makes_no_structure(tmp_path: Path) -> None:
+    eve = respondent("Eve Hacker", category="Non-Government", group="Civil society", answers={"q2": HOSTILE}, day=9)
+    path = written(tmp_path, [*panel(), eve])["compilation-by-question.md"]
+    text = path.read_text()
+    tokens = MarkdownIt("commonmark").enable("table").enable("strikethrough").parse(text)
+    kinds = {t.type for t in tokens} | {c.type for t in tokens for c in (t.children or [])}
+    assert not kinds & {"table_open", "fence", "code_block", "ordered_list_open", "em_open", "s_open", "hr"}
+    assert "blockquote_open" in kinds
+    c = compiled([*panel(), eve]).compilation
+    assert sum(t.type == "list_item_open" for t in tokens) == len(c.questions)  # the contents only
+    html = [t.content for t in tokens if t.type == "html_block"]
+    html += [c.content for t in tokens for c in (t.children or []) if c.type == "html_inline"]
+    assert html and all(re.fullmatch(r'(<a id="question-\d+">|</a>)\n?', h) for h in html)
+    links = [c.attrs["href"] for t in tokens for c in (t.children or []) if c.type == "link_open"]
+    assert all(str(href).startswith("#question-") for href in links)
+    real_headings = 2 + len(c.questions) + sum(len(group_answers(c, q)) for q in c.questions)
+    hash_lines = [line for line in text.splitlines() if line.startswith("#")]
+    assert len(hash_lines) == real_headings == sum(t.type == "heading_open" for t in tokens)
+    outside = [line for line in text.splitlines() if not line.startswith(">")]
+    assert not [line for line in outside if re.match(r"\* |- (?!\[)|\d+\.|<(?!a id=)|\||```|=", line)]
+    quoted = _rendered_quote(tokens, "Heading")
+    for typed in ("# Heading", "* item", "<script>alert(1)</script>", "<!-- hidden -->", "[link](http://x)",
+                  "| a | b |", "```", "    indented".replace(" ", "\u00a0"), "> quoted"):
+        assert typed in quoted, typed
+
+
+def _rendered_quote(tokens: list[Token], containing: str) -> str:
+    texts = [t.content for t in tokens if t.type == "inline" and containing in t.content]
+    return MarkdownIt("commonmark").renderInline(texts[0]).replace("&lt;", "<").replace("&gt;", ">")
+
+
+# --- hard answers, changed questionnaires, nothing at all ---------------------------------------------
+
+def test_a_100000_character_answer_survives_in_full_everywhere(tmp_path: Path) -> None:
+    files = written(tmp_path, [respondent("Long Writer", answers={"q2": LONG})])
+    texts = [text for _, text in styled(files["compilation-by-question.docx"])]
+    start = texts.index("Long Writer, Long Writer Org (Government)") + 1
+    assert "\n".join(texts[start : start + 1000]) == LONG
+    markdown_text = files["compilation-by-question.md"].read_text()
+    quoted = [line.removeprefix("> ").removesuffix("  ") for line in markdown_text.splitlines() if line.startswith(">")]
+    assert "\n".join(quoted) == LONG
+    assert LONG in "\n".join(t for _, t in styled(files["compilation-by-respondent.docx"]))
+
+
+def test_control_characters_become_replacement_characters_not_broken_files(tmp_path: Path) -> None:
+    odd = "bell\x07 nul\x00 esc\x1b half\ud800 end\r\nnext"
+    files = written(tmp_path, [respondent("Odd Bytes", answers={"q2": odd})])
+    shown = "bell\ufffd nul\ufffd esc\ufffd half\ufffd end"
+    answer = following(files["compilation-by-question.docx"], "Odd Bytes, Odd Bytes Org (Government)", 2)
+    assert answer == [shown, "next"]
+    assert f"> {shown}  \n> next\n" in files["compilation-by-question.md"].read_text()
+
+
+def test_answers_to_a_removed_question_are_kept_under_its_old_text(tmp_path: Path) -> None:
+    old = respondent("Early Bird", answers={"q99": "Said before the question was removed."})
+    files = written(tmp_path, [*panel(), old])
+    removed = "(removed from the questionnaire) Old question q99"
+    assert headings(files["compilation-by-question.docx"], 1)[-1] == removed
+    # Only the one who met the removed question counts; later respondents never saw it.
+    assert following(files["compilation-by-question.docx"], removed, 4) == [
+        "Asked of 1: 1 answered, 0 gave no answer.", "Government (1 answered, 0 gave no answer)",
+        "Early Bird, Early Bird Org (Government)", "Said before the question was removed.",
+    ]
+    assert "## (removed from the questionnaire) Old question q99" in files["compilation-by-question.md"].read_text()
+    # A question nobody has answered yet (as a newly added one) is shown, empty.
+    q5 = next(q for q in compiled(panel()).compilation.questions if q.id == "q5").header
+    assert following(files["compilation-by-question.docx"], q5, 1) == ["Asked of 6: 0 answered, 6 gave no answer."]
+
+
+def test_an_empty_database_gives_valid_files_with_a_clear_note(tmp_path: Path) -> None:
+    files = written(tmp_path, [])
+    for name in ("compilation-by-question.docx", "compilation-by-respondent.docx"):
+        texts = [text for _, text in styled(files[name])]
+        assert any(text.startswith("No responses yet") for text in texts) and not headings(files[name], 1)
+    assert "No responses yet" in files["compilation-by-question.md"].read_text()
+
+
+# --- grouping --------------------------------------------------------------------------------------------
+
+def test_groups_follow_option_order_with_category_not_given_last() -> None:
+    sessions = [
+        respondent("Nobody Known", answers={"q1": None, "q2": "x"}, day=0),
+        respondent("Tech Person", category="Non-Government", group="Technical and academic community",
+                   answers={"q2": "x"}, day=1),
+        respondent("No Group", category="Non-Government", answers={"q2": "x"}, day=2),
+        respondent("Civil Person", category="Non-Government", group="Civil society", answers={"q2": "x"}, day=3),
+        respondent("Gov Person", answers={"q2": "x"}, day=4),
+    ]
+    c: Compilation = compiled(sessions).compilation
+    names = [g.name for g in group_answers(c, c.questions[1])]
+    assert names == ["Government", "Non-Government", "Non-Government - Civil society",
+                     "Non-Government - Technical and academic community", "Category not given"]
+
+
+def test_a_question_whose_condition_failed_was_not_asked() -> None:
+    c = compiled(panel()).compilation
+    status_question = c.questions[0]
+    assert status_question.id == "q1_status"
+    assert [was_asked(WGEC, status_question, r) for r in c.records] == [False, True, True, True, False]

@@ -1,0 +1,84 @@
+"""No identity of a respondent who did not authorise citation reaches any public file."""
+
+from __future__ import annotations
+
+import tempfile
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+from string import ascii_lowercase
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core.export.records import Audience, Scope
+from core.export.run import FORMATS, export
+from core.session import Session
+from tests.support.responses import WGEC, respondent
+
+NOW = datetime(2013, 9, 1, tzinfo=UTC)
+token = st.text(ascii_lowercase, min_size=8, max_size=12)
+
+
+@st.composite
+def people(draw: st.DrawFn) -> list[tuple[Session, bool, list[str]]]:
+    """Respondents with unmistakable names, each consenting or not, of any category."""
+    count = draw(st.integers(1, 5))
+    tokens = draw(st.lists(token, min_size=count, max_size=count, unique=True))
+    crowd = []
+    for index, tok in enumerate(tokens):
+        consents = draw(st.booleans())
+        non_gov = draw(st.booleans())
+        session = respondent(
+            f"Nm{tok}",
+            consent="Yes" if consents else "No",
+            category="Non-Government" if non_gov else "Government",
+            group="Civil society" if non_gov else None,
+            answers={"q2": draw(st.sampled_from(["", "An answer.", "=1+1", "# heading"])) or None},
+            channel=draw(st.sampled_from(["console", "telegram", "slack"])),
+            submitted=draw(st.booleans()),
+            day=index,
+        )
+        session.invite = f"Inv{tok}"
+        secrets = [f"Nm{tok}", f"Nm{tok} Org", f"nm{tok}@example.org", session.respondent_id, f"Inv{tok}"]
+        crowd.append((session, consents, secrets))
+    return crowd
+
+
+def readable(path: Path) -> str:
+    """Everything a file holds, as text: every part of a zip (XLSX, DOCX), or the raw bytes."""
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            return path.name + "".join(archive.read(n).decode("utf-8", "replace") + n for n in archive.namelist())
+    return path.name + path.read_bytes().decode("utf-8", "replace")
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(crowd=people(), scope=st.sampled_from(list(Scope)))
+def test_public_files_hold_no_identity_of_non_consenting_respondents(
+    crowd: list[tuple[Session, bool, list[str]]], scope: Scope
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        result = export(WGEC, [s for s, _, _ in crowd], Path(folder) / "out", formats=FORMATS,
+                        audience=Audience.PUBLIC, scope=scope, now=NOW)
+        everything = "\n".join(readable(path) for path in result.files)
+    for session, consents, secrets in crowd:
+        hidden = secrets if not consents else secrets[3:]  # ids and invitations are never public
+        for secret in hidden:
+            assert secret not in everything, (secret, session.respondent_id)
+
+
+def test_internal_files_name_everyone_and_say_confidential() -> None:
+    crowd = [respondent("Nmhidden", consent="No", answers={"q2": "Mine."}), respondent("Nmshown", consent="Yes")]
+    with tempfile.TemporaryDirectory() as folder:
+        result = export(WGEC, crowd, Path(folder) / "out", audience=Audience.INTERNAL, now=NOW)
+        assert len(result.files) >= 10
+        for path in result.files:
+            assert path.name.startswith("CONFIDENTIAL-")
+        texts = {path.name: readable(path).removeprefix(path.name) for path in result.files}
+    for name, text in texts.items():
+        if name.endswith(".png"):
+            continue  # a chart shows figures only; its title says Confidential (see the chart tests)
+        assert "Confidential" in text or "CONFIDENTIAL" in text, name
+        if "summary" not in name:
+            assert "Nmhidden" in text, name
