@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 SCHEMA_VERSION = 1
 RECENT_INPUTS_KEPT = 100
@@ -70,6 +70,18 @@ class Session(BaseModel):
     recent_inputs: list[str] = Field(default_factory=list)
     started_at: datetime | None = None
     updated_at: datetime | None = None
+
+    @model_validator(mode="after")
+    def _share_unchanged_answers(self) -> Session:
+        # A loaded session holds each answer up to twice (current, and as submitted); most are
+        # the same text. Sharing one object halves the memory of a large export. Answers are
+        # never changed in place (the engine replaces them), so sharing is safe.
+        for submission in self.submissions:
+            for key, answer in submission.answers.items():
+                current = self.answers.get(key)
+                if current is not None and current is not answer and current == answer:
+                    submission.answers[key] = current
+        return self
 
     @property
     def submitted(self) -> Submission | None:
