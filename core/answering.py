@@ -5,7 +5,7 @@ from __future__ import annotations
 from core import answers, flow, render
 from core import inputs as i
 from core.answers import Invalid
-from core.session import Answer, AnswerValue, Draft, Status, Submission
+from core.session import Answer, AnswerValue, Draft, Status, Submission, same_answers
 from core.turn import Turn
 from questionnaire.model import Item, Kind
 
@@ -23,17 +23,20 @@ def move_on(turn: Turn, after: str | None) -> None:
     s.cursor = None
     missing = flow.missing_required(turn.q, s.answers)
     if missing:
-        # Only reachable when the file changed under the respondent; never strand them.
+        # Reached after 'edit' or a changed file: the end is only the end once all required are in.
         s.cursor = missing[0].id
-        turn.messages.append("One required question still needs an answer.")
-    elif s.submitted is None or s.answers != s.submitted.answers:
+        numbers = ", ".join(str(flow.number_of(turn.q, s.answers, item.id)) for item in missing)
+        turn.messages.append(f"Some required questions still need an answer: {numbers}. Here is the first one.")
+    elif s.submitted is None or not same_answers(s.answers, s.submitted.answers):
         turn.messages.append(render.review(turn.q, s))
 
 
 def save(turn: Turn, item: Item, value: AnswerValue | None) -> None:
     """Store an answer to the current item and move on."""
     s = turn.session
-    s.answers[item.id] = Answer(value=value, at=turn.now, text=item.text)
+    old = s.answers.get(item.id)
+    if old is None or old.value != value or old.text != item.text:  # the same answer again changes nothing
+        s.answers[item.id] = Answer(value=value, at=turn.now, text=item.text)
     s.answers = flow.prune(turn.q, s.answers)
     move_on(turn, after=item.id)
 
@@ -113,7 +116,8 @@ def _store_field(turn: Turn, item: Item, value: str) -> None:
     old = s.answers.get(item.id)
     values = dict(old.value) if old and isinstance(old.value, dict) else {}
     values[item.fields[s.field_index].id] = value
-    s.answers[item.id] = Answer(value=values, at=turn.now, text=item.text)
+    if old is None or old.value != values:
+        s.answers[item.id] = Answer(value=values, at=turn.now, text=item.text)
     if s.field_index + 1 < len(item.fields):
         s.field_index += 1
     else:
@@ -201,10 +205,12 @@ def skip(turn: Turn, _: i.Input) -> None:
 
 def _skip_field(turn: Turn, item: Item) -> None:
     field = item.fields[turn.session.field_index]
-    if field.required:
-        turn.refuse(f"'{field.label}' is needed, so it cannot be skipped.")
-    else:
+    if not field.required:
         _store_field(turn, item, "")
+    elif not item.required and not flow.is_answered(item, turn.session.answers.get(item.id)):
+        save(turn, item, None)  # an optional group: 'skip' leaves the whole group out
+    else:
+        turn.refuse(f"'{field.label}' is needed, so it cannot be skipped.")
 
 
 def keep(turn: Turn, _: i.Input) -> None:

@@ -12,7 +12,9 @@ from questionnaire.model import ContactField, Item, Kind
 # are lone surrogates (broken UTF-16 from a client), which no file format can hold.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _EMAIL = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
-_NUMBERS = re.compile(r"^\s*\d+(?:\s*[,;\s]\s*\d+)*\s*$")
+_SEPARATORS = re.compile(r"[,;\s]+")
+# Option numbers are small; a longer run of digits is no option (and int() of >4,300 digits raises).
+_MAX_DIGITS = 6
 _YES = frozenset({"yes", "y"})
 _NO = frozenset({"no", "n"})
 
@@ -58,10 +60,10 @@ def pick_one(item: Item, text: str) -> str | Invalid:
         if wanted in _NO:
             return choices[1]
     if wanted.isdecimal():
-        number = int(wanted)
+        number = int(wanted) if len(wanted) <= _MAX_DIGITS else 0
         if 1 <= number <= len(choices):
             return choices[number - 1]
-        return Invalid(f"There is no option {number}. Please reply with a number from 1 to {len(choices)}.")
+        return Invalid(f"There is no option {_shown(wanted)}. Please reply with a number from 1 to {len(choices)}.")
     for option in choices:
         if option.casefold() == wanted:
             return option
@@ -70,14 +72,14 @@ def pick_one(item: Item, text: str) -> str | Invalid:
 
 def pick_many(item: Item, text: str) -> list[str] | Invalid:
     """Options of a multiple-choice item: numbers ('1, 3') or names separated by commas."""
-    if _NUMBERS.match(text):
-        numbers = [int(n) for n in re.findall(r"\d+", text)]
-        wrong = [n for n in numbers if not 1 <= n <= len(item.options)]
+    tokens = [t for t in _SEPARATORS.split(text) if t]
+    if tokens and all(t.isdecimal() for t in tokens):
+        wrong = [t for t in tokens if len(t) > _MAX_DIGITS or not 1 <= int(t) <= len(item.options)]
         if wrong:
             return Invalid(
-                f"There is no option {wrong[0]}. The options are numbered 1 to {len(item.options)}."
+                f"There is no option {_shown(wrong[0])}. The options are numbered 1 to {len(item.options)}."
             )
-        return check_count(item, sorted(set(n - 1 for n in numbers)))
+        return check_count(item, sorted({int(t) - 1 for t in tokens}))
     whole = pick_one(item, text)
     if isinstance(whole, str):
         return check_count(item, [item.options.index(whole)])
@@ -91,6 +93,10 @@ def pick_many(item: Item, text: str) -> list[str] | Invalid:
             )
         indexes.extend(match)
     return check_count(item, sorted(set(indexes)))
+
+
+def _shown(digits: str) -> str:
+    return digits if len(digits) <= _MAX_DIGITS else digits[:_MAX_DIGITS] + "..."
 
 
 def check_count(item: Item, indexes: list[int]) -> list[str] | Invalid:

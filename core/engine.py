@@ -13,7 +13,7 @@ from core import flow, render
 from core.handlers import dispatch
 from core.inputs import Input
 from core.reply import Reply
-from core.session import RECENT_INPUTS_KEPT, Session, Status
+from core.session import RECENT_INPUTS_KEPT, Session, Status, same_answers
 from core.turn import Turn
 from questionnaire.model import Questionnaire
 
@@ -46,9 +46,13 @@ def apply(
     turn = Turn(q, session.model_copy(deep=True), now)
     dispatch(turn, command)
     _settle(turn)
+    if turn.session != session:
+        turn.session.updated_at = now
+    if inbound_id is not None:
+        # Every id is remembered, even of inputs that changed nothing: redelivered later, a
+        # refused 'yes' must not confirm a restart asked for in between.
+        turn.session.recent_inputs = [*turn.session.recent_inputs, inbound_id][-RECENT_INPUTS_KEPT:]
     changed = turn.session != session
-    if changed:
-        _remember(turn.session, inbound_id, now)
     return Outcome(turn.session, _reply(turn), changed)
 
 
@@ -57,13 +61,7 @@ def _settle(turn: Turn) -> None:
     s = turn.session
     s.answers = flow.prune(turn.q, s.answers)
     if s.submitted is not None:
-        s.changed_since_submit = s.answers != s.submitted.answers
-
-
-def _remember(session: Session, inbound_id: str | None, now: datetime) -> None:
-    session.updated_at = now
-    if inbound_id is not None:
-        session.recent_inputs = [*session.recent_inputs, inbound_id][-RECENT_INPUTS_KEPT:]
+        s.changed_since_submit = not same_answers(s.answers, s.submitted.answers)
 
 
 def _reply(turn: Turn, duplicate: bool = False) -> Reply:

@@ -66,7 +66,7 @@ def begin(turn: Turn, payload: str | None) -> None:
     answering.move_on(turn, after=None)
 
 
-def _show(turn: Turn, command: i.Input) -> None:
+def _show(turn: Turn, command: i.ShowReview | i.ShowStatus | i.Start) -> None:
     s = turn.session
     if isinstance(command, i.ShowReview):
         turn.messages.append(render.review(turn.q, s))
@@ -74,6 +74,8 @@ def _show(turn: Turn, command: i.Input) -> None:
     elif isinstance(command, i.ShowStatus):
         turn.messages.append(render.status(turn.q, s, turn.now))
     else:
+        if command.payload is not None and s.invite is None and INVITE.match(command.payload):
+            s.invite = command.payload  # an invitation link opened after a first "hello"
         turn.messages.append("Welcome back. " + render.status(turn.q, s, turn.now))
 
 
@@ -86,11 +88,16 @@ def _confirm_or_cancel(turn: Turn, command: i.Input) -> None:
     if not yes:
         turn.messages.append("Nothing was changed.")
     elif pending == "withdraw":
-        turn.session = Session(respondent_id=s.respondent_id, channel=s.channel, status=Status.WITHDRAWN)
+        # Everything goes but the inbound ids: a redelivered old message must not start again.
+        turn.session = Session(
+            respondent_id=s.respondent_id, channel=s.channel, status=Status.WITHDRAWN, recent_inputs=s.recent_inputs
+        )
         turn.messages.append(
             "All your answers have been deleted. Thank you for your time. "
             "Send 'start' if you want to answer again."
         )
+    elif not is_open(turn.q, turn.now):
+        turn.refuse(not_open_message(turn.q, turn.now) + " Your answers were kept as they are.")
     else:
         s.answers, s.draft = {}, None
         turn.messages.append("Your answers have been cleared. Let us start again.")

@@ -93,7 +93,8 @@ def _commands(item: Item, session: Session, current: str | None) -> list[str]:
     commands = ["back"]
     optional = not item.required
     if item.kind is Kind.FIELDS:
-        optional = not item.fields[session.field_index].required
+        field_optional = not item.fields[session.field_index].required
+        optional = field_optional or (optional and not flow.is_answered(item, session.answers.get(item.id)))
     if optional:
         commands.append("skip")
     if current is not None:

@@ -87,3 +87,8 @@ class Session(BaseModel):
     def submitted(self) -> Submission | None:
         """The submission the secretariat counts: the latest one."""
         return self.submissions[-1] if self.submissions else None
+
+
+def same_answers(first: dict[str, Answer], second: dict[str, Answer]) -> bool:
+    """True when both hold the same values for the same items (when they were given aside)."""
+    return first.keys() == second.keys() and all(first[k].value == second[k].value for k in first)
