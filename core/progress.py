@@ -58,6 +58,16 @@ class ProgressReport(BaseModel):
     stopped_at: dict[str, int] = Field(default_factory=dict)
 
 
+def place_label(report: ProgressReport, place: str) -> str:
+    """A stopping place for people: '4. What are the relevant...' rather than 'q4'."""
+    for question in report.questions:
+        if question.item_id == place:
+            text = " ".join(question.text.split())
+            text = text if len(text) <= 60 else text[:60].rstrip() + "..."
+            return f"{question.number}. {text}" if question.number else text
+    return "The review, before submitting" if place == "review" else place
+
+
 def report(q: Questionnaire, sessions: Iterable[Session], now: datetime) -> ProgressReport:
     """Count the sessions (withdrawn ones only as a number; they are deleted answers)."""
     all_sessions = list(sessions)

@@ -55,6 +55,8 @@ def test_export_writes_every_file_and_matches_progress(filled: Path) -> None:
     assert f"Submitted: **{progress['submitted']}**" in summary
     for category, tally in progress["by_category"].items():
         assert f"| {category} | {tally['started']} | {tally['submitted']} |" in summary
+    assert progress["stopped_at"] == {"contact": 1}
+    assert "| Please enter your contact details: | 1 |" in summary  # Dora stopped there
     exported = json.loads((filled / "out" / "responses.json").read_text())
     assert exported["respondent_count"] == progress["submitted"]
 

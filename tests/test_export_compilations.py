@@ -322,4 +322,4 @@ def test_a_question_whose_condition_failed_was_not_asked() -> None:
     c = compiled(panel()).compilation
     status_question = c.questions[0]
     assert status_question.id == "q1_status"
-    assert [was_asked(WGEC, status_question, r) for r in c.records] == [False, True, True, True, False]
+    assert [was_asked(status_question, r) for r in c.records] == [False, True, True, True, False]

@@ -41,7 +41,7 @@ def _print(report: ProgressReport, console: Console) -> None:
     if report.stopped_at:
         table = Table("Where unfinished respondents are", "Respondents", title="Not yet submitted")
         for place, count in report.stopped_at.items():
-            table.add_row(place, str(count))
+            table.add_row(progress.place_label(report, place), str(count))
         console.print(table)
 
 

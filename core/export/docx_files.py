@@ -119,7 +119,7 @@ def _respondent_pages(c: Compilation) -> Iterator[str]:
             if text:
                 yield from _text(text)
             else:
-                asked = was_asked(c.questionnaire, question, record)
+                asked = was_asked(question, record)
                 yield _p(_run(NO_ANSWER if asked else NOT_ASKED, italic=True))
 
 

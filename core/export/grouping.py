@@ -7,12 +7,10 @@ Both compilations (DOCX and Markdown) show answers this way, so the order of the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from core.export.records import Compilation, Question, Record, Scope, value_text
 from core.export.table import readable
 from core.flow import condition_holds
-from core.session import Answer
 from questionnaire.model import Questionnaire, Role
 
 NAMING_FIELDS = ("name", "organisation")  # the contact fields the label already shows
@@ -20,8 +18,6 @@ NO_ANSWER = "No answer"
 NOT_ASKED = "Not asked (the question did not apply)"
 NO_RESPONSES = "No responses yet: no respondent is in this selection, so there is nothing to compile."
 CONFIDENTIAL_NOTICE = "Confidential: every respondent is named, including those who did not authorise citation."
-# Conditions only read an answer's value; the moment is required by the model but never looked at.
-_ANY_MOMENT = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -47,7 +43,7 @@ def group_answers(c: Compilation, question: Question) -> list[Group]:
     silent: dict[str, int] = {}
     order: dict[str, tuple[int, int, str]] = {}
     for record in c.records:
-        if not was_asked(c.questionnaire, question, record):
+        if not was_asked(question, record):
             continue
         if record.group not in order:
             order[record.group] = _group_order(c.questionnaire, record)
@@ -72,14 +68,14 @@ def answer_text(record: Record, question: Question) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def was_asked(q: Questionnaire, question: Question, record: Record) -> bool:
+def was_asked(question: Question, record: Record) -> bool:
     """False when the question's condition did not hold for this respondent, so silence is no refusal."""
     if question.item is None:
         # A removed item: only those who met it (and have an answer or a skip stored) count.
         return question.id in record.answers
     if question.item.when is None:
         return True
-    return condition_holds(question.item, _answers_for_conditions(q, record))
+    return condition_holds(question.item, record.answers)
 
 
 def attribution(record: Record, confidential: bool) -> str:
@@ -113,18 +109,6 @@ def group_heading(group: Group) -> str:
 def one_line(text: str) -> str:
     """Text for a heading or a label: readable, whitespace collapsed."""
     return readable(" ".join(text.split()))
-
-
-def _answers_for_conditions(q: Questionnaire, record: Record) -> dict[str, Answer]:
-    # Conditions mostly name the consent, category or sub-category items (WGEC: 1b is asked only of
-    # Non-Government), which the record keeps apart from its answers: put them back. A questionnaire
-    # with several category items credits the value to the first, as the record found it there.
-    values: dict[str, str | None] = dict(record.subcategories)
-    for role, value in ((Role.CONSENT, record.consent), (Role.CATEGORY, record.category)):
-        for item in q.with_role(role)[:1]:
-            values[item.id] = value
-    restored = {key: Answer(value=value, at=_ANY_MOMENT, text="") for key, value in values.items()}
-    return {**restored, **record.answers}
 
 
 def _group_order(q: Questionnaire, record: Record) -> tuple[int, int, str]:

@@ -57,7 +57,7 @@ class Record:
     identity: dict[str, str]  # contact fields; empty when they may not be shown
     category: str | None
     subcategories: dict[str, str]  # item id -> value of each follow-up
-    answers: dict[str, Answer]
+    answers: dict[str, Answer]  # every answer but the contact details (those are `identity`)
     respondent_id: str | None = None  # internal audience only
     invite: str | None = None  # internal audience only
     history: list[Submission] = field(default_factory=list)  # internal audience only
@@ -167,15 +167,16 @@ def _record(q: Questionnaire, session: Session, number: int, audience: Audience)
             item.id: text for item in q.with_role(Role.SUBCATEGORY)
             if (text := _text(answers.get(item.id))) is not None
         },
-        answers={k: v for k, v in answers.items() if _is_compiled(q, k)},
+        answers={k: v for k, v in answers.items() if not _is_contact(q, k)},
         respondent_id=session.respondent_id if internal else None,
         invite=session.invite if internal else None,
         history=list(session.submissions[:-1]) if internal else [],
     )
 
 
-def _is_compiled(q: Questionnaire, item_id: str) -> bool:
-    return not q.has(item_id) or (q.item(item_id).answerable and q.item(item_id).role is None)
+def _is_contact(q: Questionnaire, item_id: str) -> bool:
+    # Contact details live in `identity` only, so that the consent rule governs them in one place.
+    return q.has(item_id) and q.item(item_id).role is Role.CONTACT
 
 
 def _first_value(q: Questionnaire, answers: dict[str, Answer], role: Role) -> str | None:

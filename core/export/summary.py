@@ -7,7 +7,7 @@ from pathlib import Path
 from core.export.base import ExportInput
 from core.export.naming import SUMMARY_MD, file_name
 from core.export.text import md_cell
-from core.progress import ProgressReport, Tally
+from core.progress import ProgressReport, Tally, place_label
 
 
 def write(data: ExportInput, folder: Path) -> list[Path]:
@@ -68,7 +68,7 @@ def _stopped(r: ProgressReport) -> list[str]:
     if not r.stopped_at:
         return [*lines, "Everyone who started has submitted.", ""]
     lines += ["| Question | Respondents |", "|---|---:|"]
-    lines += [f"| {md_cell(place)} | {count} |" for place, count in r.stopped_at.items()]
+    lines += [f"| {md_cell(place_label(r, place))} | {count} |" for place, count in r.stopped_at.items()]
     return [*lines, ""]
 
 
