@@ -34,10 +34,18 @@ def _print(report: ProgressReport, console: Console) -> None:
     for title, tallies in (
         ("By stakeholder category", report.by_category),
         ("By sub-category", report.by_subcategory),
+        ("By country", report.by_country),
         ("By front end", report.by_channel),
     ):
         console.print(_tally_table(title, tallies))
     console.print(_questions_table(report))
+    if report.submissions_per_day:
+        days = Table("Day", "Submitted", "Total", title="Responses per day")
+        total = 0
+        for day, count in report.submissions_per_day.items():
+            total += count
+            days.add_row(day, str(count), str(total))
+        console.print(days)
     if report.stopped_at:
         table = Table("Where unfinished respondents are", "Respondents", title="Not yet submitted")
         for place, count in report.stopped_at.items():
@@ -53,9 +61,10 @@ def _tally_table(title: str, tallies: dict[str, Tally]) -> Table:
 
 
 def _questions_table(report: ProgressReport) -> Table:
-    table = Table("Q", "Question", "Answered (submitted)", "Answered so far", "Skipped", title="Answers per question")
+    headers = ("Question", "Answered (submitted)", "Rate", "Answered so far", "Skipped")
+    table = Table(*headers, title="Answers per question")
     for q in report.questions:
-        text = " ".join(q.text.split())
-        table.add_row(q.number or q.item_id, text[:60] + ("..." if len(text) > 60 else ""),
-                      str(q.answered_in_submissions), str(q.answered_so_far), str(q.skipped))
+        rate = f"{q.answer_rate:.0%}" if q.answer_rate is not None else "-"
+        table.add_row(progress.place_label(report, q.item_id), str(q.answered_in_submissions), rate,
+                      str(q.answered_so_far), str(q.skipped))
     return table
