@@ -23,10 +23,10 @@ def dispatch(turn: Turn, command: i.Input) -> None:
         begin(turn, command.payload if isinstance(command, i.Start) else None)
     elif s.status is Status.WITHDRAWN:
         turn.refuse("You have withdrawn your answers. Send 'start' if you want to answer again.")
+    elif isinstance(command, i.ShowReview | i.ShowStatus | i.Start):
+        _show(turn, command)  # looking around keeps a pending restart or withdraw pending
     elif s.pending is not None:
         _confirm_or_cancel(turn, command)
-    elif isinstance(command, i.ShowReview | i.ShowStatus | i.Start):
-        _show(turn, command)
     elif not is_open(turn.q, turn.now) and not isinstance(command, i.WithdrawAnswers):
         # Withdrawing stays possible after closing: respondents keep control of their data.
         turn.refuse(not_open_message(turn.q, turn.now) + " Your answers can no longer be changed.")

@@ -350,6 +350,16 @@ async def test_restart_asks_then_clears(ana: Respondent) -> None:
     assert session.answers == {} and session.cursor == "consent"
 
 
+async def test_review_while_confirming_keeps_the_question_open(ana: Respondent) -> None:
+    await reach_topics(ana)
+    await ana.say("withdraw")
+    reply = await ana.say("review")
+    assert "Your answers:" in reply.text
+    assert reply.prompt is not None and reply.prompt.expects is Expects.CONFIRM
+    await ana.say("yes")
+    assert (await ana.session()).status is Status.WITHDRAWN
+
+
 async def test_withdraw_asks_then_deletes_everything(ana: Respondent) -> None:
     await reach_topics(ana)
     await ana.says("submit", "submit", "withdraw")
