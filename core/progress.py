@@ -8,12 +8,13 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from core import flow
-from core.session import Answer, Session, Status
+from core import consent, flow
+from core.session import Session, Status
 from core.windows import days_left
 from questionnaire.model import Questionnaire, Role
 
 NOT_ANSWERED = "(not answered yet)"
+COUNTRY_NOT_SHOWN = "(not shown: citation not authorised)"
 
 
 class Tally(BaseModel):
@@ -68,8 +69,12 @@ def place_label(report: ProgressReport, place: str) -> str:
     return "The review, before submitting" if place == "review" else place
 
 
-def report(q: Questionnaire, sessions: Iterable[Session], now: datetime) -> ProgressReport:
-    """Count the sessions (withdrawn ones only as a number; they are deleted answers)."""
+def report(q: Questionnaire, sessions: Iterable[Session], now: datetime, *, public: bool = False) -> ProgressReport:
+    """Count the sessions (withdrawn ones only as a number; they are deleted answers).
+
+    `public`: for files anyone may read. A country is a contact detail, so the countries of
+    respondents who did not authorise citation are counted together, unnamed.
+    """
     all_sessions = list(sessions)
     active = [s for s in all_sessions if s.status in (Status.IN_PROGRESS, Status.SUBMITTED)]
     return ProgressReport(
@@ -84,20 +89,15 @@ def report(q: Questionnaire, sessions: Iterable[Session], now: datetime) -> Prog
         by_category=_tally(active, lambda s: _role_answer(q, s, Role.CATEGORY)),
         by_subcategory=_tally(active, lambda s: _role_answer(q, s, Role.SUBCATEGORY)),
         by_channel=_tally(active, lambda s: s.channel),
-        by_country=_tally(active, lambda s: _contact_field(q, s, "country")),
+        by_country=_countries(q, active, public),
         submissions_per_day=_per_day(active),
         questions=_questions(q, active),
         stopped_at=_stopped_at(q, active),
     )
 
 
-def counted_answers(session: Session) -> dict[str, Answer]:
-    """The answers the secretariat counts: the last submission's, or the current ones."""
-    return session.submitted.answers if session.submitted is not None else session.answers
-
-
 def _role_answer(q: Questionnaire, session: Session, role: Role) -> list[str]:
-    answers = counted_answers(session)
+    answers = session.counted
     found = []
     for item in q.with_role(role):
         answer = answers.get(item.id)
@@ -108,13 +108,16 @@ def _role_answer(q: Questionnaire, session: Session, role: Role) -> list[str]:
     return found or ([NOT_ANSWERED] if role is Role.CATEGORY else [])
 
 
-def _contact_field(q: Questionnaire, session: Session, field_id: str) -> str:
-    answers = counted_answers(session)
-    for item in q.with_role(Role.CONTACT):
-        answer = answers.get(item.id)
-        if answer is not None and isinstance(answer.value, dict) and answer.value.get(field_id):
-            return " ".join(answer.value[field_id].split()).title() if field_id == "country" else answer.value[field_id]
-    return NOT_ANSWERED
+def _countries(q: Questionnaire, sessions: list[Session], public: bool) -> dict[str, Tally]:
+    spellings: dict[str, str] = {}  # one row per country however it was typed: "kenya", "Kenya "
+
+    def country(session: Session) -> str:
+        if public and not consent.may_cite(q, session):
+            return COUNTRY_NOT_SHOWN
+        typed = " ".join(consent.identity(q, session.counted).get("country", "").split())
+        return spellings.setdefault(typed.casefold(), typed) if typed else NOT_ANSWERED
+
+    return _tally(sessions, country)
 
 
 def _per_day(sessions: list[Session]) -> dict[str, int]:

@@ -88,6 +88,11 @@ class Session(BaseModel):
         """The submission the secretariat counts: the latest one."""
         return self.submissions[-1] if self.submissions else None
 
+    @property
+    def counted(self) -> dict[str, Answer]:
+        """The answers that count: the last submission's, or the current ones before any submission."""
+        return self.submissions[-1].answers if self.submissions else self.answers
+
 
 def same_answers(first: dict[str, Answer], second: dict[str, Answer]) -> bool:
     """True when both hold the same values for the same items (when they were given aside)."""

@@ -11,9 +11,11 @@ from string import ascii_lowercase
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.export.records import Audience, Scope
+from core.export.records import Audience, Scope, compile_responses
 from core.export.run import FORMATS, export
 from core.session import Session
+from questionnaire.loader import bundled_path, parse
+from questionnaire.model import Questionnaire
 from tests.support.responses import WGEC, respondent
 
 NOW = datetime(2013, 9, 1, tzinfo=UTC)
@@ -28,6 +30,8 @@ def people(draw: st.DrawFn) -> list[tuple[Session, bool, list[str]]]:
     crowd = []
     for index, tok in enumerate(tokens):
         consents = draw(st.booleans())
+        # Consent as submitted, and as it stands now: taking it back must protect at once.
+        later = draw(st.sampled_from(["same", "withdrawn", "given"]))
         non_gov = draw(st.booleans())
         session = respondent(
             f"Nm{tok}",
@@ -40,8 +44,14 @@ def people(draw: st.DrawFn) -> list[tuple[Session, bool, list[str]]]:
             day=index,
         )
         session.invite = f"Inv{tok}"
-        secrets = [f"Nm{tok}", f"Nm{tok} Org", f"nm{tok}@example.org", session.respondent_id, f"Inv{tok}"]
-        crowd.append((session, consents, secrets))
+        session.answers["contact"].value["country"] = f"Land{tok}"  # type: ignore[index]
+        if later != "same":
+            changed = "No" if later == "withdrawn" else "Yes"
+            session.answers["consent"] = session.answers["consent"].model_copy(update={"value": changed})
+        # Named only when the counted version and the current one both say yes.
+        cited = (later == "same" and consents) or (later == "given" and (consents or session.submitted is None))
+        secrets = [f"Nm{tok}", f"nm{tok}@example.org", f"Land{tok}", session.respondent_id, f"Inv{tok}"]
+        crowd.append((session, cited, secrets))
     return crowd
 
 
@@ -66,6 +76,30 @@ def test_public_files_hold_no_identity_of_non_consenting_respondents(
         hidden = secrets if not consents else secrets[3:]  # ids and invitations are never public
         for secret in hidden:
             assert secret not in everything, (secret, session.respondent_id)
+
+
+def removed_contact_item() -> tuple[Questionnaire, Session]:
+    """The file was edited: the contact item got another id after this respondent answered."""
+    text = bundled_path().read_text().replace('id = "contact"', 'id = "contact_details"')
+    return parse(text), respondent("Nmrenamed", consent="No", answers={"q2": "Mine."})
+
+
+def test_contact_details_of_a_removed_item_stay_hidden() -> None:
+    q, session = removed_contact_item()
+    with tempfile.TemporaryDirectory() as folder:
+        result = export(q, [session], Path(folder) / "out", audience=Audience.PUBLIC, now=NOW)
+        everything = "\n".join(readable(path) for path in result.files)
+    assert "Mine." in everything
+    for secret in ("Nmrenamed", "nmrenamed@example.org", "Nmrenamed Org"):
+        assert secret not in everything
+
+
+def test_respondent_numbers_do_not_depend_on_the_selection() -> None:
+    early_unfinished = respondent("Nmearly", consent="No", submitted=False, day=0)
+    late = respondent("Nmlate", consent="No", day=3)
+    for scope in Scope:
+        c = compile_responses(WGEC, [late, early_unfinished], Audience.PUBLIC, scope, NOW)
+        assert [r.label for r in c.records if r.submitted_at] == ["Respondent 2 (Government)"]
 
 
 def test_internal_files_name_everyone_and_say_confidential() -> None:

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from core import consent
 from core.session import Answer, AnswerValue, Session, Status, Submission
-from questionnaire.model import CONSENT_OPTIONS, Item, Kind, Questionnaire, Role
+from questionnaire.model import Item, Kind, Questionnaire, Role
 
 
 class Audience(StrEnum):
@@ -108,21 +109,25 @@ def compile_responses(
     q: Questionnaire, sessions: Iterable[Session], audience: Audience, scope: Scope, now: datetime
 ) -> Compilation:
     """Records for every respondent in scope, numbered in the order they started."""
-    chosen = [s for s in sessions if _in_scope(s, scope)]
-    chosen.sort(key=lambda s: (s.started_at or now, s.respondent_id))
-    records = [_record(q, s, n, audience) for n, s in enumerate(chosen, start=1)]
-    return Compilation(q, audience, scope, now, questions(q, chosen), records)
+    chosen = [(n, s) for n, s in respondent_numbers(sessions, now) if _in_scope(s, scope)]
+    records = [_record(q, s, n, audience) for n, s in chosen]
+    return Compilation(q, audience, scope, now, questions(q, [s for _, s in chosen]), records)
+
+
+def respondent_numbers(sessions: Iterable[Session], now: datetime) -> list[tuple[int, Session]]:
+    """Each respondent's number, by the order they first started: the same in every export.
+
+    Everyone ever started counts, withdrawn and unfinished too, so that "Respondent 12" in a
+    document published in July is still Respondent 12 in September.
+    """
+    ordered = sorted(sessions, key=lambda s: (s.started_at or now, s.respondent_id))
+    return list(enumerate(ordered, start=1))
 
 
 def _in_scope(session: Session, scope: Scope) -> bool:
     if scope is Scope.SUBMITTED:
         return session.submitted is not None
     return session.status in (Status.IN_PROGRESS, Status.SUBMITTED)
-
-
-def counted(session: Session) -> dict[str, Answer]:
-    """The answers that count: the last submission's, or the current ones before any submission."""
-    return session.submitted.answers if session.submitted is not None else session.answers
 
 
 def questions(q: Questionnaire, sessions: Iterable[Session]) -> list[Question]:
@@ -134,7 +139,7 @@ def questions(q: Questionnaire, sessions: Iterable[Session]) -> list[Question]:
     ]
     removed: dict[str, str] = {}
     for session in sessions:
-        for item_id, answer in counted(session).items():
+        for item_id, answer in session.counted.items():
             if not q.has(item_id):
                 removed.setdefault(item_id, answer.text)
     compiled += [Question(i, f"(removed from the questionnaire) {t}", t, None) for i, t in removed.items()]
@@ -148,10 +153,9 @@ def item_header(item: Item) -> str:
 
 
 def _record(q: Questionnaire, session: Session, number: int, audience: Audience) -> Record:
-    answers = counted(session)
-    consent = _first_value(q, answers, Role.CONSENT)
-    may_cite = consent == CONSENT_OPTIONS[0]
-    shown = may_cite or audience is Audience.INTERNAL
+    answers = session.counted
+    cite = consent.may_cite(q, session)
+    shown = cite or audience is Audience.INTERNAL
     internal = audience is Audience.INTERNAL
     return Record(
         number=number,
@@ -159,24 +163,19 @@ def _record(q: Questionnaire, session: Session, number: int, audience: Audience)
         status=session.status,
         started_at=session.started_at,
         submitted_at=session.submitted.at if session.submitted else None,
-        consent=consent,
-        may_cite=may_cite,
-        identity=_identity(q, answers) if shown else {},
+        consent=consent.consent_of(q, answers),
+        may_cite=cite,
+        identity=consent.identity(q, answers) if shown else {},
         category=_first_value(q, answers, Role.CATEGORY),
         subcategories={
             item.id: text for item in q.with_role(Role.SUBCATEGORY)
             if (text := _text(answers.get(item.id))) is not None
         },
-        answers={k: v for k, v in answers.items() if not _is_contact(q, k)},
+        answers={k: v for k, v in answers.items() if not consent.is_identity(q, k, v)},
         respondent_id=session.respondent_id if internal else None,
         invite=session.invite if internal else None,
         history=list(session.submissions[:-1]) if internal else [],
     )
-
-
-def _is_contact(q: Questionnaire, item_id: str) -> bool:
-    # Contact details live in `identity` only, so that the consent rule governs them in one place.
-    return q.has(item_id) and q.item(item_id).role is Role.CONTACT
 
 
 def _first_value(q: Questionnaire, answers: dict[str, Answer], role: Role) -> str | None:
@@ -190,15 +189,6 @@ def _text(answer: Answer | None) -> str | None:
     if answer is None or answer.value is None or isinstance(answer.value, dict):
         return None
     return answer.value if isinstance(answer.value, str) else ", ".join(answer.value)
-
-
-def _identity(q: Questionnaire, answers: dict[str, Answer]) -> dict[str, str]:
-    identity: dict[str, str] = {}
-    for item in q.with_role(Role.CONTACT):
-        answer = answers.get(item.id)
-        if answer is not None and isinstance(answer.value, dict):
-            identity.update({k: v for k, v in answer.value.items() if v})
-    return identity
 
 
 def value_text(value: AnswerValue | None) -> str:

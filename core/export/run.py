@@ -60,7 +60,10 @@ def export(
     """Write the chosen formats into `out`; files appear only once all were written."""
     check_folder(out, force)
     everyone = list(sessions)
-    data = ExportInput(compile_responses(q, everyone, audience, scope, now), progress.report(q, everyone, now))
+    public = audience is Audience.PUBLIC
+    data = ExportInput(
+        compile_responses(q, everyone, audience, scope, now), progress.report(q, everyone, now, public=public)
+    )
     out.mkdir(parents=True, exist_ok=True)
     # Written aside first: a failure half-way leaves the folder as it was.
     staging = Path(tempfile.mkdtemp(prefix=".consult-export-", dir=out))
