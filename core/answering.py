@@ -54,6 +54,9 @@ def send_text(turn: Turn, command: i.Input) -> None:
     if item is None:
         turn.refuse(_at_review_message(turn))
         return
+    if item.kind is Kind.LONG and _drafting(turn, item) and not command.text.strip():
+        _collect(turn, item, "")  # an empty line inside a long answer is a paragraph break
+        return
     text = answers.clean(command.text)
     if isinstance(text, Invalid):
         turn.refuse(text.reason)
@@ -84,6 +87,11 @@ def _at_review_message(turn: Turn) -> str:
     if turn.session.status is Status.SUBMITTED and not turn.session.changed_since_submit:
         return "Your answers are submitted. To change one, send 'edit' and its number, for example: edit 3."
     return "You have reached the end. Send 'submit' to send your answers, or 'edit' and a number to change one."
+
+
+def _drafting(turn: Turn, item: Item) -> bool:
+    draft = turn.session.draft
+    return draft is not None and draft.item_id == item.id and bool(draft.parts)
 
 
 def _collect(turn: Turn, item: Item, text: str) -> None:
@@ -176,8 +184,8 @@ def finish(turn: Turn, _: i.Input) -> None:
     draft = s.draft if s.draft and item and s.draft.item_id == item.id else None
     if item is None:
         turn.refuse(_at_review_message(turn))
-    elif draft is not None and item.kind is Kind.LONG and draft.parts:
-        save(turn, item, draft.text)
+    elif draft is not None and item.kind is Kind.LONG and draft.text.strip():
+        save(turn, item, draft.text.rstrip())
     elif draft is not None and item.kind is Kind.MULTIPLE:
         _take(turn, item, answers.check_count(item, draft.choices))
     elif flow.is_answered(item, s.answers.get(item.id)):

@@ -23,7 +23,7 @@ def dispatch(turn: Turn, command: i.Input) -> None:
         begin(turn, command.payload if isinstance(command, i.Start) else None)
     elif s.status is Status.WITHDRAWN:
         turn.refuse("You have withdrawn your answers. Send 'start' if you want to answer again.")
-    elif isinstance(command, i.ShowReview | i.ShowStatus | i.Start):
+    elif isinstance(command, i.ShowReview | i.ShowStatus | i.Start | i.Resume):
         _show(turn, command)  # looking around keeps a pending restart or withdraw pending
     elif s.pending is not None:
         _confirm_or_cancel(turn, command)
@@ -66,7 +66,7 @@ def begin(turn: Turn, payload: str | None) -> None:
     answering.move_on(turn, after=None)
 
 
-def _show(turn: Turn, command: i.ShowReview | i.ShowStatus | i.Start) -> None:
+def _show(turn: Turn, command: i.ShowReview | i.ShowStatus | i.Start | i.Resume) -> None:
     s = turn.session
     if isinstance(command, i.ShowReview):
         turn.messages.append(render.review(turn.q, s))
@@ -74,8 +74,9 @@ def _show(turn: Turn, command: i.ShowReview | i.ShowStatus | i.Start) -> None:
     elif isinstance(command, i.ShowStatus):
         turn.messages.append(render.status(turn.q, s, turn.now))
     else:
-        if command.payload is not None and s.invite is None and INVITE.match(command.payload):
-            s.invite = command.payload  # an invitation link opened after a first "hello"
+        payload = command.payload if isinstance(command, i.Start) else None
+        if payload is not None and s.invite is None and INVITE.match(payload):
+            s.invite = payload  # an invitation link opened after a first "hello"
         turn.messages.append("Welcome back. " + render.status(turn.q, s, turn.now))
 
 

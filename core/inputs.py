@@ -14,6 +14,14 @@ class Start:
 
 
 @dataclass(frozen=True)
+class Resume:
+    """A front end opening the conversation (not the respondent typing 'start'): show where they are.
+
+    Unlike Start, it never begins again after a withdrawal.
+    """
+
+
+@dataclass(frozen=True)
 class SendText:
     """Typed text: an answer, a part of a long answer, or an option by number or name."""
 
@@ -110,7 +118,7 @@ class Cancel:
 
 
 Input = (
-    Start | SendText | ChooseOptions | ToggleOption | FinishAnswer | GoBack | SkipItem
+    Start | Resume | SendText | ChooseOptions | ToggleOption | FinishAnswer | GoBack | SkipItem
     | KeepAnswer | AddToAnswer | ShowReview | EditItem | SubmitAnswers | ShowStatus | ShowHelp
     | RestartAnswers | WithdrawAnswers | Confirm | Cancel
 )

@@ -37,9 +37,10 @@ _EXPECTS = {
 def progress(q: Questionnaire, session: Session) -> Progress:
     """Question i of n, and how many are answered or skipped."""
     asked = flow.questions(q, session.answers)
+    answered = sum(flow.is_answered(item, session.answers.get(item.id)) for item in asked)
     settled = sum(flow.is_settled(item, session.answers.get(item.id)) for item in asked)
     index = flow.number_of(q, session.answers, session.cursor) if session.cursor else 0
-    return Progress(index=index, total=len(asked), answered=settled)
+    return Progress(index=index, total=len(asked), answered=answered, skipped=settled - answered)
 
 
 def prompt(q: Questionnaire, session: Session) -> Prompt | None:
@@ -158,7 +159,8 @@ def _headline(text: str, limit: int = 80) -> str:
 def status(q: Questionnaire, session: Session, now: datetime) -> str:
     """Where the respondent stands, in a few lines."""
     p = progress(q, session)
-    lines = [f"You have answered {p.answered} of {p.total} questions."]
+    skipped = f" and skipped {p.skipped}" if p.skipped else ""
+    lines = [f"You have answered {p.answered} of {p.total} questions{skipped}."]
     if session.submitted is not None:
         when = session.submitted.at.strftime("%d %B %Y, %H:%M UTC")
         lines.append(f"You submitted your answers on {when}.")

@@ -27,6 +27,7 @@ class Progress(BaseModel):
     index: int
     total: int
     answered: int
+    skipped: int = 0
 
 
 class Prompt(BaseModel):

@@ -194,6 +194,15 @@ async def test_long_answer_over_several_messages(ana: Respondent) -> None:
     assert (await ana.session()).answers["essay"].value == "First part.\nSecond part."
 
 
+async def test_blank_line_inside_a_long_answer_is_a_paragraph_break(ana: Respondent) -> None:
+    await reach_topics(ana)
+    await ana.says("1", "Be kind", "First para")
+    reply = await ana.say("")
+    assert "characters so far" in reply.text
+    await ana.says("Second para", "", "done")
+    assert (await ana.session()).answers["essay"].value == "First para\n\nSecond para"
+
+
 async def test_long_answer_part_over_maximum_keeps_earlier_parts(ana: Respondent) -> None:
     await reach_topics(ana)
     await ana.says("1", "Be kind", "x" * 40)
@@ -371,6 +380,24 @@ async def test_withdraw_asks_then_deletes_everything(ana: Respondent) -> None:
     assert session.answers == {} and session.submissions == []
     reply = await ana.say("Ana")
     assert "withdrawn" in reply.text
+
+
+async def test_opening_the_chat_again_does_not_undo_a_withdrawal(ana: Respondent) -> None:
+    await reach_topics(ana)
+    await ana.says("withdraw", "yes")
+    reply = await ana.send(inputs.Resume())
+    assert "withdrawn" in reply.text
+    assert (await ana.session()).status is Status.WITHDRAWN
+    reply = await ana.say("start")
+    assert reply.prompt is not None and reply.prompt.item_id == "consent"
+
+
+async def test_opening_the_chat_first_time_begins_and_later_resumes(ana: Respondent) -> None:
+    reply = await ana.send(inputs.Resume())
+    assert reply.prompt is not None and reply.prompt.item_id == "consent"
+    await ana.say("yes")
+    reply = await ana.send(inputs.Resume())
+    assert "Welcome back" in reply.text and "Name (1 of 3)" in reply.text
 
 
 async def test_help_lists_commands_and_repeats_question(ana: Respondent) -> None:

@@ -170,7 +170,7 @@ COMMANDS: dict[str, i.Input] = {
     "restart": i.RestartAnswers(), "withdraw": i.WithdrawAnswers(), "cancel": i.Cancel(),
     "edit": i.EditItem(None, ""),
 }
-PLAIN_COMMANDS = [command for word, command in COMMANDS.items() if word != "start"] + [i.Confirm()]
+PLAIN_COMMANDS = [command for word, command in COMMANDS.items() if word != "start"] + [i.Confirm(), i.Resume()]
 
 
 class TooSlow(AssertionError):

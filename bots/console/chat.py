@@ -12,7 +12,7 @@ from rich.rule import Rule
 from rich.text import Text
 
 from bots.console import render
-from core.inputs import Start, parse_text
+from core.inputs import Resume, parse_text
 from core.reply import Reply
 from core.service import ConsultService
 
@@ -32,14 +32,12 @@ class Chat:
         self.respondent = respondent_id(name)
         self.out = out
         self.jsonl = jsonl
-        self.collecting = False
         self.console = Console(file=out, highlight=False) if tty and not jsonl else None
 
     async def send(self, text: str | None) -> Reply:
-        """Send one line (None: start or resume) and show the reply."""
-        command = Start() if text is None else parse_text(text)
+        """Send one line (None: opening the chat, which starts or resumes) and show the reply."""
+        command = Resume() if text is None else parse_text(text)
         reply = await self.service.handle(self.respondent, CHANNEL, command)
-        self.collecting = bool(reply.prompt and reply.prompt.draft_chars)
         self.show(reply)
         return reply
 
@@ -57,9 +55,10 @@ class Chat:
         assert self.console is not None
         p = reply.progress
         if p is not None and reply.ask and p.total:
-            done = round(20 * p.answered / p.total)
+            done = round(20 * (p.answered + p.skipped) / p.total)
             bar = "#" * done + "-" * (20 - done)
-            self.console.print(Rule(Text(f"[{bar}] {p.answered} of {p.total} answered"), style="dim"))
+            skipped = f", {p.skipped} skipped" if p.skipped else ""
+            self.console.print(Rule(Text(f"[{bar}] {p.answered} of {p.total} answered{skipped}"), style="dim"))
         # Text, not a markup string: whatever a respondent typed is shown as typed.
         self.console.print(Panel(Text(render.plain(reply)), border_style="cyan"))
 
@@ -80,8 +79,6 @@ async def run(service: ConsultService, name: str, *, jsonl: bool, stdin: TextIO 
         line = line.rstrip("\n")
         if tty and line.strip().casefold() in ("quit", "exit"):
             break
-        if chat.collecting and not line.strip():
-            continue  # a blank line inside a long answer is a paragraph gap, not an empty answer
         await chat.send(line)
     if tty:
         out.write("\nYour answers are saved. Run the same command to continue later.\n")
