@@ -98,8 +98,15 @@ def _collect(turn: Turn, item: Item, text: str) -> None:
     s = turn.session
     draft = s.draft if s.draft and s.draft.item_id == item.id else Draft(item_id=item.id)
     joined = len(draft.text) + (1 if draft.parts else 0) + len(text)
+    if draft.parts and joined > item.limit:
+        room = max(item.limit - len(draft.text) - 1, 0)
+        turn.refuse(
+            f"This message was not added: your answer would have {joined:,} characters, and this question "
+            f"allows {item.limit:,}. You can add {room:,} more characters. What you sent before is kept."
+        )
+        return
     if (error := answers.too_long(joined, item.limit)) is not None:
-        turn.refuse(error.reason + " The part you sent before is kept." if draft.parts else error.reason)
+        turn.refuse(error.reason)
         return
     draft.parts.append(text)
     s.draft = draft
@@ -191,7 +198,8 @@ def finish(turn: Turn, _: i.Input) -> None:
     elif flow.is_answered(item, s.answers.get(item.id)):
         move_on(turn, after=item.id)
     else:
-        turn.refuse("There is no answer to save yet. Please write your answer first" + (
+        first = "choose at least one option" if item.kind is Kind.MULTIPLE else "write your answer"
+        turn.refuse(f"There is no answer to save yet. Please {first} first" + (
             "." if item.required else ", or send 'skip' to leave this question out."))
 
 

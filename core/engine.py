@@ -69,7 +69,7 @@ def _reply(turn: Turn, duplicate: bool = False) -> Reply:
     started = s.status not in (Status.NEW, Status.WITHDRAWN)
     return Reply(
         messages=turn.messages,
-        prompt=render.prompt(turn.q, s),
+        prompt=render.prompt(turn.q, s, turn.now),
         ask=turn.ask,
         progress=render.progress(turn.q, s) if started else None,
         status=s.status,

@@ -82,9 +82,7 @@ def _show(turn: Turn, command: i.ShowReview | i.ShowStatus | i.Start | i.Resume)
 
 def _confirm_or_cancel(turn: Turn, command: i.Input) -> None:
     s = turn.session
-    yes = isinstance(command, i.Confirm) or (
-        isinstance(command, i.SendText) and command.text.strip().casefold() in ("yes", "y", "1")
-    )
+    yes = isinstance(command, i.Confirm) or (isinstance(command, i.SendText) and _is_yes(command.text))
     pending, s.pending = s.pending, None
     if not yes:
         turn.messages.append("Nothing was changed.")
@@ -107,6 +105,15 @@ def _confirm_or_cancel(turn: Turn, command: i.Input) -> None:
         if s.submitted is not None:
             turn.messages.append("Your earlier submission stays with the secretariat until you submit again.")
         answering.move_on(turn, after=None)
+
+
+# "Yes" as respondents write it, in the consultation's common languages too; anything else is no.
+_YES_WORDS = frozenset({"yes", "y", "1", "ok", "okay", "sure", "oui", "si", "sí", "ja", "sim", "da", "да", "是", "نعم"})
+
+
+def _is_yes(text: str) -> bool:
+    words = text.strip().casefold().replace(",", " ").replace(".", " ").replace("!", " ").split()
+    return bool(words) and words[0] in _YES_WORDS
 
 
 def _change(turn: Turn, command: i.Input) -> None:

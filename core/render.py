@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from core import flow
 from core.reply import Expects, Progress, Prompt
 from core.session import Answer, Session, Status
+from core.windows import days_left, is_open, not_open_message
 from questionnaire.model import Item, Kind, Questionnaire
 
 PREVIEW_CHARS = 200
@@ -15,6 +16,7 @@ HELP = """You can type these words at any time:
 back - go to the previous question
 skip - leave out a question that is not required
 keep - keep the answer you gave before and move on
+add - add to a long answer you gave before, instead of replacing it
 done - finish a long answer (you can send it in several messages)
 review - see all your answers, numbered
 edit 3 - change your answer to question 3
@@ -22,7 +24,14 @@ submit - send your answers
 status - see where you are
 restart - start again from the beginning
 withdraw - delete all your answers
-cancel - stop an unfinished answer or a restart"""
+cancel - stop an unfinished answer, a restart or a withdrawal"""
+
+_HINTS = {
+    Expects.CHOICE: "Reply with the number of your choice.",
+    Expects.CHOICES: "Reply with one or more numbers, for example: 1, 3",
+    Expects.LONG_TEXT: "You can send your answer in several messages. Send 'done' when it is complete.",
+    Expects.CONFIRM: "Reply yes or no.",
+}
 
 _EXPECTS = {
     Kind.CONSENT: Expects.CHOICE,
@@ -43,12 +52,16 @@ def progress(q: Questionnaire, session: Session) -> Progress:
     return Progress(index=index, total=len(asked), answered=answered, skipped=settled - answered)
 
 
-def prompt(q: Questionnaire, session: Session) -> Prompt | None:
+def prompt(q: Questionnaire, session: Session, now: datetime) -> Prompt | None:
     """The current question, or the review step, or nothing once submitted."""
     if session.status in (Status.NEW, Status.WITHDRAWN):
         return None
     if session.pending is not None:
         return _confirm_prompt(session.pending)
+    if not is_open(q, now):
+        kept = "Your submitted answers are with the secretariat." if session.submitted else ""
+        text = f"{not_open_message(q, now)} {kept}".strip()
+        return Prompt(item_id=None, text=text, expects=Expects.NOTHING, commands=["review", "withdraw"])
     if session.cursor is None:
         return _review_prompt(q, session)
     return _item_prompt(q, q.item(session.cursor), session)
@@ -66,6 +79,7 @@ def _item_prompt(q: Questionnaire, item: Item, session: Session) -> Prompt:
         text += f"\n{field.label} ({session.field_index + 1} of {len(item.fields)})"
         value = answer.value.get(field.id) if answer and isinstance(answer.value, dict) else None
         current = value or None
+    commands = _commands(item, session, current)
     return Prompt(
         item_id=item.id,
         text=text,
@@ -75,8 +89,21 @@ def _item_prompt(q: Questionnaire, item: Item, session: Session) -> Prompt:
         expects=_EXPECTS[item.kind],
         draft_chars=len(draft.text) if draft and draft.parts else None,
         current=current,
-        commands=_commands(item, session, current),
+        commands=commands,
+        hint=hint(_EXPECTS[item.kind], commands),
     )
+
+
+def hint(expects: Expects, commands: list[str]) -> str:
+    """One line on what to send next, in words a respondent can type on any front end."""
+    parts = [_HINTS.get(expects, "")]
+    if "keep" in commands:
+        parts.append("Send 'keep' to keep your answer.")
+    if "add" in commands:
+        parts.append("Send 'add' to add to it.")
+    if "skip" in commands:
+        parts.append("Send 'skip' to leave it out.")
+    return " ".join(part for part in parts if part)
 
 
 def selected(item: Item, answer: Answer | None) -> list[int]:
@@ -120,7 +147,9 @@ def _confirm_prompt(pending: str) -> Prompt:
         text = "Do you really want to withdraw? All your answers will be deleted. Reply yes or no."
     else:
         text = "Do you really want to start again? Your current answers will be cleared. Reply yes or no."
-    return Prompt(item_id=None, text=text, options=["Yes", "No"], expects=Expects.CONFIRM)
+    return Prompt(
+        item_id=None, text=text, options=["Yes", "No"], expects=Expects.CONFIRM, hint=_HINTS[Expects.CONFIRM]
+    )
 
 
 def preview(item: Item, answer: Answer | None, limit: int = PREVIEW_CHARS) -> str | None:
@@ -135,9 +164,10 @@ def preview(item: Item, answer: Answer | None, limit: int = PREVIEW_CHARS) -> st
         return "; ".join(f"{labels.get(k, k)}: {v}" for k, v in value.items() if v)
     if isinstance(value, list):
         return ", ".join(value)
-    if len(value) > limit:
-        return f"{value[:limit].rstrip()}... ({len(value):,} characters)"
-    return value
+    flat = " ".join(value.split())  # one line, so the review keeps its shape
+    if len(flat) > limit:
+        return f"{flat[:limit].rstrip()}... ({len(value):,} characters)"
+    return flat
 
 
 def review(q: Questionnaire, session: Session) -> str:
@@ -179,5 +209,7 @@ def closing_line(q: Questionnaire, now: datetime) -> str:
     day = q.closes.strftime("%d %B %Y")
     if now >= q.closes:
         return f"The consultation closed on {day}."
-    days = (q.closes - now).days
+    days = days_left(q, now) or 0
+    if days == 0:
+        return f"The consultation closes today, {day}, at {q.closes.astimezone(UTC):%H:%M} UTC."
     return f"The consultation closes on {day} ({days} day{'s' if days != 1 else ''} left)."

@@ -44,6 +44,8 @@ class Prompt(BaseModel):
     # The current answer, shown when the respondent comes back to an answered question.
     current: str | None = None
     commands: list[str] = Field(default_factory=list)
+    # What to send next, in plain words (front ends with buttons may show those instead).
+    hint: str = ""
 
 
 class Reply(BaseModel):

@@ -49,8 +49,9 @@ class WriterLock:
         who = f"another consult process (pid {holder})" if holder else "another consult process"
         return (
             f"{self._database} is already open for writing by {who}; "
-            f"its lock is {self._lock_path}. Stop the other consult process, "
-            "or open this database read-only."
+            f"its lock is {self._lock_path}. Only one consult process can take answers at a time: "
+            "stop the other one first. ('consult progress' and 'consult export' only read, and can run "
+            "alongside.)"
         )
 
 

@@ -207,7 +207,8 @@ async def test_long_answer_part_over_maximum_keeps_earlier_parts(ana: Respondent
     await reach_topics(ana)
     await ana.says("1", "Be kind", "x" * 40)
     reply = await ana.say("y" * 20)
-    assert "characters too long" in reply.text and "kept" in reply.text
+    assert "not added" in reply.text and "would have 61 characters" in reply.text
+    assert "You can add 9 more characters" in reply.text and "kept" in reply.text
     assert (await ana.session()).draft is not None
     assert (await ana.session()).draft.parts == ["x" * 40]  # type: ignore[union-attr]
 
@@ -398,6 +399,30 @@ async def test_opening_the_chat_first_time_begins_and_later_resumes(ana: Respond
     await ana.say("yes")
     reply = await ana.send(inputs.Resume())
     assert "Welcome back" in reply.text and "Name (1 of 3)" in reply.text
+
+
+@pytest.mark.parametrize("word", ["Yes please", "oui", "OK!", "sí"])
+async def test_confirmation_understands_yes_in_several_ways(ana: Respondent, word: str) -> None:
+    await reach_topics(ana)
+    await ana.says("restart", word)
+    assert (await ana.session()).answers == {}
+
+
+async def test_done_with_nothing_ticked_asks_for_an_option(ana: Respondent) -> None:
+    await reach_topics(ana)
+    reply = await ana.say("done")
+    assert "choose at least one option first" in reply.text
+
+
+async def test_after_closing_the_prompt_does_not_invite_changes(clock: Clock) -> None:
+    q = parse(SMALL.replace('title = "Small test"', 'title = "Small test"\ncloses = 2013-06-10T00:00:00Z'))
+    ana = Respondent(make_service(q, clock))
+    await reach_topics(ana)
+    await ana.says("submit", "submit")
+    clock.advance(days=30)
+    reply = await ana.say("status")
+    assert reply.prompt is not None and reply.prompt.expects is Expects.NOTHING
+    assert "closed on 10 June 2013" in reply.prompt.text and "edit" not in reply.prompt.text
 
 
 async def test_help_lists_commands_and_repeats_question(ana: Respondent) -> None:

@@ -153,7 +153,7 @@ async def test_a_second_writer_process_is_refused_and_changes_nothing(writer: Ti
     assert result.returncode == LOCKED_EXIT, result.stderr
     assert str(db_path) in result.stdout
     assert f"pid {os.getpid()}" in result.stdout
-    assert "Stop the other consult process" in result.stdout
+    assert "stop the other one first" in result.stdout
     assert snapshot(db_path.parent) == before
 
 

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.reply import Expects, Prompt, Reply
-
-_HINTS = {
-    Expects.CHOICE: "Reply with the number of your choice.",
-    Expects.CHOICES: "Reply with one or more numbers, for example: 1, 3",
-    Expects.LONG_TEXT: "Write your answer. You can use several lines; send 'done' on its own line when finished.",
-    Expects.CONFIRM: "Reply yes or no.",
-}
+from core.reply import Prompt, Reply
 
 
 def options_lines(prompt: Prompt) -> list[str]:
@@ -20,18 +13,6 @@ def options_lines(prompt: Prompt) -> list[str]:
         f"  {number}. {option}{'  [x]' if number - 1 in prompt.selected else ''}"
         for number, option in enumerate(prompt.options, start=1)
     ]
-
-
-def hint(prompt: Prompt) -> str:
-    """One line on what to send next."""
-    parts = [_HINTS.get(prompt.expects, "")]
-    if "keep" in prompt.commands:
-        parts.append("Send 'keep' to keep your answer.")
-    if "add" in prompt.commands:
-        parts.append("Send 'add' to add to it.")
-    if "skip" in prompt.commands:
-        parts.append("Send 'skip' to leave it out.")
-    return " ".join(part for part in parts if part)
 
 
 def plain(reply: Reply) -> str:
@@ -45,8 +26,8 @@ def plain(reply: Reply) -> str:
         block.extend(options_lines(prompt))
         if prompt.current:
             block.append(f"Your answer: {prompt.current}")
-        if line := hint(prompt):
-            block.append(line)
+        if prompt.hint:
+            block.append(prompt.hint)
         parts.append("\n".join(block))
     return "\n\n".join(part for part in parts if part)
 
@@ -64,6 +45,8 @@ def as_json(reply: Reply) -> dict[str, Any]:
         "expects": prompt.expects.value if prompt else None,
         "current": prompt.current if prompt else None,
         "draft_chars": prompt.draft_chars if prompt else None,
+        "hint": prompt.hint if prompt else None,
+        "commands": prompt.commands if prompt else [],
         "progress": reply.progress.model_dump() if reply.progress else None,
         "status": reply.status.value,
         "submitted": reply.submitted,
