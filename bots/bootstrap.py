@@ -32,6 +32,16 @@ def load_questionnaire(settings: Settings) -> Questionnaire:
         raise ConfigError(f"CONSULT_QUESTIONNAIRE: {exc}") from None
 
 
+def missing_database_note(settings: Settings) -> str | None:
+    """For readers: a database that does not exist is more often a wrong CONSULT_DB than no answers."""
+    if settings.db.exists():
+        return None
+    return (
+        f"There is no database at {settings.db} yet, so nobody has answered. "
+        "If you expected answers, check CONSULT_DB."
+    )
+
+
 def build(settings: Settings, *, writer: bool = True) -> App:
     """Wire the questionnaire, the repository and the service. Readers take no write lock."""
     questionnaire = load_questionnaire(settings)

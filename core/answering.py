@@ -21,14 +21,23 @@ def move_on(turn: Turn, after: str | None) -> None:
         turn.messages.append(item.text)
         after = item.id
     s.cursor = None
-    missing = flow.missing_required(turn.q, s.answers)
-    if missing:
-        # Reached after 'edit' or a changed file: the end is only the end once all required are in.
-        s.cursor = missing[0].id
-        numbers = ", ".join(str(flow.number_of(turn.q, s.answers, item.id)) for item in missing)
-        turn.messages.append(f"Some required questions still need an answer: {numbers}. Here is the first one.")
-    elif s.submitted is None or not same_answers(s.answers, s.submitted.answers):
+    # After 'edit' or a changed file, the end is only the end once every required question is in.
+    if go_to_missing(turn):
+        return
+    if s.submitted is None or not same_answers(s.answers, s.submitted.answers):
         turn.messages.append(render.review(turn.q, s))
+
+
+def go_to_missing(turn: Turn) -> bool:
+    """Take the respondent to the first required question without an answer; False if none."""
+    s = turn.session
+    missing = flow.missing_required(turn.q, s.answers)
+    if not missing:
+        return False
+    numbers = ", ".join(str(flow.number_of(turn.q, s.answers, item.id)) for item in missing)
+    turn.messages.append(f"Some required questions still need an answer: {numbers}. Here is the first one.")
+    s.cursor, s.field_index, s.draft = missing[0].id, 0, None
+    return True
 
 
 def save(turn: Turn, item: Item, value: AnswerValue | None) -> None:

@@ -163,12 +163,9 @@ def _edit(turn: Turn, command: i.Input) -> None:
 
 def _submit(turn: Turn, _: i.Input) -> None:
     s = turn.session
-    missing = flow.missing_required(turn.q, s.answers)
-    if missing:
-        numbers = ", ".join(str(flow.number_of(turn.q, s.answers, item.id)) for item in missing)
-        turn.messages.append(f"Some required questions still need an answer: {numbers}. Here is the first one.")
-        s.cursor, s.field_index, s.draft = missing[0].id, 0, None
-    elif s.submitted is not None and not s.changed_since_submit:
+    if answering.go_to_missing(turn):
+        return
+    if s.submitted is not None and not s.changed_since_submit:
         turn.refuse("Your answers are already submitted, and nothing has changed since.")
     elif s.cursor is not None:
         s.cursor, s.draft = None, None

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from core import consent, flow
 from core.session import Session, Status
+from core.text import shorten
 from core.windows import days_left
 from questionnaire.model import Questionnaire, Role
 
@@ -63,8 +64,7 @@ def place_label(report: ProgressReport, place: str) -> str:
     """A stopping place for people: '4. What are the relevant...' rather than 'q4'."""
     for question in report.questions:
         if question.item_id == place:
-            text = " ".join(question.text.split())
-            text = text if len(text) <= 60 else text[:60].rstrip() + "..."
+            text = shorten(question.text, 60)
             return f"{question.number}. {text}" if question.number else text
     return "The review, before submitting" if place == "review" else place
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from core import flow
 from core.reply import Expects, Progress, Prompt
 from core.session import Answer, Session, Status
+from core.text import shorten
 from core.windows import days_left, is_open, not_open_message
 from questionnaire.model import Item, Kind, Questionnaire
 
@@ -177,13 +178,8 @@ def review(q: Questionnaire, session: Session) -> str:
         answer = session.answers.get(item.id)
         shown = preview(item, answer) if flow.is_settled(item, answer) else None
         needed = " (required)" if item.required else ""
-        lines.append(f"{number}. {_headline(item.text)}\n   -> {shown or 'no answer yet' + needed}")
+        lines.append(f"{number}. {shorten(item.text, 80)}\n   -> {shown or 'no answer yet' + needed}")
     return "\n".join(lines)
-
-
-def _headline(text: str, limit: int = 80) -> str:
-    first = " ".join(text.split())
-    return first if len(first) <= limit else first[:limit].rstrip() + "..."
 
 
 def status(q: Questionnaire, session: Session, now: datetime) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 from functools import cached_property
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 # Words a respondent types to steer the conversation; an option with one of these labels
 # could never be chosen by typing it, so the loader refuses such a questionnaire.
@@ -16,6 +16,9 @@ COMMAND_WORDS = frozenset(
      "help", "restart", "withdraw", "cancel"}
 )
 ID_PATTERN = r"^[a-z][a-z0-9_]{0,31}$"
+
+# Text people read: surrounding spaces dropped, and never empty ("   " is no question).
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 DEFAULT_MAX_SHORT = 300
 DEFAULT_MAX_LONG = 100_000
@@ -53,14 +56,14 @@ class Condition(_Strict):
     """Ask an item only when an earlier single, multiple or consent answer is one of `any_of`."""
 
     item: str = Field(pattern=ID_PATTERN)
-    any_of: tuple[str, ...] = Field(min_length=1)
+    any_of: tuple[Text, ...] = Field(min_length=1)
 
 
 class ContactField(_Strict):
     """One short field of a contact-details group."""
 
     id: str = Field(pattern=ID_PATTERN)
-    label: str = Field(min_length=1)
+    label: Text
     kind: Literal["text", "email"] = "text"
     required: bool = True
     max_length: int = Field(default=200, gt=0)
@@ -71,13 +74,13 @@ class Item(_Strict):
 
     id: str = Field(pattern=ID_PATTERN)
     kind: Kind
-    text: str = Field(min_length=1)
-    number: str | None = None
-    help: str | None = None
+    text: Text
+    number: Text | None = None
+    help: Text | None = None
     required: bool = False
     when: Condition | None = None
     max_length: int | None = Field(default=None, gt=0)
-    options: tuple[str, ...] = ()
+    options: tuple[Text, ...] = ()
     min_choices: int = Field(default=1, ge=0)
     max_choices: int | None = Field(default=None, ge=1)
     fields: tuple[ContactField, ...] = ()
@@ -145,9 +148,9 @@ class Questionnaire(_Strict):
     """A whole questionnaire: title, introduction, dates and items."""
 
     id: str = Field(pattern=ID_PATTERN)
-    title: str = Field(min_length=1)
-    introduction: str = Field(min_length=1)
-    closing: str = "Thank you. Your answers have been received."
+    title: Text
+    introduction: Text
+    closing: Text = "Thank you. Your answers have been received."
     opens: datetime | None = None
     closes: datetime | None = None
     items: tuple[Item, ...] = Field(min_length=1)

@@ -213,4 +213,5 @@ def test_progress_on_empty_database(tmp_path: Path) -> None:
     done = consult(tmp_path, "progress", "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["started"] == 0
+    assert "There is no database at data/consult.json yet" in done.stderr
     assert not (tmp_path / "data").exists()

@@ -125,8 +125,16 @@ def test_empty_database_gives_valid_empty_files_and_a_note(tmp_path: Path) -> No
     done = consult(tmp_path, "export", "--out", "out")
     assert done.returncode == 0, done.stderr
     assert "No responses yet" in done.stdout
+    assert "There is no database at data/consult.json yet" in done.stdout
     assert {p.name for p in (tmp_path / "out").iterdir()} == ALL_FILES
     rows = list(csv.reader((tmp_path / "out" / "responses.csv").open(encoding="utf-8-sig")))
     assert len(rows) == 1 and rows[0][0].startswith("Respondent")
     assert json.loads((tmp_path / "out" / "responses.json").read_text())["respondents"] == []
     assert not (tmp_path / "data").exists()
+
+
+def test_nobody_submitted_yet_says_how_to_include_answers_so_far(tmp_path: Path) -> None:
+    consult(tmp_path, "chat", "--as", "ana", "--jsonl", stdin="yes\nAna\n")
+    done = consult(tmp_path, "export", "--out", "out")
+    assert done.returncode == 0, done.stderr
+    assert "Nobody has submitted yet (1 started)" in done.stdout and "status 'all'" in done.stdout

@@ -53,6 +53,8 @@ def test_small_fixture_is_valid() -> None:
     (items('id = "a"\nkind = "slider"\ntext = "A"'), "item 1 ('a'): kind"),
     (items('id = "a"\nkind = "short"'), "item 1 ('a'): text is missing"),
     (items('id = "a"\nkind = "short"\ntext = ""'), "item 1 ('a'): text"),
+    (items('id = "a"\nkind = "short"\ntext = "   "'), "item 1 ('a'): text: String should have at least 1 character"),
+    (items('id = "a"\nkind = "single"\ntext = "A"\noptions = ["Other ", " other"]'), "duplicate option 'other'"),
     (items('id = "a"\nkind = "single"\ntext = "A"\noptions = ["Yes", "yes"]'), "duplicate option 'yes'"),
     (items('id = "a"\nkind = "single"\ntext = "A"\noptions = ["Only"]'), "at least two options"),
     (items('id = "a"\nkind = "single"\ntext = "A"\noptions = ["Back", "Other"]'), "would read as a command"),

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from bots.bootstrap import App
+from bots.bootstrap import App, missing_database_note
 
 if TYPE_CHECKING:
     from core.export.run import ExportResult
@@ -42,6 +42,8 @@ async def run(app: App, args: argparse.Namespace, console: Console | None = None
 
     formats, audience, scope = check_arguments(args)
     console = console or Console(highlight=False)
+    if (note := missing_database_note(app.settings)) is not None:
+        console.print(note, markup=False)
     sessions = await app.repository.all()
     columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                TimeElapsedColumn())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from bots.bootstrap import App
+from bots.bootstrap import App, missing_database_note
 from core import progress
 from core.progress import ProgressReport, Tally
 
@@ -15,6 +15,8 @@ async def show(app: App, *, as_json: bool, console: Console | None = None) -> Pr
     sessions = await app.repository.all()
     report = progress.report(app.questionnaire, sessions, app.service.now())
     console = console or Console(highlight=False)
+    if (note := missing_database_note(app.settings)) is not None:
+        Console(stderr=True, highlight=False).print(note, markup=False)
     if as_json:
         console.out(report.model_dump_json(indent=2), highlight=False)
     else:

@@ -75,8 +75,16 @@ def export(
         files = [_move_in(path, out) for path in sorted(staging.iterdir())]
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    notes = [] if data.compilation.records else ["No responses yet: the files hold their headings only."]
-    return ExportResult(files, len(data.compilation.records), audience, notes)
+    return ExportResult(files, len(data.compilation.records), audience, _notes(data))
+
+
+def _notes(data: ExportInput) -> list[str]:
+    if data.compilation.records:
+        return []
+    if data.report.started:
+        return [f"Nobody has submitted yet ({data.report.started} started): the files hold their headings only. "
+                "To include answers given so far, export with the status 'all'."]
+    return ["No responses yet: the files hold their headings only."]
 
 
 def _move_in(path: Path, out: Path) -> Path:

@@ -8,6 +8,7 @@ from core.export.base import ExportInput
 from core.export.naming import SUMMARY_MD, file_name
 from core.export.text import md_cell
 from core.progress import ProgressReport, Tally, place_label
+from core.text import shorten
 
 
 def write(data: ExportInput, folder: Path) -> list[Path]:
@@ -59,7 +60,7 @@ def _answer_rates(r: ProgressReport) -> list[str]:
     for q in r.questions:
         rate = f"{q.answer_rate:.0%}" if q.answer_rate is not None else "-"
         number = f"{md_cell(q.number)}. " if q.number else ""
-        lines.append(f"| {number}{md_cell(_short(q.text))} | {q.answered_in_submissions} | {rate} |")
+        lines.append(f"| {number}{md_cell(shorten(q.text, 90))} | {q.answered_in_submissions} | {rate} |")
     return [*lines, ""]
 
 
@@ -82,9 +83,4 @@ def _per_day(r: ProgressReport) -> list[str]:
         total += count
         lines.append(f"| {day} | {count} | {total} |")
     return [*lines, ""]
-
-
-def _short(text: str, limit: int = 90) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[:limit].rstrip() + "..."
 
