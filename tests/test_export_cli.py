@@ -15,6 +15,7 @@ ALL_FILES = {
     "responses.xlsx", "responses.csv", "responses.json", "compilation-by-question.docx",
     "compilation-by-question.md", "compilation-by-respondent.docx", "summary.md",
     "chart-respondents-by-category.png", "chart-answer-rate.png", "chart-responses-per-day.png",
+    "chart-respondents-by-country-and-front-end.png", "chart-where-unfinished-respondents-are.png",
 }
 
 

@@ -10,6 +10,7 @@ import matplotlib
 matplotlib.use("Agg")  # files only: never look for a screen (servers and CI have none)
 
 import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
 from matplotlib.dates import DateFormatter, DayLocator, date2num
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
@@ -18,11 +19,14 @@ from core.export.base import ExportInput
 from core.export.naming import (
     CHART_ANSWER_RATE,
     CHART_CATEGORIES,
+    CHART_COUNTRIES,
     CHART_PER_DAY,
+    CHART_STOPPED,
     CONFIDENTIAL,
     file_name,
 )
-from core.progress import ProgressReport
+from core.progress import ProgressReport, Tally, place_label
+from core.text import shorten
 
 # No identity in the files' metadata: matplotlib would otherwise only add its own name.
 _METADATA = {"Title": "consult summary chart", "Author": "consult"}
@@ -34,7 +38,9 @@ def write(data: ExportInput, folder: Path) -> list[Path]:
     mark = f" ({CONFIDENTIAL})" if c.confidential else ""
     charts = {
         CHART_CATEGORIES: categories(r, mark),
+        CHART_COUNTRIES: countries_and_front_ends(r, mark),
         CHART_ANSWER_RATE: answer_rates(r, mark),
+        CHART_STOPPED: where_stopped(r, mark),
         CHART_PER_DAY: per_day(r, mark),
     }
     paths = []
@@ -49,15 +55,39 @@ def write(data: ExportInput, folder: Path) -> list[Path]:
 def categories(r: ProgressReport, mark: str = "") -> Figure:
     """Respondents who started and submitted, by stakeholder category and sub-category."""
     rows = {**r.by_category, **{f"  {k}": v for k, v in r.by_subcategory.items()}}
-    labels = list(rows) or ["(none yet)"]
-    figure, axes = plt.subplots(figsize=(8, 1.2 + 0.45 * len(labels)), layout="constrained")
+    figure, axes = plt.subplots(figsize=(8, 1.2 + 0.45 * max(len(rows), 1)), layout="constrained")
+    _tally_bars(axes, rows, f"Respondents by stakeholder group{mark}")
+    return figure
+
+
+def countries_and_front_ends(r: ProgressReport, mark: str = "") -> Figure:
+    """Respondents by country (side by side with) by front end."""
+    height = 1.2 + 0.4 * max(len(r.by_country), len(r.by_channel), 1)
+    figure, (left, right) = plt.subplots(1, 2, figsize=(11, height), layout="constrained")
+    _tally_bars(left, r.by_country, f"By country{mark}")
+    _tally_bars(right, r.by_channel, f"By front end{mark}")
+    return figure
+
+
+def where_stopped(r: ProgressReport, mark: str = "") -> Figure:
+    """For respondents who have not submitted: the question they are at."""
+    labels = [shorten(place_label(r, place), 50) for place in r.stopped_at] or ["(everyone has submitted)"]
+    figure, axes = plt.subplots(figsize=(9, 1.2 + 0.45 * len(labels)), layout="constrained")
+    axes.barh(labels, list(r.stopped_at.values()) or [0], color="#1f5f99")
+    axes.invert_yaxis()
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_title(f"Where unfinished respondents are{mark}")
+    return figure
+
+
+def _tally_bars(axes: Axes, rows: dict[str, Tally], title: str) -> None:
+    labels = [shorten(label, 40) for label in rows] or ["(none yet)"]
     axes.barh(labels, [t.started for t in rows.values()] or [0], color="#b8cfe6", label="Started")
     axes.barh(labels, [t.submitted for t in rows.values()] or [0], color="#1f5f99", label="Submitted")
     axes.invert_yaxis()
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.set_title(f"Respondents by stakeholder group{mark}")
-    axes.legend(loc="lower right")
-    return figure
+    axes.set_title(title)
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2, frameon=False)
 
 
 def answer_rates(r: ProgressReport, mark: str = "") -> Figure:

@@ -14,6 +14,8 @@ SUMMARY_MD = "summary.md"
 CHART_CATEGORIES = "chart-respondents-by-category.png"
 CHART_ANSWER_RATE = "chart-answer-rate.png"
 CHART_PER_DAY = "chart-responses-per-day.png"
+CHART_COUNTRIES = "chart-respondents-by-country-and-front-end.png"
+CHART_STOPPED = "chart-where-unfinished-respondents-are.png"
 
 CONFIDENTIAL = "Confidential"
 
