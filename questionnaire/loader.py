@@ -44,7 +44,11 @@ def parse(text: str, source: str = "questionnaire") -> Questionnaire:
     try:
         return Questionnaire.model_validate(data)
     except ValidationError as exc:
-        problems = [_describe(error, data) for error in exc.errors()]
+        errors = exc.errors()
+        item_errors = any(len(e["loc"]) > 1 and e["loc"][0] == "items" for e in errors)
+        # "items: should have at least 1 item" only echoes the broken item already reported.
+        relevant = [e for e in errors if not (item_errors and tuple(e["loc"]) == ("items",))]
+        problems = [_describe(error, data) for error in relevant]
         raise QuestionnaireError(f"{source}: " + "; ".join(problems)) from None
 
 
@@ -55,6 +59,8 @@ def _describe(error: Any, data: dict[str, Any]) -> str:
     if error["type"] == "extra_forbidden":
         return f"{where} is not a known setting"
     message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "enum":
+        message = f"{error['input']!r} is not allowed. {message}"
     return f"{where}: {message}" if where else message
 
 

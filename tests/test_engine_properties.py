@@ -160,7 +160,7 @@ QUESTIONNAIRES = {"wgec2013": load(), "every_kind": parse(EVERY_KIND), "one_shor
 OPENS = datetime(2030, 1, 1, tzinfo=UTC)
 T0 = OPENS + timedelta(minutes=1)
 # A normal input takes well under a millisecond; this catches inputs that make the engine hang.
-APPLY_SECONDS = 2.0
+APPLY_SECONDS = 10.0  # generous: a loaded CI machine is slow, a hang is forever
 WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 INPUT_TYPES = get_args(i.Input)
 COMMANDS: dict[str, i.Input] = {
@@ -392,6 +392,9 @@ def check_skip(q: Questionnaire, sent: Session, command: i.Input, out: Outcome, 
         # A group of fields is skipped field by field, so moving to its next field counts too.
         moved = out.session.cursor != item.id or out.session.field_index > sent.field_index
         assert moved, f"'skip' refused at the optional {item.id!r}: {out.reply.text!r}"
+    required = item is not None and item.required and item.kind is not Kind.FIELDS
+    if isinstance(command, i.SkipItem) and free and required and not mid_answer:
+        assert out.session.cursor == item.id and out.session.answers == sent.answers, "skipped a required item"
 
 
 def _check_progress(q: Questionnaire, out: Outcome) -> None:

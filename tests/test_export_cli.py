@@ -120,6 +120,9 @@ def test_output_that_is_a_file_or_not_writable(filled: Path) -> None:
     done = consult(filled, "export", "--out", "taken/inside")
     assert done.returncode == 2 and "not a writable folder" in done.stderr
     assert (filled / "taken").read_text() == "a file"
+    # Even root cannot create a folder in /proc: a clear message, not a traceback.
+    done = consult(filled, "export", "--out", "/proc/consult-out")
+    assert done.returncode == 2 and "cannot write to /proc/consult-out" in done.stderr
 
 
 def test_empty_database_gives_valid_empty_files_and_a_note(tmp_path: Path) -> None:
@@ -139,3 +142,32 @@ def test_nobody_submitted_yet_says_how_to_include_answers_so_far(tmp_path: Path)
     done = consult(tmp_path, "export", "--out", "out")
     assert done.returncode == 0, done.stderr
     assert "Nobody has submitted yet (1 started)" in done.stdout and "status 'all'" in done.stdout
+
+
+def test_questionnaire_changed_after_answers_came_in(filled: Path) -> None:
+    """Q3 removed and a new question added after the chats: old answers keep their text, new is empty."""
+    bundled = (Path(__file__).resolve().parents[1] / "questionnaire" / "wgec2013.toml").read_text()
+    start = bundled.index('[[items]]\nid = "q3"')
+    end = bundled.index("[[items]]", start + 1)
+    changed = bundled[:start] + bundled[end:] + (
+        '\n[[items]]\nid = "q20"\nnumber = "20"\nkind = "long"\ntext = "A question added in September?"\n'
+    )
+    (filled / "changed.toml").write_text(changed)
+    done = consult(filled, "export", "--out", "out", "--format", "csv", env={"CONSULT_QUESTIONNAIRE": "changed.toml"})
+    assert done.returncode == 0, done.stderr
+    header, *rows = list(csv.reader((filled / "out" / "responses.csv").open(encoding="utf-8-sig")))
+    new = header.index("20. A question added in September?")
+    assert [row[new] for row in rows] == ["", "", ""]
+    assert not any(h.startswith("3. To what extent") for h in header)
+    skipped_q3 = next(i for i, h in enumerate(header) if h.startswith("(removed from the questionnaire) To what"))
+    assert [row[skipped_q3] for row in rows] == ["", "", ""]  # everyone had skipped it: kept, empty
+    q4 = bundled[bundled.index('[[items]]\nid = "q4"'):bundled.index('[[items]]\nid = "q5"')]
+    removed_q4 = bundled.replace(q4, "")
+    (filled / "changed.toml").write_text(removed_q4)
+    done = consult(filled, "export", "--out", "out2", "--format", "csv", env={"CONSULT_QUESTIONNAIRE": "changed.toml"})
+    header, *rows = list(csv.reader((filled / "out2" / "responses.csv").open(encoding="utf-8-sig")))
+    old = header.index(
+        "(removed from the questionnaire) What are the relevant international public policy issues pertaining "
+        "to the Internet?"
+    )
+    assert [row[old] for row in rows] == ["Security; access; human rights."] * 3

@@ -255,3 +255,13 @@ def test_the_sheet_is_laid_out_for_reading(tmp_path: Path) -> None:
 def _unzipped(path: Path) -> list[str]:
     with zipfile.ZipFile(path) as archive:
         return [archive.read(name).decode("utf-8") for name in archive.namelist()]
+
+
+def test_formula_like_contact_details_are_never_formulas(tmp_path: Path) -> None:
+    name = "=cmd|' /C calc'!A0"
+    csv_path, xlsx_path = export(tmp_path, [respondent(name)])
+    header, row = csv_rows(csv_path)[:2]
+    column = header.index("Your name")
+    assert row[column] == "'" + name
+    cell = load_workbook(xlsx_path)["Responses"].cell(row=2, column=column + 1)
+    assert cell.data_type == "s" and cell.value == name

@@ -50,7 +50,9 @@ def test_small_fixture_is_valid() -> None:
     (items('id = "a"\nkind = "short"\ntext = "A"', 'id = "a"\nkind = "short"\ntext = "B"'), "duplicate item id 'a'"),
     (items('id = "a"\nkind = "short"\ntext = "A"\nwhen = { item = "zz", any_of = ["x"] }'),
      "names 'zz', which is not an earlier item"),
-    (items('id = "a"\nkind = "slider"\ntext = "A"'), "item 1 ('a'): kind"),
+    (items('id = "a"\nkind = "slider"\ntext = "A"'),
+     "item 1 ('a'): kind: 'slider' is not allowed. Input should be 'consent', 'single', 'multiple', 'short', "
+     "'long', 'fields' or 'note'"),
     (items('id = "a"\nkind = "short"'), "item 1 ('a'): text is missing"),
     (items('id = "a"\nkind = "short"\ntext = ""'), "item 1 ('a'): text"),
     (items('id = "a"\nkind = "short"\ntext = "   "'), "item 1 ('a'): text: String should have at least 1 character"),

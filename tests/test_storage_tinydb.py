@@ -176,10 +176,15 @@ READER = """
 
     async def main() -> None:
         reader = open_repository(Path(sys.argv[1]), writer=False)
+        stop = Path(sys.argv[2])
         cursors = set()
-        for _ in range(int(sys.argv[2])):
+        first = True
+        while first or not stop.exists():
             for each in await reader.all():
                 cursors.add(each.cursor)
+            if first:
+                print("ready", flush=True)
+                first = False
         print(json.dumps(sorted(cursors)))
         await reader.close()
 
@@ -193,28 +198,28 @@ async def test_a_reader_process_reads_whole_files_while_the_writer_writes(
     people = [f"console:p{i}" for i in range(20)]
     for person in people:
         await writer.put(session(person, cursor="round-0"))
+    stop = db_path.parent / "stop-reading"
     reader = await asyncio.create_subprocess_exec(
         sys.executable,
         "-c",
         textwrap.dedent(READER),
         str(db_path),
-        "40",
+        str(stop),
         cwd=REPO_ROOT,
         env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    rounds = 0
-    while reader.returncode is None:
-        rounds += 1
-        await asyncio.gather(*(writer.put(session(p, f"round-{rounds}")) for p in people))
-        await asyncio.sleep(0)
+    assert reader.stdout is not None
+    assert (await reader.stdout.readline()).strip() == b"ready"  # it has read once: now write under it
+    for round_number in range(1, 6):
+        await asyncio.gather(*(writer.put(session(p, f"round-{round_number}")) for p in people))
+    stop.touch()
     out, err = await reader.communicate()
     assert reader.returncode == 0, err.decode()
     seen = json.loads(out)
-    assert "round-0" in seen or len(seen) > 1
-    assert all(re.fullmatch(r"round-\d+", cursor) for cursor in seen)
-    assert rounds > 1
+    assert "round-0" in seen and len(seen) >= 2  # it read before and during the writes
+    assert all(re.fullmatch(r"round-\d+", cursor) for cursor in seen)  # and only whole files
 
 
 async def test_a_reader_cannot_put(writer: TinyDBRepository, db_path: Path) -> None:
@@ -353,7 +358,7 @@ async def test_slow_disk_writes_do_not_block_the_event_loop(
     writer: TinyDBRepository, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     real_fsync = os.fsync
-    fsync_seconds = 0.05  # a put then takes >= 0.1 s: were it on the loop, ticks would stop that long
+    fsync_seconds = 0.1  # a put then takes >= 0.2 s: were it on the loop, ticks would stop that long
 
     def slow_fsync(fd: int) -> None:
         time.sleep(fsync_seconds)

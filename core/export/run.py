@@ -13,7 +13,7 @@ from pathlib import Path
 from core import progress
 from core.export import charts, csv_file, docx_files, json_file, markdown, summary, xlsx
 from core.export.base import ExportInput, Writer
-from core.export.options import FORMATS, check_folder
+from core.export.options import FORMATS, ExportError, check_folder
 from core.export.records import Audience, Scope, compile_responses
 from core.session import Session
 from questionnaire.model import Questionnaire
@@ -64,9 +64,12 @@ def export(
     data = ExportInput(
         compile_responses(q, everyone, audience, scope, now), progress.report(q, everyone, now, public=public)
     )
-    out.mkdir(parents=True, exist_ok=True)
-    # Written aside first: a failure half-way leaves the folder as it was.
-    staging = Path(tempfile.mkdtemp(prefix=".consult-export-", dir=out))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        # Written aside first: a failure half-way leaves the folder as it was.
+        staging = Path(tempfile.mkdtemp(prefix=".consult-export-", dir=out))
+    except OSError as error:
+        raise ExportError(f"cannot write to {out}: {error.strerror or error}") from None
     try:
         for name in formats:
             if on_step is not None:

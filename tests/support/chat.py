@@ -54,6 +54,17 @@ class Respondent:
         assert reply is not None
         return reply
 
+    async def refused(self, text_or_command: str | Input) -> Reply:
+        """Send something that must be refused: a reply that explains, and nothing stored changes."""
+        before = await self.service.session(self.id)
+        if isinstance(text_or_command, str):
+            reply = await self.say(text_or_command)
+        else:
+            reply = await self.send(text_or_command)
+        assert await self.service.session(self.id) == before, f"{text_or_command!r} changed the session"
+        assert reply.messages and not reply.ask, reply.text
+        return reply
+
     async def press(self, item_id: str, *options: int) -> Reply:
         """Press the button(s) of options (0-based) of an item."""
         return await self.send(inputs.ChooseOptions(item_id, tuple(options)))
