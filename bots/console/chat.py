@@ -68,6 +68,8 @@ async def run(service: ConsultService, name: str, *, jsonl: bool, stdin: TextIO 
     """Start or resume, then take one input per line until the end of input."""
     tty = stdin.isatty() and out.isatty()
     chat = Chat(service, name, out, jsonl=jsonl, tty=tty)
+    if tty:
+        out.write("Answers are saved as you go. Type 'quit' (or press Ctrl-D) to stop; 'help' lists the commands.\n")
     await chat.send(None)
     while True:
         if tty:
