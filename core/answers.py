@@ -80,19 +80,27 @@ def pick_many(item: Item, text: str) -> list[str] | Invalid:
                 f"There is no option {_shown(wrong[0])}. The options are numbered 1 to {len(item.options)}."
             )
         return check_count(item, sorted({int(t) - 1 for t in tokens}))
-    whole = pick_one(item, text)
-    if isinstance(whole, str):
-        return check_count(item, [item.options.index(whole)])
-    indexes = []
-    for name in (part.strip() for part in text.split(",")):
-        match = [i for i, option in enumerate(item.options) if option.casefold() == name.casefold()]
-        if not match:
-            return Invalid(
-                f"{name!r} is not one of the options. Reply with their numbers, "
-                "for example: 1, 3"
-            )
-        indexes.extend(match)
+    indexes = _names_in(item, text)
+    if isinstance(indexes, Invalid):
+        return indexes
     return check_count(item, sorted(set(indexes)))
+
+
+def _names_in(item: Item, text: str) -> list[int] | Invalid:
+    """Option names separated by commas or semicolons; a name may hold a comma itself."""
+    rest, found = text.strip().casefold(), []
+    longest_first = sorted(enumerate(item.options), key=lambda pair: -len(pair[1]))
+    while rest:
+        for index, option in longest_first:
+            name = option.casefold()
+            if rest.startswith(name) and rest[len(name):len(name) + 1] in ("", ",", ";"):
+                found.append(index)
+                rest = rest[len(name):].lstrip(" ,;")
+                break
+        else:
+            unknown = re.split(r"[,;]", rest, maxsplit=1)[0].strip()
+            return Invalid(f"{unknown!r} is not one of the options. Reply with their numbers, for example: 1, 3")
+    return found
 
 
 def _shown(digits: str) -> str:

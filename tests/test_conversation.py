@@ -114,6 +114,15 @@ async def test_multiple_choice_by_names(ana: Respondent) -> None:
     assert (await ana.session()).answers["topics"].value == ["Security", "Standards"]
 
 
+async def test_multiple_choice_names_may_hold_commas(clock: Clock) -> None:
+    q = parse(SMALL.replace('options = ["Access", "Security", "Rights", "Standards"]',
+                            'options = ["Access", "Water, sanitation", "Rights", "Standards"]'))
+    ana = Respondent(make_service(q, clock))
+    await reach_topics(ana)
+    await ana.say("access, water, sanitation")
+    assert (await ana.session()).answers["topics"].value == ["Access", "Water, sanitation"]
+
+
 async def test_multiple_choice_toggles_then_done(ana: Respondent) -> None:
     await reach_topics(ana)
     await ana.send(inputs.ToggleOption("topics", 0))
