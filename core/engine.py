@@ -17,6 +17,11 @@ from core.session import RECENT_INPUTS_KEPT, Session, Status, same_answers
 from core.turn import Turn
 from questionnaire.model import Questionnaire
 
+UNSENT_CHANGE = (
+    "Your change is saved here, but the secretariat still has your submitted answers. "
+    "Send 'submit' when you want them to have this version."
+)
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -46,6 +51,8 @@ def apply(
     turn = Turn(q, session.model_copy(deep=True), now)
     dispatch(turn, command)
     _settle(turn)
+    if turn.session.changed_since_submit and not session.changed_since_submit:
+        turn.messages.append(UNSENT_CHANGE)
     if turn.session != session:
         turn.session.updated_at = now
     if inbound_id is not None:

@@ -127,7 +127,7 @@ def _change(turn: Turn, command: i.Input) -> None:
 def _back(turn: Turn, _: i.Input) -> None:
     s = turn.session
     s.draft = None
-    if s.cursor is not None and q_item_is_fields(turn) and s.field_index > 0:
+    if s.cursor is not None and _at_fields_item(turn) and s.field_index > 0:
         s.field_index -= 1
         return
     target = flow.previous(turn.q, s.answers, s.cursor)
@@ -138,7 +138,7 @@ def _back(turn: Turn, _: i.Input) -> None:
     s.field_index = len(target.fields) - 1 if target.kind is Kind.FIELDS else 0
 
 
-def q_item_is_fields(turn: Turn) -> bool:
+def _at_fields_item(turn: Turn) -> bool:
     """True when the current item is a group of contact fields."""
     cursor = turn.session.cursor
     return cursor is not None and turn.q.item(cursor).kind is Kind.FIELDS

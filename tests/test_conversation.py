@@ -339,7 +339,8 @@ async def test_amend_after_submitting_keeps_history(ana: Respondent, clock: Cloc
     await ana.says("submit", "submit")
     first_submit = clock.now
     clock.advance(days=3)
-    await ana.says("edit 5", "2")
+    reply = await ana.says("edit 5", "2")
+    assert "still has your submitted answers" in reply.text
     session = await ana.session()
     assert session.changed_since_submit and session.submitted is not None
     assert session.submitted.answers.get("topics") is None
