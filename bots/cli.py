@@ -67,10 +67,10 @@ async def _run(_: argparse.Namespace) -> int:
 
 
 async def _export(args: argparse.Namespace) -> int:
-    export_view.check_arguments(args)  # a typo stops here, before the database is opened
+    choices = export_view.check_arguments(args)  # a typo stops here, before the database is opened
     app = bootstrap.build(load_settings(), writer=False)
     try:
-        await export_view.run(app, args)
+        await export_view.run(app, choices)
     finally:
         await app.repository.close()
     return 0

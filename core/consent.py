@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.flow import role_values
 from core.session import Answer, Session
 from questionnaire.model import CONSENT_OPTIONS, Questionnaire, Role
 
@@ -10,11 +11,8 @@ AUTHORISED = CONSENT_OPTIONS[0]
 
 def consent_of(q: Questionnaire, answers: dict[str, Answer]) -> str | None:
     """The answer to the consent item ("Yes" or "No"), or None when not given."""
-    for item in q.with_role(Role.CONSENT):
-        answer = answers.get(item.id)
-        if answer is not None and isinstance(answer.value, str):
-            return answer.value
-    return None
+    given = role_values(q, answers, Role.CONSENT)
+    return given[0] if given else None
 
 
 def may_cite(q: Questionnaire, session: Session) -> bool:

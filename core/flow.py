@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.session import Answer
-from questionnaire.model import Item, Kind, Questionnaire
+from questionnaire.model import Item, Kind, Questionnaire, Role
 
 
 def condition_holds(item: Item, answers: dict[str, Answer]) -> bool:
@@ -15,6 +15,18 @@ def condition_holds(item: Item, answers: dict[str, Answer]) -> bool:
         return False
     given = [answer.value] if isinstance(answer.value, str) else list(answer.value)
     return any(value in item.when.any_of for value in given)
+
+
+def role_values(q: Questionnaire, answers: dict[str, Answer], role: Role) -> list[str]:
+    """The options chosen at the items with this role (consent, category...), in questionnaire order."""
+    found: list[str] = []
+    for item in q.with_role(role):
+        answer = answers.get(item.id)
+        if answer is not None and isinstance(answer.value, str):
+            found.append(answer.value)
+        elif answer is not None and isinstance(answer.value, list):
+            found.extend(answer.value)
+    return found
 
 
 def steps(q: Questionnaire, answers: dict[str, Answer]) -> list[Item]:

@@ -97,14 +97,7 @@ def report(q: Questionnaire, sessions: Iterable[Session], now: datetime, *, publ
 
 
 def _role_answer(q: Questionnaire, session: Session, role: Role) -> list[str]:
-    answers = session.counted
-    found = []
-    for item in q.with_role(role):
-        answer = answers.get(item.id)
-        if answer is not None and isinstance(answer.value, str):
-            found.append(answer.value)
-        elif answer is not None and isinstance(answer.value, list):
-            found.extend(answer.value)
+    found = flow.role_values(q, session.counted, role)
     return found or ([NOT_ANSWERED] if role is Role.CATEGORY else [])
 
 

@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.test_cli import WALK, consult
+from tests.test_export_consent import readable
 
 ALL_FILES = {
     "responses.xlsx", "responses.csv", "responses.json", "compilation-by-question.docx",
@@ -64,8 +65,6 @@ def test_export_writes_every_file_and_matches_progress(filled: Path) -> None:
 
 def test_public_export_holds_no_identity_of_those_who_said_no(filled: Path) -> None:
     assert consult(filled, "export", "--out", "out").returncode == 0
-    from tests.test_export_consent import readable
-
     for path in (filled / "out").iterdir():
         text = readable(path)
         for secret in ("Bruno", "Hidden Institute", "bruno@example.org", "Dora", "console:"):

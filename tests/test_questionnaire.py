@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -83,7 +84,7 @@ def test_invalid_syntax_gives_the_line() -> None:
         parse(HEAD + 'oops = "unclosed\n', "q.toml")
 
 
-def test_missing_and_unreadable_files(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_missing_and_unreadable_files(tmp_path: Path) -> None:
     with pytest.raises(QuestionnaireError, match="no such file"):
         load(tmp_path / "nope.toml")
     (tmp_path / "latin1.toml").write_bytes(b'title = "\xe9"')

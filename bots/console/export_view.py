@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,20 +28,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true", help="write into a folder that already holds files")
 
 
-def check_arguments(args: argparse.Namespace) -> tuple[tuple[str, ...], Audience, Scope]:
+@dataclass(frozen=True)
+class Choices:
+    """The export's options, read and checked."""
+
+    formats: tuple[str, ...]
+    audience: Audience
+    scope: Scope
+    out: Path
+    force: bool
+
+
+def check_arguments(args: argparse.Namespace) -> Choices:
     """Read the choices before anything is opened, so a typo changes nothing."""
-    formats = parse_formats(args.format)
-    audience = parse_choice(Audience, args.audience, "audience")
-    scope = parse_choice(Scope, args.status, "status")
-    assert isinstance(audience, Audience) and isinstance(scope, Scope)
-    return formats, audience, scope
+    return Choices(
+        formats=parse_formats(args.format),
+        audience=parse_choice(Audience, args.audience, "audience"),
+        scope=parse_choice(Scope, args.status, "status"),
+        out=args.out,
+        force=args.force,
+    )
 
 
-async def run(app: App, args: argparse.Namespace, console: Console | None = None) -> ExportResult:
+async def run(app: App, choices: Choices, console: Console | None = None) -> ExportResult:
     """Export, showing a bar per format, then what was written."""
     from core.export.run import export  # the writers load Office and chart libraries: only when exporting
 
-    formats, audience, scope = check_arguments(args)
+    formats = choices.formats
     console = console or Console(highlight=False)
     if (note := missing_database_note(app.settings)) is not None:
         console.print(note, markup=False)
@@ -53,8 +67,8 @@ async def run(app: App, args: argparse.Namespace, console: Console | None = None
         def step(name: str) -> None:
             bar.update(task, description=f"Writing {name}", completed=formats.index(name))
 
-        result = export(app.questionnaire, sessions, args.out, formats=formats, audience=audience, scope=scope,
-                        now=app.service.now(), force=args.force, on_step=step)
+        result = export(app.questionnaire, sessions, choices.out, formats=formats, audience=choices.audience,
+                        scope=choices.scope, now=app.service.now(), force=choices.force, on_step=step)
         bar.update(task, completed=len(formats))
     _summary(result, console)
     return result

@@ -40,7 +40,7 @@ from core.export.grouping import (
 )
 from core.export.naming import BY_QUESTION_DOCX, BY_RESPONDENT_DOCX, CONFIDENTIAL, file_name
 from core.export.records import Compilation, Question, Record
-from core.export.table import readable
+from core.export.text import readable
 
 AUTHOR = "consult"
 DOCUMENT_PART = "word/document.xml"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.export.records import Compilation, Question, Record, Scope, value_text
-from core.export.table import readable
+from core.export.text import readable
 from core.flow import condition_holds
 from questionnaire.model import Questionnaire, Role
 

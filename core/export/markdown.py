@@ -24,7 +24,7 @@ from core.export.grouping import (
 )
 from core.export.naming import BY_QUESTION_MD, file_name
 from core.export.records import Compilation, Question
-from core.export.table import readable
+from core.export.text import readable
 
 NBSP = "\u00a0"  # not indentation to Markdown, so leading spaces kept this way make no code block
 TAB_WIDTH = 4

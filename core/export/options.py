@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TypeVar
 
 from core.export.records import Audience, Scope
 
 FORMATS = ("xlsx", "csv", "json", "docx", "md", "png")
+
+Choice = TypeVar("Choice", Audience, Scope)
 
 
 class ExportError(ValueError):
@@ -26,7 +29,7 @@ def parse_formats(text: str | None) -> tuple[str, ...]:
     return chosen
 
 
-def parse_choice(kind: type[Audience] | type[Scope], text: str, what: str) -> Audience | Scope:
+def parse_choice(kind: type[Choice], text: str, what: str) -> Choice:
     """An audience or status choice, or a clear error."""
     try:
         return kind(text.strip().lower())

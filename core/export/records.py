@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from core import consent
+from core import consent, flow
 from core.session import Answer, AnswerValue, Session, Status, Submission
 from questionnaire.model import Item, Kind, Questionnaire, Role
 
@@ -166,7 +166,7 @@ def _record(q: Questionnaire, session: Session, number: int, audience: Audience)
         consent=consent.consent_of(q, answers),
         may_cite=cite,
         identity=consent.identity(q, answers) if shown else {},
-        category=_first_value(q, answers, Role.CATEGORY),
+        category=next(iter(flow.role_values(q, answers, Role.CATEGORY)), None),
         subcategories={
             item.id: text for item in q.with_role(Role.SUBCATEGORY)
             if (text := _text(answers.get(item.id))) is not None
@@ -176,13 +176,6 @@ def _record(q: Questionnaire, session: Session, number: int, audience: Audience)
         invite=session.invite if internal else None,
         history=list(session.submissions[:-1]) if internal else [],
     )
-
-
-def _first_value(q: Questionnaire, answers: dict[str, Answer], role: Role) -> str | None:
-    for item in q.with_role(role):
-        if (text := _text(answers.get(item.id))) is not None:
-            return text
-    return None
 
 
 def _text(answer: Answer | None) -> str | None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.export.base import ExportInput
+from core.export.grouping import one_line
+from core.export.markdown import escape
 from core.export.naming import SUMMARY_MD, file_name
-from core.export.text import md_cell
 from core.progress import ProgressReport, Tally, place_label
 from core.text import shorten
 
@@ -84,3 +85,8 @@ def _per_day(r: ProgressReport) -> list[str]:
         lines.append(f"| {day} | {count} | {total} |")
     return [*lines, ""]
 
+
+
+def md_cell(text: str) -> str:
+    """Text for one Markdown table cell or heading: one line, escaped like the compilation's text."""
+    return escape(one_line(text))

@@ -6,7 +6,6 @@ they differ only in how a cell is stored. Identity comes from the records, where
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,16 +13,13 @@ from enum import Enum
 
 from core.export.naming import CONFIDENTIAL
 from core.export.records import Compilation, Question, Record, item_header, value_text
+from core.export.text import readable
 from questionnaire.model import Item, Kind, Role
 
 Cell = str | int | None
 
 # Excel and LibreOffice read a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# What XML 1.0 cannot hold, and lone surrogates, which no UTF encoding can: answers from older data
-# may carry them, and a replacement character is better than a failed export or a dropped answer.
-UNREADABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-REPLACEMENT = "\ufffd"
 
 QUESTION_SHEET_HEADERS = ["Number", "Id", "Text", "Kind", "Options", "Removed"]
 
@@ -73,11 +69,6 @@ def responses_table(c: Compilation) -> Table:
 def neutralise(text: str) -> str:
     """Text a spreadsheet will not run as a formula: a leading quote, as RapidPro and LimeSurvey do."""
     return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def readable(text: str) -> str:
-    """The text with what XML 1.0 cannot hold replaced by U+FFFD."""
-    return UNREADABLE.sub(REPLACEMENT, text) if UNREADABLE.search(text) else text
 
 
 def iso_utc(moment: datetime | None) -> str | None:

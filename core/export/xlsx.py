@@ -37,9 +37,9 @@ from core.export.table import (
     Table,
     Width,
     question_sheet_rows,
-    readable,
     responses_table,
 )
+from core.export.text import readable
 
 RESPONSES_SHEET = "Responses"
 QUESTIONS_SHEET = "Questions"
