@@ -53,13 +53,14 @@ def apply(
     _settle(turn)
     if turn.session.changed_since_submit and not session.changed_since_submit:
         turn.messages.append(UNSENT_CHANGE)
-    if turn.session != session:
+    changed = turn.session != session
+    if changed:
         turn.session.updated_at = now
     if inbound_id is not None:
         # Every id is remembered, even of inputs that changed nothing: redelivered later, a
         # refused 'yes' must not confirm a restart asked for in between.
         turn.session.recent_inputs = [*turn.session.recent_inputs, inbound_id][-RECENT_INPUTS_KEPT:]
-    changed = turn.session != session
+        changed = True
     return Outcome(turn.session, _reply(turn), changed)
 
 
