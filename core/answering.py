@@ -5,7 +5,7 @@ from __future__ import annotations
 from core import answers, flow, render
 from core import inputs as i
 from core.answers import Invalid
-from core.session import Answer, AnswerValue, Draft, Status, Submission, same_answers
+from core.session import Answer, AnswerValue, Draft, Source, Status, Submission, same_answers
 from core.turn import Turn
 from questionnaire.model import Item, Kind
 
@@ -73,6 +73,11 @@ def send_text(turn: Turn, command: i.Input) -> None:
         _collect(turn, item, text)
     elif item.kind is Kind.FIELDS:
         _fill_field(turn, item, text)
+    elif item.kind is Kind.SHORT:
+        value = answers.short_value(item, text)
+        _take(turn, item, value)
+        if isinstance(value, str):
+            turn.took = Source(item_id=item.id, text=value)
     else:
         _take(turn, item, _read_typed(item, text))
 
@@ -119,6 +124,7 @@ def _collect(turn: Turn, item: Item, text: str) -> None:
         return
     draft.parts.append(text)
     s.draft = draft
+    turn.took = Source(item_id=item.id, text=text)
     turn.messages.append(
         f"Received: {len(draft.text):,} characters so far. Send more if your answer continues, "
         "or 'done' when it is complete."
@@ -133,6 +139,7 @@ def _fill_field(turn: Turn, item: Item, text: str) -> None:
         turn.refuse(value.reason)
     else:
         _store_field(turn, item, value)
+        turn.took = Source(item_id=item.id, field_id=field.id, text=value)
 
 
 def _store_field(turn: Turn, item: Item, value: str) -> None:

@@ -11,9 +11,9 @@ from datetime import datetime
 
 from core import flow, render
 from core.handlers import dispatch
-from core.inputs import Input
+from core.inputs import Input, SendText
 from core.reply import Reply
-from core.session import RECENT_INPUTS_KEPT, Session, Status, same_answers
+from core.session import RECENT_INPUTS_KEPT, SOURCES_KEPT, Session, Status, same_answers
 from core.turn import Turn
 from questionnaire.model import Questionnaire
 
@@ -50,6 +50,8 @@ def apply(
         return Outcome(session, _reply(turn, duplicate=True), changed=False)
     turn = Turn(q, session.model_copy(deep=True), now)
     dispatch(turn, command)
+    if isinstance(command, SendText) and command.ref is not None and turn.took is not None:
+        _remember_source(turn, command.ref)
     _settle(turn)
     if turn.session.changed_since_submit and not session.changed_since_submit:
         turn.messages.append(UNSENT_CHANGE)
@@ -62,6 +64,15 @@ def apply(
         turn.session.recent_inputs = [*turn.session.recent_inputs, inbound_id][-RECENT_INPUTS_KEPT:]
         changed = True
     return Outcome(turn.session, _reply(turn), changed)
+
+
+def _remember_source(turn: Turn, ref: str) -> None:
+    assert turn.took is not None
+    sources = turn.session.sources
+    sources.pop(ref, None)
+    sources[ref] = turn.took
+    for old in list(sources)[:-SOURCES_KEPT]:
+        del sources[old]
 
 
 def _settle(turn: Turn) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from core import answering, flow, render
+from core import amending, answering, flow, render
 from core import inputs as i
 from core.session import Session, Status
 from core.turn import Turn
@@ -25,6 +25,10 @@ def dispatch(turn: Turn, command: i.Input) -> None:
         turn.refuse("You have withdrawn your answers. Send 'start' if you want to answer again.")
     elif isinstance(command, i.ShowReview | i.ShowStatus | i.Start | i.Resume):
         _show(turn, command)  # looking around keeps a pending restart or withdraw pending
+    elif isinstance(command, i.ShowAnswer):
+        amending.show_answer(turn, command)
+    elif isinstance(command, i.EditMessage):
+        amending.edit_message(turn, command)  # never an answer to what is asked now, nor a yes or no
     elif s.pending is not None:
         _confirm_or_cancel(turn, command)
     elif not is_open(turn.q, turn.now) and not isinstance(command, i.WithdrawAnswers):

@@ -23,8 +23,21 @@ class Resume:
 
 @dataclass(frozen=True)
 class SendText:
-    """Typed text: an answer, a part of a long answer, or an option by number or name."""
+    """Typed text: an answer, a part of a long answer, or an option by number or name.
 
+    `ref` names the platform message that carried it, so that a later edit of that message can
+    update the answer it gave.
+    """
+
+    text: str
+    ref: str | None = None
+
+
+@dataclass(frozen=True)
+class EditMessage:
+    """The respondent edited an earlier message (`ref`); `text` is its new text."""
+
+    ref: str
     text: str
 
 
@@ -83,6 +96,14 @@ class EditItem:
 
 
 @dataclass(frozen=True)
+class ShowAnswer:
+    """'show N': the full text of the answer to question N (the review shortens long answers)."""
+
+    number: int | None
+    raw: str = ""
+
+
+@dataclass(frozen=True)
 class SubmitAnswers:
     """'submit': send the answers to the secretariat."""
 
@@ -118,13 +139,13 @@ class Cancel:
 
 
 Input = (
-    Start | Resume | SendText | ChooseOptions | ToggleOption | FinishAnswer | GoBack | SkipItem
-    | KeepAnswer | AddToAnswer | ShowReview | EditItem | SubmitAnswers | ShowStatus | ShowHelp
+    Start | Resume | SendText | EditMessage | ChooseOptions | ToggleOption | FinishAnswer | GoBack | SkipItem
+    | KeepAnswer | AddToAnswer | ShowReview | ShowAnswer | EditItem | SubmitAnswers | ShowStatus | ShowHelp
     | RestartAnswers | WithdrawAnswers | Confirm | Cancel
 )
 
 # Inputs that only show something: allowed at any moment, even mid-answer or after closing.
-READ_ONLY = (ShowReview, ShowStatus, ShowHelp)
+READ_ONLY = (ShowReview, ShowAnswer, ShowStatus, ShowHelp)
 
 _WORDS: dict[str, Input] = {
     "start": Start(), "back": GoBack(), "skip": SkipItem(), "keep": KeepAnswer(),
@@ -132,21 +153,22 @@ _WORDS: dict[str, Input] = {
     "submit": SubmitAnswers(), "status": ShowStatus(), "help": ShowHelp(),
     "restart": RestartAnswers(), "withdraw": WithdrawAnswers(), "cancel": Cancel(),
 }
-# One token at most after "edit", so that an answer beginning "Edit the ..." stays an answer.
-_EDIT = re.compile(r"^edit(?:\s+(?P<arg>\S+))?$", re.IGNORECASE)
+# One token at most after "edit" or "show", so that an answer beginning "Edit the ..." stays an answer.
+_NUMBERED = re.compile(r"^(?P<verb>edit|show)(?:\s+(?P<arg>\S+))?$", re.IGNORECASE)
 _START = re.compile(r"^/start\s+(?P<payload>\S+)$", re.IGNORECASE)
 
 
-def parse_text(text: str) -> Input:
+def parse_text(text: str, ref: str | None = None) -> Input:
     """Read a typed message: a command word (with or without a leading '/') or plain text."""
     stripped = text.strip()
     word = stripped.removeprefix("/").strip()
     command = _WORDS.get(word.casefold())
     if command is not None:
         return command
-    if (edit := _EDIT.match(word)) is not None:
-        arg = edit.group("arg") or ""
-        return EditItem(int(arg) if arg.isdecimal() and len(arg) < 6 else None, arg)
+    if (numbered := _NUMBERED.match(word)) is not None:
+        arg = numbered.group("arg") or ""
+        number = int(arg) if arg.isdecimal() and len(arg) < 6 else None
+        return EditItem(number, arg) if numbered.group("verb").casefold() == "edit" else ShowAnswer(number, arg)
     if (start := _START.match(stripped)) is not None:
         return Start(start.group("payload"))
-    return SendText(text)
+    return SendText(text, ref)

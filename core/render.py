@@ -20,6 +20,7 @@ keep - keep the answer you gave before and move on
 add - add to a long answer you gave before, instead of replacing it
 done - finish a long answer (you can send it in several messages)
 review - see all your answers, numbered
+show 3 - read your whole answer to question 3
 edit 3 - change your answer to question 3
 submit - send your answers
 status - see where you are
@@ -171,14 +172,32 @@ def preview(item: Item, answer: Answer | None, limit: int = PREVIEW_CHARS) -> st
     return flat
 
 
+def full(item: Item, answer: Answer | None) -> str | None:
+    """An answer as given: a long text whole, with its paragraphs."""
+    if answer is not None and isinstance(answer.value, str):
+        return answer.value
+    return preview(item, answer)
+
+
+def _cut(answer: Answer | None) -> bool:
+    """True when the review shows only the beginning of this answer."""
+    return answer is not None and isinstance(answer.value, str) and len(" ".join(answer.value.split())) > PREVIEW_CHARS
+
+
 def review(q: Questionnaire, session: Session) -> str:
     """Every question with its answer, numbered as in the conversation."""
     lines = ["Your answers:"]
+    shortened = None
     for number, item in enumerate(flow.questions(q, session.answers), start=1):
         answer = session.answers.get(item.id)
         shown = preview(item, answer) if flow.is_settled(item, answer) else None
+        if shortened is None and _cut(answer):
+            shortened = number
         needed = " (required)" if item.required else ""
         lines.append(f"{number}. {shorten(item.text, 80)}\n   -> {shown or 'no answer yet' + needed}")
+    if shortened is not None:
+        lines.append(f"Long answers are shortened here. To read one whole, send 'show' and its number, "
+                     f"e.g. show {shortened}.")
     return "\n".join(lines)
 
 

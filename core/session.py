@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, model_validator
 
 SCHEMA_VERSION = 1
 RECENT_INPUTS_KEPT = 100
+SOURCES_KEPT = 300
 
 AnswerValue = str | list[str] | dict[str, str]
 
@@ -51,6 +52,14 @@ class Draft(BaseModel):
         return "\n".join(self.parts)
 
 
+class Source(BaseModel):
+    """The typed text one platform message gave to an answer, so that editing it can update that answer."""
+
+    item_id: str
+    field_id: str | None = None
+    text: str
+
+
 class Session(BaseModel):
     """One respondent's conversation with the questionnaire."""
 
@@ -68,6 +77,8 @@ class Session(BaseModel):
     changed_since_submit: bool = False
     invite: str | None = None
     recent_inputs: list[str] = Field(default_factory=list)
+    # Message ref -> what it gave; the newest SOURCES_KEPT (a questionnaire has far fewer answers).
+    sources: dict[str, Source] = Field(default_factory=dict)
     started_at: datetime | None = None
     updated_at: datetime | None = None
 

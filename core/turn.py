@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from core.session import Session
+from core.session import Session, Source
 from questionnaire.model import Questionnaire
 
 
@@ -19,6 +19,8 @@ class Turn:
     messages: list[str] = field(default_factory=list)
     ask: bool = True
     submitted: bool = False
+    # The typed text this input gave to an answer (recorded against the message's ref).
+    took: Source | None = None
 
     def refuse(self, message: str) -> None:
         """Say why the input cannot be taken; the question stays as it is."""

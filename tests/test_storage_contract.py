@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from core.ports import Repository, StorageError
-from core.session import Answer, Draft, Session, Status, Submission
+from core.session import Answer, Draft, Session, Source, Status, Submission
 from storage.embedded import open_repository
 from storage.memory import MemoryRepository
 
@@ -63,6 +63,7 @@ def full_session(respondent_id: str = "telegram:12345") -> Session:
         changed_since_submit=True,
         invite="ngo-forum",
         recent_inputs=["msg:1", "msg:2"],
+        sources={"telegram:m:7": Source(item_id="contact", field_id="email", text="ana@example.org")},
         started_at=T0,
         updated_at=T0 + timedelta(hours=2),
     )

@@ -42,9 +42,13 @@ class Respondent:
         self.replies.append(reply)
         return reply
 
-    async def say(self, text: str, inbound_id: str | None = None) -> Reply:
-        """Type a message, exactly as a front end passes it on."""
-        return await self.send(parse_text(text), inbound_id)
+    async def say(self, text: str, inbound_id: str | None = None, ref: str | None = None) -> Reply:
+        """Type a message, exactly as a front end passes it on (`ref` names the message, for edits)."""
+        return await self.send(parse_text(text, ref), inbound_id)
+
+    async def edit(self, ref: str, text: str) -> Reply:
+        """Edit the message `ref` to read `text`."""
+        return await self.send(inputs.EditMessage(ref, text))
 
     async def says(self, *texts: str) -> Reply:
         """Type several messages; the last reply."""

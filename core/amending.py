@@ -1,0 +1,101 @@
+"""Changing an answer by editing the message that gave it, and reading a long answer in full."""
+
+from __future__ import annotations
+
+from core import answers, flow, render
+from core import inputs as i
+from core.answers import Invalid
+from core.session import Answer, AnswerValue, Source
+from core.turn import Turn
+from core.windows import is_open, not_open_message
+from questionnaire.model import Item, Kind
+
+NOT_AN_ANSWER = (
+    "Editing that message does not change your answers: it no longer holds one. "
+    "To change an answer, send 'edit' and the number of the question."
+)
+
+
+def edit_message(turn: Turn, command: i.Input) -> None:
+    """An edited message: update the answer it gave, if it still holds it; otherwise change nothing."""
+    assert isinstance(command, i.EditMessage)
+    s = turn.session
+    if not is_open(turn.q, turn.now):
+        turn.refuse(not_open_message(turn.q, turn.now) + " Your answers can no longer be changed.")
+        return
+    source = s.sources.get(command.ref)
+    item = turn.q.item(source.item_id) if source and turn.q.has(source.item_id) else None
+    if source is None or item is None or item not in flow.questions(turn.q, s.answers):
+        turn.refuse(NOT_AN_ANSWER)
+        return
+    text = answers.clean(command.text)
+    if isinstance(text, Invalid):
+        turn.refuse(text.reason + " Your earlier answer is kept.")
+    elif s.draft is not None and s.draft.item_id == item.id and source.text in s.draft.parts:
+        _edit_draft(turn, item, source, text)
+    else:
+        _edit_answer(turn, item, source, text)
+
+
+def _edit_draft(turn: Turn, item: Item, source: Source, text: str) -> None:
+    draft = turn.session.draft
+    assert draft is not None
+    parts = list(draft.parts)
+    parts[parts.index(source.text)] = text
+    if (error := answers.too_long(len("\n".join(parts)), item.limit)) is not None:
+        turn.refuse(error.reason)
+        return
+    draft.parts, source.text = parts, text
+    turn.refuse(f"Updated: {len(draft.text):,} characters so far. Send 'done' when your answer is complete.")
+
+
+def _edit_answer(turn: Turn, item: Item, source: Source, text: str) -> None:
+    s = turn.session
+    answer = s.answers.get(item.id)
+    value = _replaced(item, answer, source, text)
+    if value is None:
+        turn.refuse(NOT_AN_ANSWER)
+    elif isinstance(value, Invalid):
+        turn.refuse(value.reason + " Your earlier answer is kept.")
+    else:
+        s.answers[item.id] = Answer(value=value, at=turn.now, text=item.text)
+        source.text = text if item.kind is not Kind.FIELDS else str(_field_text(item, source, text))
+        number = flow.number_of(turn.q, s.answers, item.id)
+        turn.refuse(f"Your answer to question {number} is updated.")
+
+
+def _replaced(item: Item, answer: Answer | None, source: Source, text: str) -> AnswerValue | Invalid | None:
+    """The answer with the edited message's text in place of the old one; None if it no longer holds it."""
+    value = answer.value if answer is not None else None
+    if item.kind is Kind.SHORT and value == source.text:
+        return answers.short_value(item, text)
+    if item.kind is Kind.LONG and isinstance(value, str) and source.text in value:
+        new = value.replace(source.text, text, 1)
+        return answers.too_long(len(new), item.limit) or new
+    if item.kind is Kind.FIELDS and isinstance(value, dict) and source.field_id is not None \
+            and value.get(source.field_id) == source.text:
+        field = _field_text(item, source, text)
+        return field if isinstance(field, Invalid) else {**value, source.field_id: field}
+    return None
+
+
+def _field_text(item: Item, source: Source, text: str) -> str | Invalid:
+    field = next(f for f in item.fields if f.id == source.field_id)
+    return answers.field_value(field, text)
+
+
+def show_answer(turn: Turn, command: i.Input) -> None:
+    """'show N': one answer in full."""
+    assert isinstance(command, i.ShowAnswer)
+    s = turn.session
+    asked = flow.questions(turn.q, s.answers)
+    turn.ask = False
+    if command.number is None or not 1 <= command.number <= len(asked):
+        turn.messages.append(
+            f"Send 'show' and the number of a question from 1 to {len(asked)}, for example: show 3. "
+            "Send 'review' to see the numbers."
+        )
+        return
+    item = asked[command.number - 1]
+    full = render.full(item, s.answers.get(item.id))
+    turn.messages.append(f"Question {command.number}: {item.text}\n\n{full or 'No answer yet.'}")

@@ -1,0 +1,138 @@
+"""Editing a message that gave an answer, and reading a long answer whole, read like chats."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.amending import NOT_AN_ANSWER
+from core.session import Status
+from questionnaire.loader import parse
+from tests.support.chat import SMALL, Clock, Respondent, make_service
+
+
+@pytest.fixture
+def ana() -> Respondent:
+    return Respondent(make_service(parse(SMALL), Clock()))
+
+
+async def reach_motto(ana: Respondent) -> None:
+    await ana.says("start", "yes")
+    await ana.say("Ana", ref="m-name")
+    await ana.says("skip")
+    await ana.say("ana@example.org", ref="m-mail")
+    await ana.says("2", "1", "1, 2", "done")
+
+
+async def answers(ana: Respondent) -> dict[str, object]:
+    return {k: a.value for k, a in (await ana.session()).answers.items()}
+
+
+async def test_editing_a_short_answer_updates_it_and_says_so(ana: Respondent) -> None:
+    await reach_motto(ana)
+    await ana.say("Open by default", ref="m-motto")
+    reply = await ana.edit("m-motto", "Open by design")
+    assert "Your answer to question 6 is updated." in reply.text
+    assert (await answers(ana))["motto"] == "Open by design"
+    assert not reply.ask  # the question being asked stays as it is
+    assert (await ana.session()).cursor == "essay"
+
+
+async def test_editing_a_contact_field_updates_only_that_field(ana: Respondent) -> None:
+    await reach_motto(ana)
+    await ana.edit("m-mail", "ana@example.com")
+    assert (await answers(ana))["contact"] == {"name": "Ana", "phone": "", "email": "ana@example.com"}
+
+
+async def test_an_edit_is_checked_like_an_answer(ana: Respondent) -> None:
+    await reach_motto(ana)
+    reply = await ana.refused(_edit("m-mail", "not an address"))
+    assert "e-mail address" in reply.text and "Your earlier answer is kept." in reply.text
+    await ana.say("Open by default", ref="m-motto")
+    reply = await ana.refused(_edit("m-motto", "x" * 21))
+    assert "1 characters too long" in reply.text
+
+
+async def test_editing_one_part_of_an_unfinished_long_answer(ana: Respondent) -> None:
+    await reach_motto(ana)
+    await ana.say("skip")
+    await ana.say("First part.", ref="p1")
+    await ana.say("Second part.", ref="p2")
+    reply = await ana.edit("p1", "First part, fixed.")
+    assert "Updated: 31 characters so far." in reply.text
+    await ana.say("done")
+    assert (await answers(ana))["essay"] == "First part, fixed.\nSecond part."
+
+
+async def test_editing_a_part_of_a_saved_long_answer(ana: Respondent) -> None:
+    await reach_motto(ana)
+    await ana.says("skip")
+    await ana.say("One.", ref="p1")
+    await ana.say("Two.", ref="p2")
+    await ana.say("done")
+    await ana.edit("p2", "Two, better.")
+    assert (await answers(ana))["essay"] == "One.\nTwo, better."
+
+
+async def test_an_edited_message_that_no_longer_holds_the_answer_changes_nothing(ana: Respondent) -> None:
+    await reach_motto(ana)
+    await ana.say("First motto", ref="m1")
+    await ana.says("back")
+    await ana.say("Second motto", ref="m2")
+    reply = await ana.refused(_edit("m1", "Edited first"))
+    assert NOT_AN_ANSWER in reply.text
+    assert (await answers(ana))["motto"] == "Second motto"
+
+
+async def test_edits_of_commands_choices_and_unknown_messages_change_nothing(ana: Respondent) -> None:
+    await ana.says("start")
+    await ana.say("yes", ref="m-yes")  # a choice typed as a word is changed with 'edit N', not by editing
+    for ref in ("m-yes", "never-seen"):
+        reply = await ana.refused(_edit(ref, "no"))
+        assert NOT_AN_ANSWER in reply.text
+
+
+async def test_an_edit_is_never_a_yes_to_a_pending_withdrawal(ana: Respondent) -> None:
+    await reach_motto(ana)
+    await ana.say("Motto", ref="m1")
+    await ana.say("withdraw")
+    await ana.edit("m1", "yes")
+    assert (await ana.session()).status is Status.IN_PROGRESS
+    assert (await ana.session()).pending == "withdraw"
+
+
+async def test_an_edit_after_submitting_asks_to_submit_again(ana: Respondent) -> None:
+    await reach_motto(ana)
+    await ana.say("Motto", ref="m1")
+    await ana.says("skip", "skip", "submit")
+    reply = await ana.edit("m1", "New motto")
+    assert "Send 'submit' when you want them to have this version." in reply.text
+    session = await ana.session()
+    assert session.submitted is not None and session.submitted.answers["motto"].value == "Motto"
+
+
+async def test_show_gives_a_long_answer_whole(ana: Respondent) -> None:
+    await reach_motto(ana)
+    await ana.says("skip", "A" * 30, "B" * 15, "done")
+    review = await ana.say("review")
+    assert "show" not in review.text  # under 200 characters: nothing is shortened
+    reply = await ana.say("show 7")
+    assert f"{'A' * 30}\n{'B' * 15}" in reply.text
+    for bad in ("show", "show 99", "show x"):
+        assert "for example: show 3" in (await ana.say(bad)).text
+
+
+async def test_review_offers_show_when_an_answer_is_shortened() -> None:
+    q = parse(SMALL.replace('text = "Anything else?"', 'text = "Anything else?"\nmax_length = 900'))
+    ana = Respondent(make_service(q, Clock()))
+    await reach_motto(ana)
+    await ana.says("skip", "skip", "word " * 100, "done")
+    review = await ana.say("review")
+    assert "... (499 characters)" in review.text
+    assert "e.g. show 8" in review.text
+    assert ("word " * 100).strip() in (await ana.say("show 8")).text
+
+
+def _edit(ref: str, text: str) -> object:
+    from core.inputs import EditMessage
+
+    return EditMessage(ref, text)
