@@ -1,0 +1,70 @@
+"""Buttons as short tokens. A token comes back from the platform when pressed; it may be forged."""
+
+from __future__ import annotations
+
+import re
+
+from core import inputs as i
+from questionnaire.model import Kind, Questionnaire
+
+# Telegram's callback_data limit (InlineKeyboardButtonLimit.MAX_CALLBACK_DATA), the smallest of the platforms'.
+MAX_TOKEN_BYTES = 64
+
+# "c:3:1" picks option 1 of item 3, "t:3:1" ticks or unticks it, "w:done" is a command word. Items are
+# numbered by their place in the questionnaire: ids can be long, places never exceed a few digits.
+_TOKEN = re.compile(r"(?:(?P<kind>[ct]):(?P<item>[0-9]{1,4}):(?P<option>[0-9]{1,4})|w:(?P<word>[a-z]{1,12}))")
+
+WORDS: dict[str, i.Input] = {
+    "done": i.FinishAnswer(), "back": i.GoBack(), "skip": i.SkipItem(), "keep": i.KeepAnswer(),
+    "add": i.AddToAnswer(), "review": i.ShowReview(), "submit": i.SubmitAnswers(), "status": i.ShowStatus(),
+    "help": i.ShowHelp(), "start": i.Start(), "cancel": i.Cancel(), "yes": i.Confirm(), "no": i.Cancel(),
+}
+
+
+def choose(q: Questionnaire, item_id: str, option: int) -> str:
+    """The token of an option button (single choice)."""
+    return f"c:{_place(q, item_id)}:{option}"
+
+
+def toggle(q: Questionnaire, item_id: str, option: int) -> str:
+    """The token of a tick-box button (multiple choice)."""
+    return f"t:{_place(q, item_id)}:{option}"
+
+
+def word(name: str) -> str:
+    """The token of a command button ('done', 'back', 'yes', ...)."""
+    if name not in WORDS:
+        raise ValueError(f"no button for {name!r}")
+    return f"w:{name}"
+
+
+def decode(q: Questionnaire, token: str) -> i.Input | None:
+    """The input a pressed button stands for; None for anything no button of ours could have sent."""
+    match = _TOKEN.fullmatch(token)
+    if match is None:
+        return None
+    if match.group("word"):
+        return WORDS.get(match.group("word"))
+    place, option = int(match.group("item")), int(match.group("option"))
+    if place >= len(q.items):
+        return None
+    item = q.items[place]
+    if item.kind not in (Kind.SINGLE, Kind.MULTIPLE, Kind.CONSENT) or option >= len(item.choices):
+        return None
+    if (match.group("kind") == "t") != (item.kind is Kind.MULTIPLE):
+        return None  # ticks are for multiple choice, single picks for the rest
+    if item.kind is Kind.MULTIPLE:
+        return i.ToggleOption(item.id, option)
+    return i.ChooseOptions(item.id, (option,))
+
+
+def check_fits(q: Questionnaire) -> None:
+    """Raise if a button of this questionnaire would not fit the platforms' limit (checked at start-up)."""
+    longest = max((len(item.choices) for item in q.items), default=0)
+    token = f"t:{len(q.items)}:{longest}"
+    if len(token.encode()) > MAX_TOKEN_BYTES or len(q.items) > 9999 or longest > 9999:
+        raise ValueError("the questionnaire has too many items or options for chat buttons")
+
+
+def _place(q: Questionnaire, item_id: str) -> int:
+    return next(n for n, item in enumerate(q.items) if item.id == item_id)

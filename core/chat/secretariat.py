@@ -1,0 +1,127 @@
+"""The secretariat's commands in a chat: who may use them, what they ask, and the answers' text.
+
+The figures and files are the same as `consult progress` and `consult export` make: this module only
+reads the request and words the result for a chat message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from core import progress
+from core.export.options import FORMATS, ExportError, parse_choice, parse_formats
+from core.export.records import Audience, Scope
+from core.progress import ProgressReport, Tally
+from core.session import Session
+from questionnaire.model import Questionnaire
+
+NOT_FOR_YOU = "'progress' and 'export' are for the secretariat of this consultation."
+EXPORT_USAGE = (
+    "Send 'export' for every file, or name what you need, for example: export xlsx,docx. "
+    f"Formats: {', '.join(FORMATS)}. Add 'internal' for the confidential files that name every respondent, "
+    "and 'all' to include answers not yet submitted."
+)
+
+
+@dataclass(frozen=True)
+class ProgressRequest:
+    """'progress': the figures."""
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """'export [formats] [internal] [all]': the compilation files."""
+
+    formats: tuple[str, ...] = FORMATS
+    audience: Audience = Audience.PUBLIC
+    scope: Scope = Scope.SUBMITTED
+
+
+Request = ProgressRequest | ExportRequest
+
+
+def is_admin(user_id: str | int, admins: frozenset[str]) -> bool:
+    """True for the secretariat's user ids (as configured for the platform)."""
+    return str(user_id) in admins
+
+
+def parse(text: str) -> Request | None:
+    """A secretariat command, or None when the text is something else. Bad export options raise ExportError."""
+    words = text.strip().removeprefix("/").split()
+    if not words:
+        return None
+    verb, rest = words[0].casefold(), [w.casefold() for w in words[1:]]
+    if verb == "progress" and not rest:
+        return ProgressRequest()
+    if verb != "export":
+        return None
+    audience, scope, formats = Audience.PUBLIC, Scope.SUBMITTED, None
+    for word in rest:
+        if word in {a.value for a in Audience}:
+            audience = parse_choice(Audience, word, "audience")
+        elif word in ("all", "submitted"):
+            scope = parse_choice(Scope, word, "status")
+        else:
+            formats = ",".join(filter(None, [formats, word]))
+    return ExportRequest(parse_formats(formats), audience, scope)
+
+
+async def export_files(
+    q: Questionnaire, sessions: Iterable[Session], folder: Path, request: ExportRequest, now: datetime
+) -> tuple[list[Path], str]:
+    """Write the files into an empty `folder` (in a worker thread: a large export takes a while).
+
+    Returns the files and a message to send with them.
+    """
+    from core.export.run import export  # the writers load Office and chart libraries: only when exporting
+
+    chosen = list(sessions)
+    result = await asyncio.to_thread(
+        export, q, chosen, folder, formats=request.formats, audience=request.audience,
+        scope=request.scope, now=now, force=True,
+    )
+    lines = [f"{result.respondents} respondents, {result.audience.value} files ({len(result.files)} files)."]
+    lines.extend(result.notes)
+    if result.audience is Audience.INTERNAL:
+        lines.append("These files are Confidential: they name every respondent. Do not forward them.")
+    return result.files, "\n".join(lines)
+
+
+def progress_text(report: ProgressReport) -> str:
+    """The figures of `consult progress`, compact enough for a chat message."""
+    closing = "No closing date is set."
+    if report.closes is not None:
+        closing = f"Closes {report.closes:%d %B %Y} ({report.days_left} days left)."
+    lines = [
+        f"Progress of {report.questionnaire_id}. {closing}",
+        f"Started: {report.started}. Submitted: {report.submitted}. "
+        f"Not yet submitted: {report.in_progress}. Withdrawn: {report.withdrawn}.",
+    ]
+    for title, tallies in (
+        ("By stakeholder category", report.by_category),
+        ("By sub-category", report.by_subcategory),
+        ("By country", report.by_country),
+        ("By front end", report.by_channel),
+    ):
+        if tallies:
+            lines.extend(["", f"{title} (submitted / started):", *_tally_lines(tallies)])
+    lines.extend(["", "Answers per question (in submissions, rate):"])
+    for q in report.questions:
+        rate = f"{q.answer_rate:.0%}" if q.answer_rate is not None else "-"
+        lines.append(f"{progress.place_label(report, q.item_id)}: {q.answered_in_submissions} ({rate})")
+    if report.stopped_at:
+        lines.extend(["", "Not yet submitted, where they are:"])
+        lines.extend(f"{progress.place_label(report, place)}: {n}" for place, n in report.stopped_at.items())
+    return "\n".join(lines)
+
+
+def _tally_lines(tallies: dict[str, Tally]) -> list[str]:
+    return [f"{key}: {tally.submitted} / {tally.started}" for key, tally in tallies.items()]
+
+
+__all__ = ["EXPORT_USAGE", "NOT_FOR_YOU", "ExportError", "ExportRequest", "ProgressRequest", "export_files",
+           "is_admin", "parse", "progress_text"]

@@ -1,0 +1,115 @@
+"""What every chat front end shares: button tokens, the messages and buttons of a reply, admin commands."""
+
+from __future__ import annotations
+
+import pytest
+
+from core import inputs
+from core.chat import actions, present, secretariat
+from core.chat.present import TICK, split
+from core.export.options import ExportError
+from core.export.records import Audience, Scope
+from questionnaire.loader import parse
+from tests.support.chat import SMALL, Clock, Respondent, make_service
+
+Q = parse(SMALL)
+
+
+@pytest.fixture
+def ana() -> Respondent:
+    return Respondent(make_service(Q, Clock()))
+
+
+def test_tokens_round_trip_and_stay_short() -> None:
+    assert actions.decode(Q, actions.choose(Q, "sector", 1)) == inputs.ChooseOptions("sector", (1,))
+    assert actions.decode(Q, actions.toggle(Q, "topics", 3)) == inputs.ToggleOption("topics", 3)
+    assert actions.decode(Q, actions.word("done")) == inputs.FinishAnswer()
+    assert actions.decode(Q, actions.word("yes")) == inputs.Confirm()
+    assert len(actions.toggle(Q, "topics", 3).encode()) <= actions.MAX_TOKEN_BYTES
+    actions.check_fits(Q)
+
+
+@pytest.mark.parametrize("forged", [
+    "", "c:", "c:2", "c:2:9", "c:99:0", "t:2:0", "c:4:0", "w:drop", "w:", "x:1:1", "c:-1:0", "c:2:1 ",
+    "c:02:1" * 20, "w:done;rm", "\x00", "c:2:1\n", "c:٣:1",
+])
+def test_forged_or_stale_data_is_no_input(forged: str) -> None:
+    # item 2 is "sector" (2 options), 4 is "topics" (multiple choice), 6 is the short "motto".
+    assert actions.decode(Q, forged) is None
+
+
+async def test_question_view_has_heading_options_and_commands(ana: Respondent) -> None:
+    reply = await ana.says("start", "yes", "Ana", "skip", "ana@example.org")
+    view = present.view(Q, reply)
+    question = view.parts[-1]
+    assert question.heading == "Question 3 of 7"
+    assert question.text.startswith("Your sector?")
+    assert [b.label for b in view.options] == ["Government", "Non-Government"]
+    assert [b.label for b in view.commands] == ["« Back"]
+    assert "Reply with the number" not in question.text  # buttons, not numbers
+
+
+async def test_multiple_choice_ticks_and_done(ana: Respondent) -> None:
+    await ana.says("start", "yes", "Ana", "skip", "ana@example.org", "2", "1")
+    reply = await ana.send(inputs.ToggleOption("topics", 1))
+    view = present.view(Q, reply)
+    assert view.multiple
+    assert [b.label for b in view.options] == ["Access", f"{TICK}Security", "Rights", "Standards"]
+    assert "Done" in [b.label for b in view.commands]
+
+
+async def test_long_answer_count_carries_done_and_cancel(ana: Respondent) -> None:
+    await ana.says("start", "yes", "Ana", "skip", "ana@example.org", "2", "1", "1", "skip")
+    reply = await ana.say("Part one")
+    view = present.view(Q, reply)
+    assert [p.text for p in view.parts] == [
+        "Received: 8 characters so far. Send more if your answer continues, or 'done' when it is complete."
+    ]
+    assert [b.label for b in view.commands] == ["Done", "Cancel"]
+
+
+async def test_an_error_under_a_question_has_no_new_buttons(ana: Respondent) -> None:
+    await ana.says("start")
+    view = present.view(Q, await ana.say("maybe"))
+    assert view.parts and not view.options and not view.commands
+
+
+async def test_confirmation_has_yes_and_no(ana: Respondent) -> None:
+    await ana.says("start")
+    view = present.view(Q, await ana.say("withdraw"))
+    assert [(b.label, actions.decode(Q, b.token)) for b in view.options] == [
+        ("Yes", inputs.Confirm()), ("No", inputs.Cancel())
+    ]
+
+
+@pytest.mark.parametrize("limit", [10, 37, 100, 4096])
+def test_split_keeps_every_character_and_the_limit(limit: int) -> None:
+    text = "\n\n".join(f"Paragraph {n}. " + "word " * n for n in range(40)) + "x" * 250
+    pieces = split(text, limit)
+    assert all(1 <= len(p) <= limit for p in pieces)
+    assert "".join(pieces).replace("\n", "").replace(" ", "") == text.replace("\n", "").replace(" ", "")
+
+
+def test_split_prefers_paragraph_boundaries() -> None:
+    text = "a" * 30 + "\n\n" + "b" * 30
+    assert split(text, 40) == ["a" * 30, "b" * 30]
+
+
+def test_split_measures_after_escaping() -> None:
+    pieces = split("&" * 20, 25, lambda t: len(t.replace("&", "&amp;")))
+    assert pieces == ["&" * 5] * 4
+
+
+def test_secretariat_commands() -> None:
+    assert secretariat.parse("/progress") == secretariat.ProgressRequest()
+    assert secretariat.parse("export") == secretariat.ExportRequest()
+    assert secretariat.parse("export xlsx,docx internal all") == secretariat.ExportRequest(
+        ("xlsx", "docx"), Audience.INTERNAL, Scope.ALL
+    )
+    assert secretariat.parse("export xlsx docx") == secretariat.ExportRequest(("xlsx", "docx"))
+    assert secretariat.parse("progress please") is None
+    assert secretariat.parse("my answer") is None
+    with pytest.raises(ExportError, match="unknown format 'pdf'"):
+        secretariat.parse("export pdf")
+    assert secretariat.is_admin(123, frozenset({"123"}))
+    assert not secretariat.is_admin("U1", frozenset({"123"}))
