@@ -1,16 +1,17 @@
-"""The `consult` command: chat, progress, questionnaire check and show."""
+"""The `consult` command: chat, run, serve, progress, export, questionnaire check and show."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import getpass
+import os
 import sys
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
-from bots import bootstrap
+from bots import bootstrap, runner
 from bots.config import ConfigError, load_settings
 from bots.console import chat, export_view, progress_view, questionnaire_view
 from core.export.options import ExportError
@@ -24,7 +25,11 @@ def _parser() -> argparse.ArgumentParser:
     talk = sub.add_parser("chat", help="answer the questionnaire in this terminal")
     talk.add_argument("--as", dest="name", default=None, help="respondent name (default: your user name)")
     talk.add_argument("--jsonl", action="store_true", help="print each reply as one JSON object per line")
-    sub.add_parser("run", help="start every chat front end that has its settings")
+    run = sub.add_parser("run", help="start the chat front ends (Telegram by polling, Slack by Socket Mode)")
+    run.add_argument("front_end", nargs="?", choices=runner.FRONT_ENDS, help="only this one (default: all configured)")
+    serve = sub.add_parser("serve", help="serve the front ends' webhooks over HTTP (for a web process)")
+    serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all)")
+    serve.add_argument("--port", type=int, default=None, help="port (default: $PORT, or 8080)")
     prog = sub.add_parser("progress", help="show who has started and submitted")
     prog.add_argument("--json", action="store_true", help="print the figures as JSON")
     export_view.add_arguments(sub.add_parser("export", help="write the compilation files"))
@@ -54,16 +59,27 @@ async def _progress(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _run(_: argparse.Namespace) -> int:
-    # Checked first, so that a broken setting or database is reported even before any front end exists.
-    app = bootstrap.build(load_settings())
-    await app.repository.close()
-    print(
-        "consult: no chat front end is configured. This version has the terminal front end only:\n"
-        "run 'consult chat' to answer, 'consult progress' to follow the answers.",
-        file=sys.stderr,
-    )
-    return 2
+async def _run(args: argparse.Namespace) -> int:
+    return await _until_stopped(lambda app, stop: runner.run(app, args.front_end, stop))
+
+
+async def _serve(args: argparse.Namespace) -> int:
+    port = args.port if args.port is not None else int(os.environ.get("PORT") or 8080)
+    return await _until_stopped(lambda app, stop: runner.serve(app, args.host, port, stop))
+
+
+async def _until_stopped(main: Callable[[bootstrap.App, asyncio.Event], Awaitable[None]]) -> int:
+    settings = load_settings()
+    runner.quiet_logs()
+    app = bootstrap.build(settings)
+    stop = asyncio.Event()
+    runner.stop_on_signals(stop)
+    try:
+        await main(app, stop)
+    finally:
+        await app.repository.close()
+    print("Stopped. Every answer received is saved.", file=sys.stderr)
+    return 0
 
 
 async def _export(args: argparse.Namespace) -> int:
@@ -84,6 +100,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], Coroutine[Any, Any, int]]] =
     "chat": _chat,
     "progress": _progress,
     "run": _run,
+    "serve": _serve,
     "export": _export,
     "questionnaire": _questionnaire,
 }

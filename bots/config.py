@@ -2,16 +2,108 @@
 
 from __future__ import annotations
 
+import re
+import secrets
 from pathlib import Path
+from typing import Any, TypeVar
 
-from pydantic import Field, ValidationError
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DB = Path("data/consult.json")
+_TELEGRAM_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what the Bot API accepts as a secret_token
+_SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
 
 class ConfigError(ValueError):
     """A setting that cannot be used; the message names the variable."""
+
+
+def _ids(raw: str) -> list[str]:
+    return [part for part in re.split(r"[,\s]+", raw.strip()) if part]
+
+
+class TelegramSettings(BaseSettings):
+    """TELEGRAM_*: the Telegram front end runs when the bot token is set."""
+
+    model_config = SettingsConfigDict(env_prefix="TELEGRAM_", env_file=".env", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    admin_ids: str = ""
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    api_base_url: str | None = None
+
+    @field_validator("admin_ids")
+    @classmethod
+    def _numeric_ids(cls, value: str) -> str:
+        bad = [part for part in _ids(value) if not part.lstrip("-").isdecimal()]
+        if bad:
+            raise ValueError(f"Telegram user ids are numbers, e.g. 123456789; not {', '.join(bad)}")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _TELEGRAM_SECRET.match(value.get_secret_value()):
+            raise ValueError("use 1 to 256 letters, digits, '_' or '-'")
+        return value
+
+    @field_validator("webhook_url", "api_base_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("https://", "http://")):
+            raise ValueError("give a full address beginning with https://")
+        return value or None
+
+    @property
+    def configured(self) -> bool:
+        return self.bot_token is not None and bool(self.bot_token.get_secret_value())
+
+    @property
+    def admins(self) -> frozenset[str]:
+        return frozenset(_ids(self.admin_ids))
+
+    def secret(self) -> str:
+        """The webhook's secret token: the configured one, or a fresh one for this run."""
+        return self.webhook_secret.get_secret_value() if self.webhook_secret else secrets.token_urlsafe(32)
+
+
+class SlackSettings(BaseSettings):
+    """SLACK_*: the Slack front end runs when the bot token is set (with an app token or a signing secret)."""
+
+    model_config = SettingsConfigDict(env_prefix="SLACK_", env_file=".env", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    signing_secret: SecretStr | None = None
+    app_token: SecretStr | None = None
+    admin_ids: str = ""
+    api_base_url: str | None = None
+
+    @field_validator("admin_ids")
+    @classmethod
+    def _member_ids(cls, value: str) -> str:
+        bad = [part for part in _ids(value) if not _SLACK_USER.match(part)]
+        if bad:
+            raise ValueError(f"Slack member ids look like U012AB3CD (profile, 'Copy member ID'); not {', '.join(bad)}")
+        return value
+
+    @field_validator("api_base_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("https://", "http://")):
+            raise ValueError("give a full address beginning with https://")
+        if value is not None and not value.endswith("/"):
+            value += "/"  # slack_sdk joins method names straight onto the base URL
+        return value or None
+
+    @property
+    def configured(self) -> bool:
+        return self.bot_token is not None and bool(self.bot_token.get_secret_value())
+
+    @property
+    def admins(self) -> frozenset[str]:
+        return frozenset(_ids(self.admin_ids))
 
 
 class Settings(BaseSettings):
@@ -21,18 +113,36 @@ class Settings(BaseSettings):
 
     questionnaire: Path | None = Field(default=None, description="questionnaire file (TOML)")
     db: Path = Field(default=DEFAULT_DB, description="database file")
+    telegram: TelegramSettings = Field(default_factory=TelegramSettings, exclude=True)
+    slack: SlackSettings = Field(default_factory=SlackSettings, exclude=True)
 
 
 def load_settings(env_file: Path | None = Path(".env")) -> Settings:
     """Read the settings; a bad value stops with a message that names its variable."""
     try:
-        settings = Settings(_env_file=env_file)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        name = "CONSULT_" + str(first["loc"][0]).upper() if first["loc"] else "a CONSULT_ setting"
-        raise ConfigError(f"{name}: {first['msg']}") from None
+        telegram = _read(TelegramSettings, "TELEGRAM_", env_file)
+        slack = _read(SlackSettings, "SLACK_", env_file)
+        settings = _read(Settings, "CONSULT_", env_file, telegram=telegram, slack=slack)
+    except _Named as exc:
+        raise ConfigError(str(exc)) from None
     _check_paths(settings)
     return settings
+
+
+class _Named(Exception):
+    pass
+
+
+_S = TypeVar("_S", bound=BaseSettings)
+
+
+def _read(kind: type[_S], prefix: str, env_file: Path | None, **given: Any) -> _S:
+    try:
+        return kind(_env_file=env_file, **given)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = prefix + str(first["loc"][0]).upper() if first["loc"] else f"a {prefix} setting"
+        raise _Named(f"{name}: {first['msg'].removeprefix('Value error, ')}") from None
 
 
 def _check_paths(settings: Settings) -> None:

@@ -1,0 +1,180 @@
+"""`consult run` and `consult serve`: every configured front end, in one process and one event loop.
+
+One process owns the TinyDB files, so the front ends share it instead of each opening the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import logging
+import signal
+from collections.abc import AsyncIterator, Awaitable, Callable
+from urllib.parse import urlparse
+
+from aiohttp import web
+
+from bots.bootstrap import App
+from bots.config import ConfigError
+
+log = logging.getLogger("consult")
+
+FRONT_ENDS = ("telegram", "slack")
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+NOTHING_CONFIGURED = (
+    "no chat front end is configured. Set TELEGRAM_BOT_TOKEN for Telegram, or SLACK_BOT_TOKEN with "
+    "SLACK_APP_TOKEN (or SLACK_SIGNING_SECRET for 'consult serve') for Slack. "
+    "'consult chat' answers in this terminal without either."
+)
+
+Stopper = Callable[[], Awaitable[None]]
+
+
+def quiet_logs() -> None:
+    """Our logs at INFO; libraries' only when something is wrong (httpx logs URLs that hold the bot token)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "httpcore", "telegram", "slack_bolt", "slack_sdk", "aiohttp.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def wanted(app: App, only: str | None) -> list[str]:
+    """The front ends to start: the one asked for, or every one whose token is set."""
+    settings = app.settings
+    configured = {"telegram": settings.telegram.configured, "slack": settings.slack.configured}
+    if only is not None:
+        if not configured[only]:
+            raise ConfigError(f"{only.upper()}_BOT_TOKEN is not set, so the {only.title()} front end cannot start")
+        return [only]
+    chosen = [name for name in FRONT_ENDS if configured[name]]
+    if not chosen:
+        raise ConfigError(NOTHING_CONFIGURED)
+    return chosen
+
+
+async def run(app: App, only: str | None, stop: asyncio.Event) -> None:
+    """Long polling for Telegram, Socket Mode for Slack: no public address needed."""
+    names = wanted(app, only)
+    if "slack" in names and app.settings.slack.app_token is None:
+        raise ConfigError("SLACK_APP_TOKEN is not set: 'consult run' reaches Slack through Socket Mode, which "
+                          "needs an app-level token (xapp-...). Or use 'consult serve' with SLACK_SIGNING_SECRET.")
+    async with _started(app, names, webhook=None):
+        log.info("consult is running: %s. Stop with Ctrl-C.", ", ".join(names))
+        await stop.wait()
+
+
+async def serve(app: App, host: str, port: int, stop: asyncio.Event) -> None:
+    """Webhooks over HTTP: Telegram at TELEGRAM_WEBHOOK_URL's path, Slack's Events API at /slack/events."""
+    names = wanted(app, None)
+    web_app = web.Application()
+    web_app.router.add_get("/", _alive)
+    webhook = _check_serve_settings(app, names)
+    async with _started(app, names, webhook=webhook) as routes:
+        for path, handler in routes:
+            web_app.router.add_post(path, handler)
+        runner = web.AppRunner(web_app, access_log=None)
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, host, port).start()
+            log.info("consult is serving %s on %s:%s", ", ".join(names), host, port)
+            await stop.wait()
+        finally:
+            await runner.cleanup()
+
+
+def _check_serve_settings(app: App, names: list[str]) -> tuple[str, str] | None:
+    if "slack" in names and app.settings.slack.signing_secret is None:
+        raise ConfigError("SLACK_SIGNING_SECRET is not set: 'consult serve' checks every Slack request with it")
+    if "telegram" not in names:
+        return None
+    url = app.settings.telegram.webhook_url
+    if url is None:
+        raise ConfigError("TELEGRAM_WEBHOOK_URL is not set: give the public https address Telegram should post to, "
+                          "e.g. https://consult.example.org/telegram")
+    return url, app.settings.telegram.secret()
+
+
+Route = tuple[str, Callable[[web.Request], Awaitable[web.StreamResponse]]]
+
+
+@contextlib.asynccontextmanager
+async def _started(app: App, names: list[str], webhook: tuple[str, str] | None) -> AsyncIterator[list[Route]]:
+    """Start the front ends; `webhook` (url, secret) means serving HTTP rather than polling.
+
+    Each front end is imported only when used: each pulls in its platform's library.
+    """
+    stoppers: list[Stopper] = []
+    routes: list[Route] = []
+    try:
+        if "telegram" in names:
+            routes += await _start_telegram(app, webhook, stoppers)
+        if "slack" in names:
+            routes += await _start_slack(app, webhook is not None, stoppers)
+        yield routes
+    finally:
+        for stopper in reversed(stoppers):
+            with contextlib.suppress(Exception):  # stop the others even if one fails to stop
+                await stopper()
+
+
+async def _start_telegram(app: App, webhook: tuple[str, str] | None, stoppers: list[Stopper]) -> list[Route]:
+    from bots.telegram.app import TelegramFrontEnd
+
+    telegram = TelegramFrontEnd(app, app.settings.telegram, polling=webhook is None)
+    stoppers.append(telegram.stop)
+    if webhook is None:
+        await telegram.start_polling()
+        return []
+    url, secret = webhook
+    await telegram.start_webhook(url, secret)
+    return [(urlparse(url).path or "/", telegram_webhook(telegram.process, secret))]
+
+
+async def _start_slack(app: App, http: bool, stoppers: list[Stopper]) -> list[Route]:
+    from bots.slack.app import SlackFrontEnd
+
+    slack = SlackFrontEnd(app, app.settings.slack)
+    if http:
+        return [("/slack/events", slack.http_handler())]
+    task = asyncio.create_task(slack.run_socket_mode(), name="slack-socket-mode")
+
+    async def stop_slack() -> None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    stoppers.append(stop_slack)
+    return []
+
+
+def telegram_webhook(process: Callable[[dict[str, object]], Awaitable[None]], secret: str) -> Callable[
+        [web.Request], Awaitable[web.StreamResponse]]:
+    """The webhook endpoint: only requests that carry our secret token are processed."""
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), secret.encode()):
+            log.warning("telegram webhook: request without the secret token refused")
+            return web.Response(status=401, text="unauthorised")
+        try:
+            data = await request.json()
+        except ValueError:
+            return web.Response(status=400, text="not JSON")
+        if not isinstance(data, dict):
+            return web.Response(status=400, text="not an update")
+        await process(data)
+        return web.Response(text="ok")
+
+    return handle
+
+
+async def _alive(_: web.Request) -> web.Response:
+    return web.Response(text="consult is running")
+
+
+def stop_on_signals(stop: asyncio.Event) -> None:
+    """Ctrl-C and the platform's SIGTERM end the loop cleanly: running updates finish first."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)

@@ -1,0 +1,228 @@
+"""The Telegram front end: PTB's Application wired to the core. It translates; the core decides."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.helpers import create_deep_linked_url
+
+from bots.bootstrap import App
+from bots.config import TelegramSettings
+from bots.telegram import mapping, render
+from bots.telegram.ordering import OneChatAtATime
+from bots.telegram.secretariat import Secretariat
+from core import inputs
+from core.chat import copy, present
+from core.ports import StorageError
+from core.reply import Reply
+
+log = logging.getLogger(__name__)
+
+SAVE_FAILED = "Sorry, your message could not be saved just now. Please send it again in a minute."
+# Flood control: a 429 waits `retry_after` and tries again, so no reply is lost.
+MAX_RETRIES = 3
+PRIVATE = filters.ChatType.PRIVATE
+# Seconds one getUpdates waits for news: long enough to be cheap, short enough to stop promptly.
+POLL_TIMEOUT = 10
+
+Context = ContextTypes.DEFAULT_TYPE
+
+
+class TelegramFrontEnd:
+    """Respondents in private chats; the secretariat's /progress and /export; groups pointed to a private chat."""
+
+    def __init__(self, app: App, settings: TelegramSettings, *, polling: bool = True) -> None:
+        assert settings.bot_token is not None
+        self.app = app
+        self.settings = settings
+        builder = (
+            Application.builder()
+            .token(settings.bot_token.get_secret_value())
+            .rate_limiter(AIORateLimiter(max_retries=MAX_RETRIES))
+            .concurrent_updates(OneChatAtATime())
+        )
+        if settings.api_base_url:
+            base = settings.api_base_url
+            builder = builder.base_url(base).base_file_url(base.removesuffix("/bot") + "/file/bot")
+        if not polling:
+            builder = builder.updater(None)
+        self.application = builder.build()
+        self.secretariat = Secretariat(app, settings.admins, self.application.bot)
+        self._add_handlers()
+
+    def _add_handlers(self) -> None:
+        a = self.application
+        # Group -1 runs first: nothing from a group or channel ever reaches the respondent handlers.
+        a.add_handler(TypeHandler(Update, self._outside_private_chats), group=-1)
+        a.add_handler(CommandHandler(["progress", "export"], self._secretariat_command, filters=PRIVATE))
+        a.add_handler(MessageHandler(PRIVATE & filters.UpdateType.MESSAGE & filters.TEXT, self._on_text))
+        # An edit is an update of its own; without this filter it would be taken as a new answer.
+        a.add_handler(MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE & filters.TEXT, self._on_edit))
+        a.add_handler(MessageHandler(PRIVATE & filters.UpdateType.MESSAGE & ~filters.TEXT, self._on_not_text))
+        a.add_handler(CallbackQueryHandler(self._on_button))
+        a.add_error_handler(self._on_error)
+
+    # Respondents
+
+    async def _on_text(self, update: Update, _: Context) -> None:
+        assert update.message is not None
+        await self._handle(update, mapping.from_message(update.message))
+
+    async def _on_edit(self, update: Update, _: Context) -> None:
+        assert update.edited_message is not None
+        await self._handle(update, mapping.from_edit(update.edited_message))
+
+    async def _on_not_text(self, update: Update, _: Context) -> None:
+        assert update.message is not None
+        if update.message.new_chat_members or update.message.pinned_message:
+            return  # service messages, not something the respondent sent
+        await update.message.reply_text(mapping.NOT_TEXT)
+
+    async def _on_button(self, update: Update, _: Context) -> None:
+        query = update.callback_query
+        assert query is not None
+        command = mapping.from_button(self.app.questionnaire, query.data)
+        # Answered first, whatever follows: the respondent's button stops spinning at once.
+        await query.answer(mapping.NOT_OUR_BUTTON if command is None else None)
+        if command is None or query.message is None or query.message.chat.type != ChatType.PRIVATE:
+            return
+        reply = await self._handle(update, command, send=False)
+        if reply is None or reply.duplicate:
+            return
+        message = query.message if isinstance(query.message, Message) else None
+        if isinstance(command, inputs.ToggleOption) and not reply.messages and message is not None:
+            # A tick on a multiple choice redraws that message's buttons instead of sending a new one.
+            await message.edit_reply_markup(render.keyboard(present.view(self.app.questionnaire, reply)))
+        else:
+            await self._send(update, reply)
+
+    async def _handle(self, update: Update, command: inputs.Input, *, send: bool = True) -> Reply | None:
+        user, chat = update.effective_user, update.effective_chat
+        assert user is not None and chat is not None
+        try:
+            reply = await self.app.service.handle(
+                mapping.respondent_id(user.id), mapping.CHANNEL, command, mapping.inbound_id(update)
+            )
+        except StorageError as exc:
+            log.error("update %s not stored: %s", update.update_id, type(exc).__name__)
+            await self.application.bot.send_message(chat.id, SAVE_FAILED)
+            return None
+        if send:
+            await self._send(update, reply)
+        return reply
+
+    async def _send(self, update: Update, reply: Reply) -> None:
+        """Send a reply; nothing for an update already handled (Telegram delivers at least once)."""
+        chat, user = update.effective_chat, update.effective_user
+        assert chat is not None and user is not None
+        if reply.duplicate:
+            return
+        for out in render.messages(present.view(self.app.questionnaire, reply)):
+            await self.application.bot.send_message(
+                chat.id, out.text, parse_mode=ParseMode.HTML, reply_markup=out.keyboard
+            )
+        if reply.submitted:
+            await self._send_copy(chat.id, mapping.respondent_id(user.id))
+
+    async def _send_copy(self, chat_id: int, respondent: str) -> None:
+        session = await self.app.service.session(respondent)
+        if session is None:
+            return
+        text = copy.answers_copy(self.app.questionnaire, session)
+        await self.application.bot.send_document(
+            chat_id, text.encode(), filename=copy.file_name(self.app.questionnaire),
+            caption="A copy of your answers, for your records.",
+        )
+
+    # The secretariat
+
+    async def _secretariat_command(self, update: Update, _: Context) -> None:
+        message, user = update.message, update.effective_user
+        assert message is not None and user is not None
+        await self.secretariat.command(message.chat_id, user.id, mapping.command_text(message.text or ""))
+
+    # Groups and channels
+
+    async def _outside_private_chats(self, update: Update, _: Context) -> None:
+        chat = update.effective_chat
+        if chat is None or chat.type == ChatType.PRIVATE:
+            return
+        if _asks_for_us(update) and chat.type != ChatType.CHANNEL:
+            url = create_deep_linked_url(self.application.bot.username)
+            button = InlineKeyboardMarkup([[InlineKeyboardButton("Open a private chat", url=url)]])
+            await self.application.bot.send_message(chat.id, mapping.PRIVATE_ONLY, reply_markup=button)
+        raise ApplicationHandlerStop  # nothing said in a group is stored
+
+    async def _on_error(self, update: object, context: Context) -> None:
+        # The type only: an exception's text may quote what a respondent wrote.
+        number = update.update_id if isinstance(update, Update) else "-"
+        log.error("update %s failed: %s", number, type(context.error).__name__)
+
+    # Running
+
+    async def start(self) -> None:
+        """Connect, publish the command menus, and start processing updates."""
+        await self.application.initialize()
+        await self._set_commands()
+        await self.application.start()
+
+    async def start_polling(self, timeout: int = POLL_TIMEOUT) -> None:
+        """Start, then fetch updates by long polling (no public address needed)."""
+        await self.start()
+        assert self.application.updater is not None
+        await self.application.bot.delete_webhook()
+        await self.application.updater.start_polling(timeout=timeout, allowed_updates=Update.ALL_TYPES)
+
+    async def start_webhook(self, url: str, secret: str) -> None:
+        """Start, then ask Telegram to post updates to `url` with the secret token."""
+        await self.start()
+        await self.application.bot.set_webhook(url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
+
+    async def process(self, data: dict[str, object]) -> None:
+        """One update posted to the webhook, processed before Telegram gets its 200 (so a failure is retried)."""
+        update = Update.de_json(data, self.application.bot)
+        await self.application.update_processor.process_update(update, self.application.process_update(update))
+
+    async def stop(self) -> None:
+        """Stop fetching, finish what is running, disconnect."""
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    async def _set_commands(self) -> None:
+        menu = [BotCommand(name, description) for name, description in present.MENU]
+        await self.application.bot.set_my_commands(menu)
+        extra = [BotCommand("progress", "Figures of the consultation"), BotCommand("export", "The compilation files")]
+        for admin in self.settings.admins:
+            try:
+                await self.application.bot.set_my_commands(menu + extra, scope=BotCommandScopeChat(int(admin)))
+            except TelegramError as exc:  # an admin who has not opened the bot yet has no chat
+                log.warning("admin menu not set for one admin: %s", type(exc).__name__)
+
+
+def _asks_for_us(update: Update) -> bool:
+    """Added to a group, or a command or mention there: worth one answer. Other group talk is ignored."""
+    member = update.my_chat_member
+    if member is not None:
+        return member.new_chat_member.status in (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR)
+    message = update.message
+    if message is None or not message.text:
+        return False
+    return message.text.startswith("/") or any(e.type == "mention" for e in message.entities or ())

@@ -1,0 +1,82 @@
+"""/progress and /export for the secretariat's Telegram accounts; everyone else learns nothing."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+
+from bots.bootstrap import App
+from bots.telegram import render as telegram_render
+from core import progress, render
+from core.chat import secretariat
+from core.chat.secretariat import ExportError, ExportRequest, ProgressRequest
+
+log = logging.getLogger(__name__)
+
+TOO_BIG = "{name} could not be sent ({reason}). Run 'consult export' on the server to get it."
+
+
+class Secretariat:
+    """Answers the secretariat's commands with the same figures and files as the terminal."""
+
+    def __init__(self, app: App, admins: frozenset[str], bot: Bot) -> None:
+        self.app = app
+        self.admins = admins
+        self.bot = bot
+
+    async def send_text(self, chat_id: int, text: str) -> None:
+        """A text of ours, escaped and split below Telegram's limit."""
+        await send_plain(self.bot, chat_id, text)
+
+    async def command(self, chat_id: int, user_id: int, text: str) -> None:
+        """'/progress' or '/export ...' from anyone: figures and files for admins only."""
+        if not secretariat.is_admin(user_id, self.admins):
+            await self.send_text(chat_id, f"{secretariat.NOT_FOR_YOU}\n\n{render.HELP}")
+            return
+        try:
+            request = secretariat.parse(text)
+        except ExportError as exc:
+            await self.send_text(chat_id, f"{exc}.\n\n{secretariat.EXPORT_USAGE}")
+            return
+        if isinstance(request, ProgressRequest):
+            await self._progress(chat_id)
+        elif isinstance(request, ExportRequest):
+            await self._export(chat_id, request)
+
+    async def _progress(self, chat_id: int) -> None:
+        sessions = await self.app.repository.all()
+        report = progress.report(self.app.questionnaire, sessions, self.app.service.now())
+        await self.send_text(chat_id, secretariat.progress_text(report))
+
+    async def _export(self, chat_id: int, request: ExportRequest) -> None:
+        await self.send_text(chat_id, "Preparing the files. This can take a minute for a large consultation.")
+        sessions = await self.app.repository.all()
+        with tempfile.TemporaryDirectory(prefix="consult-export-") as folder:
+            files, summary = await secretariat.export_files(
+                self.app.questionnaire, sessions, Path(folder) / "export", request, self.app.service.now()
+            )
+            for path in files:
+                await self._send_file(self.bot, chat_id, path)
+        await self.send_text(chat_id, summary)
+
+    async def _send_file(self, bot: Bot, chat_id: int, path: Path) -> None:
+        try:
+            with path.open("rb") as data:
+                if path.suffix == ".png":  # charts show as pictures in the chat
+                    await bot.send_photo(chat_id, data, caption=path.name)
+                else:
+                    await bot.send_document(chat_id, data, filename=path.name)
+        except TelegramError as exc:  # e.g. larger than the Bot API's 50 MB
+            log.warning("export file not sent: %s", type(exc).__name__)
+            await self.send_text(chat_id, TOO_BIG.format(name=path.name, reason=type(exc).__name__))
+
+
+async def send_plain(bot: Bot, chat_id: int, text: str) -> None:
+    """Send a text of ours (help, figures) as escaped HTML messages below the limit."""
+    for piece in telegram_render.plain(text):
+        await bot.send_message(chat_id, piece, parse_mode=ParseMode.HTML)

@@ -1,0 +1,65 @@
+"""`consult run telegram` as a real process against a Bot API stand-in; then `consult progress` counts it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+
+from tests.support.chat import SMALL
+from tests.support.telegram_api import BotApiStandIn
+from tests.test_cli import consult
+
+TOKEN = "123456:TEST-TOKEN"
+
+
+async def test_consult_run_telegram_serves_a_respondent_to_submission(tmp_path: Path) -> None:
+    (tmp_path / "small.toml").write_text(SMALL, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CONSULT_", "TELEGRAM_", "SLACK_"))}
+    async with BotApiStandIn(TOKEN) as api:
+        env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=f"{api.url}/bot",
+                   CONSULT_QUESTIONNAIRE="small.toml", PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bots.cli", "run", "telegram", cwd=tmp_path, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            await api.wait_for(lambda c: c.method == "getUpdates", timeout=30)
+            ana = api.user(42)
+
+            async def say(text: str, expect: str) -> None:
+                mark = api.mark()
+                await ana.say(text)
+                await api.wait_for(lambda c: c.chat_id == 42 and expect in (c.text or ""), since=mark, timeout=10)
+
+            for text, expect in [("/start", "Question 1 of"), ("yes", "Name"), ("Ana", "Phone"), ("skip", "E-mail"),
+                                 ("ana@example.org", "Your sector?"), ("1", "Which topics?"), ("1, 3", "Your motto?"),
+                                 ("Open", "Tell us more."), ("More.", "so far"), ("done", "Anything else?"),
+                                 ("skip", "last question"), ("submit", "Thank you")]:
+                await say(text, expect)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0, stderr.decode()
+    assert "Stopped. Every answer received is saved." in stderr.decode()
+    assert TOKEN not in stderr.decode()  # no token in the logs
+
+    shown = consult(tmp_path, "progress", "--json", env={"CONSULT_QUESTIONNAIRE": "small.toml"})
+    report = json.loads(shown.stdout)
+    assert (report["started"], report["submitted"]) == (1, 1)
+    assert report["by_channel"]["telegram"]["submitted"] == 1
+
+
+def test_consult_run_without_any_front_end_says_what_to_set(tmp_path: Path) -> None:
+    done = consult(tmp_path, "run")
+    assert done.returncode == 2
+    assert "no chat front end is configured" in done.stderr and "TELEGRAM_BOT_TOKEN" in done.stderr
+    done = consult(tmp_path, "run", "slack")
+    assert done.returncode == 2 and "SLACK_BOT_TOKEN is not set" in done.stderr
+    done = consult(tmp_path, "serve", env={"TELEGRAM_BOT_TOKEN": TOKEN})
+    assert done.returncode == 2 and "TELEGRAM_WEBHOOK_URL is not set" in done.stderr
+    done = consult(tmp_path, "run", env={"TELEGRAM_ADMIN_IDS": "alice"})
+    assert done.returncode == 2 and "TELEGRAM_ADMIN_IDS" in done.stderr and "alice" in done.stderr

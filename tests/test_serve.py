@@ -1,0 +1,72 @@
+"""`consult serve`: webhooks over HTTP on one port; Telegram's secret token checked on every request."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from pathlib import Path
+
+import aiohttp
+
+from bots import bootstrap, runner
+from bots.config import Settings, SlackSettings, TelegramSettings
+from tests.support.telegram_api import BotApiStandIn
+
+TOKEN = "123456:TEST-TOKEN"
+SECRET = "s3cret-token_for-tests"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def update(update_id: int, text: str) -> dict[str, object]:
+    user = {"id": 42, "is_bot": False, "first_name": "Ana"}
+    return {"update_id": update_id, "message": {"message_id": update_id, "date": 0, "text": text, "from": user,
+                                                "chat": {"id": 42, "type": "private", "first_name": "Ana"}}}
+
+
+async def test_telegram_webhook_checks_the_secret_and_answers(tmp_path: Path) -> None:
+    async with BotApiStandIn(TOKEN) as api:
+        port = free_port()
+        telegram = TelegramSettings(_env_file=None, bot_token=TOKEN, api_base_url=f"{api.url}/bot",
+                                    webhook_url="https://consult.example.org/hook/telegram", webhook_secret=SECRET)
+        settings = Settings(_env_file=None, db=tmp_path / "db.json", telegram=telegram,
+                            slack=SlackSettings(_env_file=None))
+        app = bootstrap.build(settings)
+        stop = asyncio.Event()
+        serving = asyncio.create_task(runner.serve(app, "127.0.0.1", port, stop))
+        try:
+            hook = await api.wait_for(lambda c: c.method == "setWebhook", timeout=10)
+            assert hook.params["url"] == "https://consult.example.org/hook/telegram"
+            assert hook.params["secret_token"] == SECRET
+            url = f"http://127.0.0.1:{port}/hook/telegram"
+            async with aiohttp.ClientSession() as http:
+                for _ in range(50):  # the site starts just after the webhook is set
+                    try:
+                        async with http.get(f"http://127.0.0.1:{port}/") as alive:
+                            assert await alive.text() == "consult is running"
+                            break
+                    except aiohttp.ClientConnectorError:
+                        await asyncio.sleep(0.1)
+                forged = {"X-Telegram-Bot-Api-Secret-Token": "guess"}
+                for headers in ({}, forged):
+                    async with http.post(url, json=update(1, "/start"), headers=headers) as refused:
+                        assert refused.status == 401
+                assert await app.repository.all() == []
+                async with http.post(url, data=b"{not json", headers={
+                        "X-Telegram-Bot-Api-Secret-Token": SECRET}) as broken:
+                    assert broken.status == 400
+                async with http.post(url, json=update(2, "/start"), headers={
+                        "X-Telegram-Bot-Api-Secret-Token": SECRET}) as accepted:
+                    assert accepted.status == 200
+            # Processed before the 200: the reply is already on its way, the respondent stored.
+            sent = [c for c in api.calls if c.method == "sendMessage" and c.chat_id == 42]
+            assert any("Question 1 of" in (c.text or "") for c in sent)
+            assert [s.respondent_id for s in await app.repository.all()] == ["telegram:42"]
+        finally:
+            stop.set()
+            await serving
+            await app.repository.close()
