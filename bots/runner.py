@@ -69,13 +69,15 @@ async def serve(app: App, host: str, port: int, stop: asyncio.Event) -> None:
     web_app = web.Application()
     web_app.router.add_get("/", _alive)
     webhook = _check_serve_settings(app, names)
-    async with _started(app, names, webhook=webhook) as routes:
+    async with _started(app, names, webhook=webhook) as (routes, listening):
         for path, handler in routes:
             web_app.router.add_post(path, handler)
         runner = web.AppRunner(web_app, access_log=None)
         await runner.setup()
         try:
             await web.TCPSite(runner, host, port).start()
+            for announce in listening:  # e.g. the Telegram webhook: only once we can take its first post
+                await announce()
             log.info("consult is serving %s on %s:%s", ", ".join(names), host, port)
             await stop.wait()
         finally:
@@ -98,26 +100,32 @@ Route = tuple[str, Callable[[web.Request], Awaitable[web.StreamResponse]]]
 
 
 @contextlib.asynccontextmanager
-async def _started(app: App, names: list[str], webhook: tuple[str, str] | None) -> AsyncIterator[list[Route]]:
+async def _started(
+    app: App, names: list[str], webhook: tuple[str, str] | None
+) -> AsyncIterator[tuple[list[Route], list[Stopper]]]:
     """Start the front ends; `webhook` (url, secret) means serving HTTP rather than polling.
 
-    Each front end is imported only when used: each pulls in its platform's library.
+    Yields the HTTP routes, and what to do once the server listens. Each front end is imported only
+    when used: each pulls in its platform's library.
     """
     stoppers: list[Stopper] = []
     routes: list[Route] = []
+    listening: list[Stopper] = []
     try:
         if "telegram" in names:
-            routes += await _start_telegram(app, webhook, stoppers)
+            routes += await _start_telegram(app, webhook, stoppers, listening)
         if "slack" in names:
             routes += await _start_slack(app, webhook is not None, stoppers)
-        yield routes
+        yield routes, listening
     finally:
         for stopper in reversed(stoppers):
             with contextlib.suppress(Exception):  # stop the others even if one fails to stop
                 await stopper()
 
 
-async def _start_telegram(app: App, webhook: tuple[str, str] | None, stoppers: list[Stopper]) -> list[Route]:
+async def _start_telegram(
+    app: App, webhook: tuple[str, str] | None, stoppers: list[Stopper], listening: list[Stopper]
+) -> list[Route]:
     from bots.telegram.app import TelegramFrontEnd
 
     telegram = TelegramFrontEnd(app, app.settings.telegram, polling=webhook is None)
@@ -126,7 +134,8 @@ async def _start_telegram(app: App, webhook: tuple[str, str] | None, stoppers: l
         await telegram.start_polling()
         return []
     url, secret = webhook
-    await telegram.start_webhook(url, secret)
+    await telegram.start()
+    listening.append(lambda: telegram.set_webhook(url, secret))
     return [(urlparse(url).path or "/", telegram_webhook(telegram.process, secret))]
 
 

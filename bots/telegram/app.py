@@ -68,7 +68,8 @@ class TelegramFrontEnd:
         a = self.application
         # Group -1 runs first: nothing from a group or channel ever reaches the respondent handlers.
         a.add_handler(TypeHandler(Update, self._outside_private_chats), group=-1)
-        a.add_handler(CommandHandler(["progress", "export"], self._secretariat_command, filters=PRIVATE))
+        a.add_handler(CommandHandler(["progress", "export"], self._secretariat_command,
+                                    filters=PRIVATE & filters.UpdateType.MESSAGE))
         a.add_handler(MessageHandler(PRIVATE & filters.UpdateType.MESSAGE & filters.TEXT, self._on_text))
         # An edit is an update of its own; without this filter it would be taken as a new answer.
         a.add_handler(MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE & filters.TEXT, self._on_edit))
@@ -187,9 +188,8 @@ class TelegramFrontEnd:
         await self.application.bot.delete_webhook()
         await self.application.updater.start_polling(timeout=timeout, allowed_updates=Update.ALL_TYPES)
 
-    async def start_webhook(self, url: str, secret: str) -> None:
-        """Start, then ask Telegram to post updates to `url` with the secret token."""
-        await self.start()
+    async def set_webhook(self, url: str, secret: str) -> None:
+        """Ask Telegram to post updates to `url` with the secret token (once the server listens)."""
         await self.application.bot.set_webhook(url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
 
     async def process(self, data: dict[str, object]) -> None:
