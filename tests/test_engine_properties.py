@@ -24,7 +24,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from core import engine, flow
 from core import inputs as i
 from core.engine import Outcome
-from core.session import RECENT_INPUTS_KEPT, Answer, AnswerValue, Session, Status
+from core.session import RECENT_INPUTS_KEPT, SOURCES_KEPT, Answer, AnswerValue, Session, Status
 from core.windows import is_open
 from questionnaire.loader import load, parse
 from questionnaire.model import COMMAND_WORDS, Item, Kind, Questionnaire
@@ -238,6 +238,10 @@ TRICKY_TEXTS = st.one_of(
 )
 
 
+# Messages are named from a small pool, so that edits often find the message that gave an answer.
+MESSAGE_REFS = st.sampled_from(["m1", "m2", "m3", "m4"])
+
+
 def texts_for(q: Questionnaire) -> st.SearchStrategy[str]:
     """Anything a respondent may type at this questionnaire."""
     labels = sorted({option for item in q.items for option in item.choices})
@@ -320,6 +324,7 @@ def check_session(q: Questionnaire, s: Session) -> None:
         check_answers(q, submission.answers)
     _check_status(q, s)
     _check_cursor(q, s)
+    assert len(s.sources) <= SOURCES_KEPT and all(q.has(source.item_id) for source in s.sources.values())
     assert Session.model_validate_json(s.model_dump_json()) == s, "the session does not survive JSON"
 
 
@@ -460,9 +465,28 @@ class Conversation(RuleBasedStateMachine):
     def type_text(self, data: st.DataObject) -> None:
         self.send(i.parse_text(data.draw(texts_for(self.q), label="typed")))
 
-    @rule(data=st.data())
-    def send_raw_text(self, data: st.DataObject) -> None:
-        self.send(i.SendText(data.draw(texts_for(self.q), label="text")))
+    @rule(data=st.data(), ref=st.none() | MESSAGE_REFS)
+    def send_raw_text(self, data: st.DataObject, ref: str | None) -> None:
+        self.send(i.SendText(data.draw(texts_for(self.q), label="text"), ref))
+
+    @rule(data=st.data(), ref=MESSAGE_REFS)
+    def edit_a_message(self, data: st.DataObject, ref: str) -> None:
+        """Edit an earlier message: at most the answer it gave changes, and never the place."""
+        before = copy.deepcopy(self.session)
+        out = self.send(i.EditMessage(ref, data.draw(texts_for(self.q), label="edited")))
+        if not out.reply.duplicate and before.status is not Status.NEW:  # any first message starts
+            assert (out.session.cursor, out.session.status) == (before.cursor, before.status), "an edit moved on"
+            changed = {k for k in {*before.answers, *out.session.answers}
+                       if before.answers.get(k) != out.session.answers.get(k)}
+            assert len(changed) <= 1, changed
+
+    @rule(number=st.none() | st.integers(-2, 30))
+    def show(self, number: int | None) -> None:
+        before = copy.deepcopy(self.session)
+        out = self.send(i.ShowAnswer(number, str(number)))
+        if before.status is Status.NEW:
+            return  # any first message starts, this one too
+        assert out.session.model_copy(update={"recent_inputs": before.recent_inputs}) == before, "show changed"
 
     @rule(command=st.sampled_from(PLAIN_COMMANDS))
     def command(self, command: i.Input) -> None:
