@@ -9,6 +9,8 @@ from core.session import Answer, AnswerValue, Draft, Source, Status, Submission,
 from core.turn import Turn
 from questionnaire.model import Item, Kind
 
+STALE_BUTTON = "That button belongs to an earlier question, so nothing was changed. Here is where you are now."
+
 
 def move_on(turn: Turn, after: str | None) -> None:
     """Go to the next item that still needs an answer, showing notes on the way; else review."""
@@ -191,9 +193,7 @@ def _button_target(turn: Turn, item_id: str) -> Item | None:
     """The current item if a button was meant for it; otherwise say the question moved on."""
     item = current_item(turn)
     if item is None or item.id != item_id:
-        turn.messages.append(
-            "That button belongs to an earlier question, so nothing was changed. Here is where you are now."
-        )
+        turn.messages.append(STALE_BUTTON)
         return None
     if item.kind not in (Kind.SINGLE, Kind.MULTIPLE, Kind.CONSENT):
         turn.refuse("This question needs a written answer. Please type it.")

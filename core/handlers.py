@@ -15,6 +15,11 @@ from questionnaire.model import Kind
 def dispatch(turn: Turn, command: i.Input) -> None:
     """Apply one input to the turn's session."""
     s = turn.session
+    if isinstance(command, i.ForItem):
+        if s.cursor != command.item_id or s.status in (Status.NEW, Status.WITHDRAWN):
+            turn.messages.append(answering.STALE_BUTTON)
+            return
+        command = command.command
     if isinstance(command, i.ShowHelp):
         turn.messages.append(render.HELP)
         if s.status is Status.NEW:

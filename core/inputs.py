@@ -138,10 +138,18 @@ class Cancel:
     """'cancel': drop an unfinished long answer, or a pending restart or withdraw."""
 
 
+@dataclass(frozen=True)
+class ForItem:
+    """A command from a button drawn under question `item_id`: refused once that question has moved on."""
+
+    item_id: str
+    command: Input
+
+
 Input = (
     Start | Resume | SendText | EditMessage | ChooseOptions | ToggleOption | FinishAnswer | GoBack | SkipItem
     | KeepAnswer | AddToAnswer | ShowReview | ShowAnswer | EditItem | SubmitAnswers | ShowStatus | ShowHelp
-    | RestartAnswers | WithdrawAnswers | Confirm | Cancel
+    | RestartAnswers | WithdrawAnswers | Confirm | Cancel | ForItem
 )
 
 # Inputs that only show something: allowed at any moment, even mid-answer or after closing.

@@ -20,18 +20,33 @@ def ana() -> Respondent:
     return Respondent(make_service(Q, Clock()))
 
 
+async def test_an_old_command_button_never_acts_on_a_later_question(ana: Respondent) -> None:
+    await ana.says("start", "yes", "Ana", "skip", "ana@example.org", "2", "1")
+    old_skip = next(b for b in present.view(Q, ana.last).commands if b.label == "Skip")  # under "Which topics?"
+    await ana.says("1", "done")  # now at "Your motto?", which has a Skip button too
+    before = await ana.session()
+    reply = await ana.send(actions.decode(Q, old_skip.token) or inputs.ShowHelp())
+    assert "belongs to an earlier question" in reply.text
+    assert reply.prompt is not None and reply.prompt.item_id == "motto" and reply.ask
+    assert (await ana.session()) == before
+    fresh_skip = next(b for b in present.view(Q, reply).commands if b.label == "Skip")
+    await ana.send(actions.decode(Q, fresh_skip.token) or inputs.ShowHelp())
+    assert (await ana.session()).cursor == "essay"
+
+
 def test_tokens_round_trip_and_stay_short() -> None:
     assert actions.decode(Q, actions.choose(Q, "sector", 1)) == inputs.ChooseOptions("sector", (1,))
     assert actions.decode(Q, actions.toggle(Q, "topics", 3)) == inputs.ToggleOption("topics", 3)
     assert actions.decode(Q, actions.word("done")) == inputs.FinishAnswer()
     assert actions.decode(Q, actions.word("yes")) == inputs.Confirm()
+    assert actions.decode(Q, actions.word("skip", Q, "motto")) == inputs.ForItem("motto", inputs.SkipItem())
     assert len(actions.toggle(Q, "topics", 3).encode()) <= actions.MAX_TOKEN_BYTES
     actions.check_fits(Q)
 
 
 @pytest.mark.parametrize("forged", [
     "", "c:", "c:2", "c:2:9", "c:99:0", "t:2:0", "c:4:0", "w:drop", "w:", "x:1:1", "c:-1:0", "c:2:1 ",
-    "c:02:1" * 20, "w:done;rm", "\x00", "c:2:1\n", "c:٣:1",
+    "c:02:1" * 20, "w:done;rm", "\x00", "c:2:1\n", "c:٣:1", "w:skip:99", "w:skip:", "w:drop:2",
 ])
 def test_forged_or_stale_data_is_no_input(forged: str) -> None:
     # item 2 is "sector" (2 options), 4 is "topics" (multiple choice), 6 is the short "motto".

@@ -96,5 +96,5 @@ def test_options_one_per_row_with_ticks() -> None:
     rows = [[(b.text, b.callback_data) for b in row] for row in markup.inline_keyboard]
     assert rows == [
         [("Access", "t:4:0")], [("✓ Security", "t:4:1")],
-        [("« Back", "w:back"), ("Skip", "w:skip"), ("Done", "w:done")],
+        [("« Back", "w:back:4"), ("Skip", "w:skip:4"), ("Done", "w:done:4")],
     ]

@@ -10,9 +10,12 @@ from questionnaire.model import Kind, Questionnaire
 # Telegram's callback_data limit (InlineKeyboardButtonLimit.MAX_CALLBACK_DATA), the smallest of the platforms'.
 MAX_TOKEN_BYTES = 64
 
-# "c:3:1" picks option 1 of item 3, "t:3:1" ticks or unticks it, "w:done" is a command word. Items are
+# "c:3:1" picks option 1 of item 3, "t:3:1" ticks or unticks it, "w:done" is a command word and
+# "w:skip:3" one drawn under item 3 (an old Skip must not skip whatever is asked now). Items are
 # numbered by their place in the questionnaire: ids can be long, places never exceed a few digits.
-_TOKEN = re.compile(r"(?:(?P<kind>[ct]):(?P<item>[0-9]{1,4}):(?P<option>[0-9]{1,4})|w:(?P<word>[a-z]{1,12}))")
+_TOKEN = re.compile(
+    r"(?:(?P<kind>[ct]):(?P<item>[0-9]{1,4}):(?P<option>[0-9]{1,4})|w:(?P<word>[a-z]{1,12})(?::(?P<at>[0-9]{1,4}))?)"
+)
 
 WORDS: dict[str, i.Input] = {
     "done": i.FinishAnswer(), "back": i.GoBack(), "skip": i.SkipItem(), "keep": i.KeepAnswer(),
@@ -31,11 +34,11 @@ def toggle(q: Questionnaire, item_id: str, option: int) -> str:
     return f"t:{_place(q, item_id)}:{option}"
 
 
-def word(name: str) -> str:
-    """The token of a command button ('done', 'back', 'yes', ...)."""
+def word(name: str, q: Questionnaire | None = None, item_id: str | None = None) -> str:
+    """The token of a command button ('done', 'back', 'yes', ...), bound to the question it is under."""
     if name not in WORDS:
         raise ValueError(f"no button for {name!r}")
-    return f"w:{name}"
+    return f"w:{name}" if q is None or item_id is None else f"w:{name}:{_place(q, item_id)}"
 
 
 def decode(q: Questionnaire, token: str) -> i.Input | None:
@@ -44,7 +47,7 @@ def decode(q: Questionnaire, token: str) -> i.Input | None:
     if match is None:
         return None
     if match.group("word"):
-        return WORDS.get(match.group("word"))
+        return _word(q, match.group("word"), match.group("at"))
     place, option = int(match.group("item")), int(match.group("option"))
     if place >= len(q.items):
         return None
@@ -56,6 +59,13 @@ def decode(q: Questionnaire, token: str) -> i.Input | None:
     if item.kind is Kind.MULTIPLE:
         return i.ToggleOption(item.id, option)
     return i.ChooseOptions(item.id, (option,))
+
+
+def _word(q: Questionnaire, name: str, at: str | None) -> i.Input | None:
+    command = WORDS.get(name)
+    if command is None or at is None:
+        return command
+    return i.ForItem(q.items[int(at)].id, command) if int(at) < len(q.items) else None
 
 
 def check_fits(q: Questionnaire) -> None:

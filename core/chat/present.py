@@ -82,7 +82,7 @@ def view(q: Questionnaire, reply: Reply) -> View:
         return View(parts)
     if not reply.ask and prompt.draft_chars is None and prompt.expects is not Expects.CHOICES:
         return View(parts)  # an explanation under a question still on screen: its buttons are there
-    return View(parts, _options(q, prompt), _commands(prompt), multiple=prompt.expects is Expects.CHOICES)
+    return View(parts, _options(q, prompt), _commands(q, prompt), multiple=prompt.expects is Expects.CHOICES)
 
 
 def _question(prompt: Prompt) -> Part:
@@ -120,8 +120,8 @@ def _options(q: Questionnaire, prompt: Prompt) -> list[Button]:
     ]
 
 
-def _commands(prompt: Prompt) -> list[Button]:
-    return [Button(LABELS[name], actions.word(name)) for name in prompt.commands if name in LABELS]
+def _commands(q: Questionnaire, prompt: Prompt) -> list[Button]:
+    return [Button(LABELS[name], actions.word(name, q, prompt.item_id)) for name in prompt.commands if name in LABELS]
 
 
 def split(text: str, limit: int, size: Callable[[str], int] = len) -> list[str]:
