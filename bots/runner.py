@@ -11,6 +11,7 @@ import hmac
 import logging
 import signal
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 from aiohttp import web
@@ -58,9 +59,9 @@ async def run(app: App, only: str | None, stop: asyncio.Event) -> None:
     if "slack" in names and app.settings.slack.app_token is None:
         raise ConfigError("SLACK_APP_TOKEN is not set: 'consult run' reaches Slack through Socket Mode, which "
                           "needs an app-level token (xapp-...). Or use 'consult serve' with SLACK_SIGNING_SECRET.")
-    async with _started(app, names, webhook=None):
+    async with _started(app, names, webhook=None) as started:
         log.info("consult is running: %s. Stop with Ctrl-C.", ", ".join(names))
-        await stop.wait()
+        await _until(stop, started.background)
 
 
 async def serve(app: App, host: str, port: int, stop: asyncio.Event) -> None:
@@ -69,19 +70,31 @@ async def serve(app: App, host: str, port: int, stop: asyncio.Event) -> None:
     web_app = web.Application()
     web_app.router.add_get("/", _alive)
     webhook = _check_serve_settings(app, names)
-    async with _started(app, names, webhook=webhook) as (routes, listening):
-        for path, handler in routes:
+    async with _started(app, names, webhook=webhook) as started:
+        for path, handler in started.routes:
             web_app.router.add_post(path, handler)
         runner = web.AppRunner(web_app, access_log=None)
         await runner.setup()
         try:
             await web.TCPSite(runner, host, port).start()
-            for announce in listening:  # e.g. the Telegram webhook: only once we can take its first post
+            for announce in started.listening:  # e.g. the Telegram webhook: once we can take its first post
                 await announce()
             log.info("consult is serving %s on %s:%s", ", ".join(names), host, port)
-            await stop.wait()
+            await _until(stop, started.background)
         finally:
             await runner.cleanup()
+
+
+async def _until(stop: asyncio.Event, background: list[asyncio.Task[None]]) -> None:
+    """Wait for the stop signal; a front end that fails (e.g. Slack refuses a token) ends the run with its error."""
+    stopped = asyncio.create_task(stop.wait())
+    try:
+        done, _ = await asyncio.wait([stopped, *background], return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopped.cancel()
+    for task in done - {stopped}:
+        if not task.cancelled() and (error := task.exception()) is not None:
+            raise error
 
 
 def _check_serve_settings(app: App, names: list[str]) -> tuple[str, str] | None:
@@ -99,52 +112,56 @@ def _check_serve_settings(app: App, names: list[str]) -> tuple[str, str] | None:
 Route = tuple[str, Callable[[web.Request], Awaitable[web.StreamResponse]]]
 
 
+@dataclass
+class Started:
+    """What the running front ends need from the process."""
+
+    routes: list[Route] = field(default_factory=list)  # HTTP endpoints (serve)
+    listening: list[Stopper] = field(default_factory=list)  # to do once the server listens (serve)
+    background: list[asyncio.Task[None]] = field(default_factory=list)  # connections that run on their own
+    stoppers: list[Stopper] = field(default_factory=list)
+
+
 @contextlib.asynccontextmanager
-async def _started(
-    app: App, names: list[str], webhook: tuple[str, str] | None
-) -> AsyncIterator[tuple[list[Route], list[Stopper]]]:
+async def _started(app: App, names: list[str], webhook: tuple[str, str] | None) -> AsyncIterator[Started]:
     """Start the front ends; `webhook` (url, secret) means serving HTTP rather than polling.
 
-    Yields the HTTP routes, and what to do once the server listens. Each front end is imported only
-    when used: each pulls in its platform's library.
+    Each front end is imported only when used: each pulls in its platform's library.
     """
-    stoppers: list[Stopper] = []
-    routes: list[Route] = []
-    listening: list[Stopper] = []
+    started = Started()
     try:
         if "telegram" in names:
-            routes += await _start_telegram(app, webhook, stoppers, listening)
+            await _start_telegram(app, webhook, started)
         if "slack" in names:
-            routes += await _start_slack(app, webhook is not None, stoppers)
-        yield routes, listening
+            _start_slack(app, webhook is not None, started)
+        yield started
     finally:
-        for stopper in reversed(stoppers):
+        for stopper in reversed(started.stoppers):
             with contextlib.suppress(Exception):  # stop the others even if one fails to stop
                 await stopper()
 
 
-async def _start_telegram(
-    app: App, webhook: tuple[str, str] | None, stoppers: list[Stopper], listening: list[Stopper]
-) -> list[Route]:
+async def _start_telegram(app: App, webhook: tuple[str, str] | None, started: Started) -> None:
     from bots.telegram.app import TelegramFrontEnd
 
     telegram = TelegramFrontEnd(app, app.settings.telegram, polling=webhook is None)
-    stoppers.append(telegram.stop)
+    started.stoppers.append(telegram.stop)
     if webhook is None:
         await telegram.start_polling()
-        return []
+        return
     url, secret = webhook
     await telegram.start()
-    listening.append(lambda: telegram.set_webhook(url, secret))
-    return [(urlparse(url).path or "/", telegram_webhook(telegram.process, secret))]
+    started.listening.append(lambda: telegram.set_webhook(url, secret))
+    started.routes.append((urlparse(url).path or "/", telegram_webhook(telegram.process, secret)))
 
 
-async def _start_slack(app: App, http: bool, stoppers: list[Stopper]) -> list[Route]:
+def _start_slack(app: App, http: bool, started: Started) -> None:
     from bots.slack.app import SlackFrontEnd
 
     slack = SlackFrontEnd(app, app.settings.slack)
     if http:
-        return [("/slack/events", slack.http_handler())]
+        started.routes.append(("/slack/events", slack.http_handler()))
+        return
     task = asyncio.create_task(slack.run_socket_mode(), name="slack-socket-mode")
 
     async def stop_slack() -> None:
@@ -152,8 +169,8 @@ async def _start_slack(app: App, http: bool, stoppers: list[Stopper]) -> list[Ro
         with contextlib.suppress(asyncio.CancelledError):
             await task
 
-    stoppers.append(stop_slack)
-    return []
+    started.background.append(task)
+    started.stoppers.append(stop_slack)
 
 
 def telegram_webhook(process: Callable[[dict[str, object]], Awaitable[None]], secret: str) -> Callable[

@@ -1,16 +1,20 @@
-"""`consult serve`: webhooks over HTTP on one port; Telegram's secret token checked on every request."""
+"""`consult serve`: webhooks over HTTP on one port; Telegram's secret token and Slack's signature checked."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
+import time
 from pathlib import Path
 
 import aiohttp
 
 from bots import bootstrap, runner
 from bots.config import Settings, SlackSettings, TelegramSettings
+from tests.support.slack_api import SlackStandIn, dm_of
 from tests.support.telegram_api import BotApiStandIn
+from tests.test_slack_e2e import signature
 
 TOKEN = "123456:TEST-TOKEN"
 SECRET = "s3cret-token_for-tests"
@@ -66,3 +70,46 @@ async def test_telegram_webhook_checks_the_secret_and_answers(tmp_path: Path) ->
             stop.set()
             await serving
             await app.repository.close()
+
+
+async def test_serve_takes_telegram_and_slack_on_one_port(tmp_path: Path) -> None:
+    slack_secret = "slack-signing-secret"
+    slack_api = SlackStandIn("xoxb-test-token")
+    await slack_api.start()
+    async with BotApiStandIn(TOKEN) as api:
+        port = free_port()
+        telegram = TelegramSettings(_env_file=None, bot_token=TOKEN, api_base_url=f"{api.url}/bot",
+                                    webhook_url="https://consult.example.org/telegram", webhook_secret=SECRET)
+        slack = SlackSettings(_env_file=None, bot_token="xoxb-test-token", signing_secret=slack_secret,
+                              api_base_url=slack_api.url)
+        settings = Settings(_env_file=None, db=tmp_path / "db.json", telegram=telegram, slack=slack)
+        app = bootstrap.build(settings)
+        stop = asyncio.Event()
+        serving = asyncio.create_task(runner.serve(app, "127.0.0.1", port, stop))
+        try:
+            await api.wait_for(lambda c: c.method == "setWebhook", timeout=10)
+            base = f"http://127.0.0.1:{port}"
+            event = {"type": "message", "channel": dm_of("U0ANA"), "channel_type": "im", "user": "U0ANA",
+                     "text": "hello", "ts": "1800000001.000100", "client_msg_id": "cm-1"}
+            body = json.dumps({"type": "event_callback", "team_id": "T0TEST", "event": event, "event_id": "Ev1"})
+            now = str(int(time.time()))
+            async with aiohttp.ClientSession() as http:
+                async with http.post(f"{base}/slack/events", data=body, headers={
+                        "Content-Type": "application/json", "X-Slack-Request-Timestamp": now}) as unsigned:
+                    assert unsigned.status == 401
+                async with http.post(f"{base}/slack/events", data=body, headers={
+                        "Content-Type": "application/json", "X-Slack-Request-Timestamp": now,
+                        "X-Slack-Signature": signature(now, body, slack_secret)}) as signed:
+                    assert signed.status == 200
+                async with http.post(f"{base}/telegram", json=update(1, "/start"),
+                                     headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}) as accepted:
+                    assert accepted.status == 200
+            await slack_api.wait_for(lambda: slack_api.in_channel(dm_of("U0ANA")))
+            assert "Question 1 of" in slack_api.in_channel(dm_of("U0ANA"))[-1].shown()
+            ids = sorted(s.respondent_id for s in await app.repository.all())
+            assert ids == ["slack:T0TEST:U0ANA", "telegram:42"]
+        finally:
+            stop.set()
+            await serving
+            await app.repository.close()
+            await slack_api.stop()

@@ -1,0 +1,1 @@
+"""The Slack front end: respondents in direct messages, the secretariat's /consult commands."""

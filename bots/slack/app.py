@@ -1,0 +1,250 @@
+"""The Slack front end: bolt listeners that acknowledge, map the payload, call the service and post the reply."""
+
+from __future__ import annotations
+
+import logging
+import re
+import tempfile
+import traceback
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from pydantic import SecretStr
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bots.bootstrap import App
+from bots.config import ConfigError, SlackSettings
+from bots.slack import blocks, mapping
+from bots.slack.mapping import Notice, Person, Route, ToSecretariat, ToService
+from core import inputs, progress
+from core.chat import copy, present, secretariat
+from core.chat.present import Part, View
+from core.export.options import ExportError
+from core.ports import StorageError
+from core.reply import Reply
+from core.session import Session
+
+logger = logging.getLogger(__name__)
+
+RATE_LIMITS = 3  # 429 answers retried after their Retry-After
+BASE_URL = AsyncWebClient.BASE_URL
+SEEN_KEPT = 1_000
+NOT_SAVED = "Sorry, your last message could not be saved. Please send it again in a minute."
+ANSWERED_IN_DM = "I have answered you in our direct message."
+
+Handler = Callable[[web.Request], Awaitable[web.Response]]
+
+
+class SlackFrontEnd:
+    """Respondents in direct messages and the secretariat's commands, over Socket Mode or HTTP."""
+
+    def __init__(self, app: App, settings: SlackSettings) -> None:
+        self.app = app
+        self.settings = settings
+        token = _required(settings.bot_token, "SLACK_BOT_TOKEN: is not set; copy the Bot User OAuth Token (xoxb-...)")
+        retries = [AsyncConnectionErrorRetryHandler(), AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMITS)]
+        client = AsyncWebClient(token, base_url=settings.api_base_url or BASE_URL, retry_handlers=retries)
+        secret = settings.signing_secret.get_secret_value() if settings.signing_secret else ""
+        # Acknowledge at once, work after: Slack wants an answer within 3 seconds.
+        self.bolt = AsyncApp(client=client, signing_secret=secret, process_before_response=False)
+        # Ids of inputs that store nothing (notices, secretariat): the core cannot spot their redeliveries.
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self.bolt.event("message")(self._on_message)
+        self.bolt.event("app_home_opened")(self._on_home)
+        self.bolt.event("app_mention")(self._on_mention)
+        self.bolt.command("/consult")(self._on_command)
+        self.bolt.action(re.compile("^" + re.escape(blocks.ACTION_PREFIX)))(self._on_action)
+        self.bolt.error(self._on_error)
+
+    async def run_socket_mode(self) -> None:
+        """Take events over Socket Mode (no public address needed) until cancelled."""
+        token = _required(self.settings.app_token, "SLACK_APP_TOKEN: is not set; Socket Mode needs an app-level "
+                                                   "token (xapp-...) with the connections:write scope")
+        await self._check(self.bolt.client.auth_test(), "SLACK_BOT_TOKEN")
+        await self._check(self.bolt.client.apps_connections_open(app_token=token), "SLACK_APP_TOKEN")
+        handler = AsyncSocketModeHandler(self.bolt, token)
+        # bolt's Socket Mode handler has no annotations, hence the ignores.
+        try:
+            await handler.start_async()  # type: ignore[no-untyped-call]
+        finally:
+            await handler.close_async()  # type: ignore[no-untyped-call]
+
+    @staticmethod
+    async def _check(call: Awaitable[Any], variable: str) -> None:
+        # Fail at start, naming the variable: the Socket Mode client would only log a refusal and wait.
+        try:
+            await call
+        except SlackApiError as exc:
+            raise ConfigError(f"{variable}: Slack refused it ({exc.response.get('error')})") from None
+
+    def http_handler(self) -> Handler:
+        """The aiohttp handler of POST /slack/events; bolt checks each request's signature."""
+        _required(self.settings.signing_secret, "SLACK_SIGNING_SECRET: is not set; HTTP mode needs it to check "
+                                                "that requests come from Slack")
+
+        async def handle(request: web.Request) -> web.Response:
+            return await to_aiohttp_response(await self.bolt.async_dispatch(await to_bolt_request(request)))
+
+        return handle
+
+    # Listeners. Events are acknowledged by bolt itself; commands and actions call ack() first.
+
+    async def _on_message(self, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient,
+                          context: AsyncBoltContext) -> None:
+        person = mapping.event_person(body, event)
+        if person is None:
+            return
+        route = mapping.message(event, str(body.get("event_id")), self._admin(person), context.bot_user_id)
+        if isinstance(route, Notice) and event.get("channel_type") != "im":
+            if self._first_time(route.inbound_id):
+                await client.chat_postEphemeral(channel=event["channel"], user=person.user_id, text=route.text)
+        elif route is not None:
+            await self._route(client, person, str(event["channel"]), route)
+
+    async def _on_home(self, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient) -> None:
+        person, route = mapping.event_person(body, event), mapping.home_opened(event, str(body.get("event_id")))
+        # Only the first visit starts; later visits show the conversation as it is, without a new message.
+        if person is not None and route is not None and await self.app.service.session(person.respondent_id) is None:
+            await self._route(client, person, str(event["channel"]), route)
+
+    async def _on_mention(self, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient) -> None:
+        notice = mapping.mention(str(body.get("event_id")))
+        if self._first_time(notice.inbound_id):
+            thread = event.get("thread_ts") or event.get("ts")
+            await client.chat_postMessage(channel=event["channel"], thread_ts=thread, text=notice.text)
+
+    async def _on_command(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
+                          respond: AsyncRespond) -> None:
+        await ack()  # first: storing may take longer than Slack's 3 seconds
+        person = mapping.command_person(body)
+        dm = await self._dm(client, person)
+        await self._route(client, person, dm, mapping.command(body, self._admin(person)))
+        if body.get("channel_id") != dm:
+            await respond(text=ANSWERED_IN_DM, response_type="ephemeral")
+
+    async def _on_action(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],
+                         client: AsyncWebClient) -> None:
+        await ack()  # first: storing may take longer than Slack's 3 seconds
+        container = body.get("container") or {}
+        route = mapping.action(self.app.questionnaire, body, action)
+        await self._route(client, mapping.action_person(body), str(container.get("channel_id")), route,
+                          on_message=container.get("message_ts"))
+
+    async def _on_error(self, error: Exception, body: dict[str, Any]) -> None:
+        # Kinds, codes and code lines only: a payload or an exception's message may hold an answer.
+        code = error.response.get("error") if isinstance(error, SlackApiError) else None
+        where = "".join(traceback.format_tb(error.__traceback__))
+        logger.error("slack: %s %s while handling a %s\n%s", type(error).__name__, code or "",
+                     body.get("type") or "command", where)
+
+    # What a route does.
+
+    async def _route(self, client: AsyncWebClient, person: Person, dm: str, route: Route,
+                     on_message: str | None = None) -> None:
+        logger.info("slack: %s %s", type(route).__name__, route.inbound_id)
+        if isinstance(route, ToService):
+            await self._serve(client, person, dm, route, on_message)
+        elif not self._first_time(route.inbound_id):
+            return
+        elif isinstance(route, ToSecretariat):
+            await self._secretariat(client, dm, route.text)
+        else:
+            await self._say(client, dm, route.text)
+
+    async def _serve(self, client: AsyncWebClient, person: Person, dm: str, route: ToService,
+                     on_message: str | None) -> None:
+        try:
+            reply = await self.app.service.handle(person.respondent_id, mapping.CHANNEL, route.command,
+                                                  route.inbound_id)
+        except StorageError:
+            logger.exception("slack: %s not stored", route.inbound_id)
+            await self._say(client, dm, NOT_SAVED)
+            return
+        if reply.duplicate:
+            return  # Slack retried something already answered
+        shown = blocks.messages(present.view(self.app.questionnaire, reply))
+        if on_message and len(shown) == 1 and _redraws(route.command, reply):
+            # A tick on a multiple choice redraws the same question: update it rather than repeat it.
+            await client.chat_update(channel=dm, ts=on_message, text=shown[0].text, blocks=shown[0].blocks)
+        else:
+            await self._post(client, dm, shown)
+        if reply.submitted:
+            await self._send_copy(client, person, dm)
+
+    async def _secretariat(self, client: AsyncWebClient, dm: str, text: str) -> None:
+        try:
+            request = secretariat.parse(text)
+            sessions = list(await self.app.repository.all())
+            if isinstance(request, secretariat.ExportRequest):
+                await self._export(client, dm, request, sessions)
+            else:
+                report = progress.report(self.app.questionnaire, sessions, self.app.service.now())
+                await self._say(client, dm, secretariat.progress_text(report))
+        except ExportError as exc:
+            await self._say(client, dm, f"{exc}\n\n{secretariat.EXPORT_USAGE}")
+
+    async def _export(self, client: AsyncWebClient, dm: str, request: secretariat.ExportRequest,
+                      sessions: list[Session]) -> None:
+        with tempfile.TemporaryDirectory(prefix="consult-slack-") as folder:
+            files, summary = await secretariat.export_files(
+                self.app.questionnaire, sessions, Path(folder), request, self.app.service.now()
+            )
+            for path in files:
+                await client.files_upload_v2(channel=dm, file=str(path), filename=path.name)
+        await self._say(client, dm, summary)
+
+    async def _send_copy(self, client: AsyncWebClient, person: Person, dm: str) -> None:
+        session = await self.app.service.session(person.respondent_id)
+        if session is not None:
+            q = self.app.questionnaire
+            await client.files_upload_v2(channel=dm, content=copy.answers_copy(q, session),
+                                         filename=copy.file_name(q), title="Your answers")
+
+    async def _say(self, client: AsyncWebClient, channel: str, text: str) -> None:
+        await self._post(client, channel, blocks.messages(View([Part(text)])))
+
+    async def _post(self, client: AsyncWebClient, channel: str, shown: list[blocks.Message]) -> None:
+        for message in shown:
+            # No previews: a link in an answer should not unfold into someone else's page.
+            await client.chat_postMessage(channel=channel, text=message.text, blocks=message.blocks,
+                                          unfurl_links=False, unfurl_media=False)
+
+    async def _dm(self, client: AsyncWebClient, person: Person) -> str:
+        opened = await client.conversations_open(users=person.user_id)
+        return str(opened["channel"]["id"])
+
+    def _admin(self, person: Person) -> bool:
+        return secretariat.is_admin(person.user_id, self.settings.admins)
+
+    def _first_time(self, inbound_id: str) -> bool:
+        if inbound_id in self._seen:
+            return False
+        self._seen[inbound_id] = None
+        while len(self._seen) > SEEN_KEPT:
+            self._seen.popitem(last=False)
+        return True
+
+
+def _required(secret: SecretStr | None, missing: str) -> str:
+    if secret is None or not secret.get_secret_value():
+        raise ConfigError(missing)
+    return secret.get_secret_value()
+
+
+def _redraws(command: inputs.Input, reply: Reply) -> bool:
+    """True when a tick only changed the marks of the question on screen."""
+    return (
+        isinstance(command, inputs.ToggleOption) and not reply.messages
+        and reply.prompt is not None and reply.prompt.item_id == command.item_id
+    )
