@@ -70,7 +70,8 @@ async def test_multiple_choice_ticks_and_done(ana: Respondent) -> None:
     view = present.view(Q, reply)
     assert view.multiple
     assert [b.label for b in view.options] == ["Access", f"{TICK}Security", "Rights", "Standards"]
-    assert "Done" in [b.label for b in view.commands]
+    done = next(b for b in view.commands if b.label == "Done")
+    assert done.primary and actions.decode(Q, done.token) == inputs.ForItem("topics", inputs.FinishAnswer())
 
 
 async def test_long_answer_count_carries_done_and_cancel(ana: Respondent) -> None:

@@ -192,11 +192,11 @@ def test_a_long_reply_is_cut_into_sections_under_3000_after_escaping() -> None:
 
 def test_heading_is_bold_and_buttons_go_under_the_last_message() -> None:
     view = View([Part("Intro"), Part("Do you agree?", "Question 1 of 9")],
-                [present.Button("Yes", actions.word("yes")), present.Button("No", actions.word("no"))])
+                [present.Button("Yes", actions.word("yes"), primary=True), present.Button("No", actions.word("no"))])
     [message] = blocks.messages(view)
     assert sections(message) == ["Intro", "*Question 1 of 9*\nDo you agree?"]
     assert [e["text"]["text"] for e in elements(message)] == ["Yes", "No"]
-    assert elements(message)[0]["style"] == "primary"
+    assert elements(message)[0]["style"] == "primary" and "style" not in elements(message)[1]
     assert message.text.endswith("1. Yes\n2. No")  # the fallback: typed numbers work too
 
 

@@ -6,7 +6,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from core.chat import actions
 from core.chat.present import Button, Part, View, split
 
 # Slack's limits (api.slack.com/reference/block-kit): named here so that no 3000 hides in the code.
@@ -19,8 +18,6 @@ LABEL_LIMIT = 75
 MESSAGE_TEXT_LIMIT = 12_000
 
 ACTION_PREFIX = "consult:"
-# Buttons that finish something stand out.
-_PRIMARY = frozenset({actions.word("done"), actions.word("submit"), actions.word("yes")})
 
 Block = dict[str, Any]
 _T = TypeVar("_T")
@@ -96,7 +93,7 @@ def _actions(elements: list[Block]) -> Block:
 def _button(button: Button, name: str) -> Block:
     block: Block = {"type": "button", "action_id": ACTION_PREFIX + name, "text": _plain(button.label),
                     "value": button.token}
-    if button.token in _PRIMARY:
+    if button.primary:
         block["style"] = "primary"
     return block
 

@@ -43,12 +43,17 @@ MENU: tuple[tuple[str, str], ...] = (
 )
 
 
+# Buttons that finish something stand out where the platform can (Slack's primary style).
+PRIMARY = frozenset({"done", "submit", "yes"})
+
+
 @dataclass(frozen=True)
 class Button:
-    """One button: its label and the token it sends back."""
+    """One button: its label, the token it sends back, and whether it finishes something."""
 
     label: str
     token: str
+    primary: bool = False
 
 
 @dataclass(frozen=True)
@@ -109,7 +114,7 @@ def _options(q: Questionnaire, prompt: Prompt) -> list[Button]:
     if not prompt.options:
         return []
     if prompt.expects is Expects.CONFIRM:
-        return [Button("Yes", actions.word("yes")), Button("No", actions.word("no"))]
+        return [Button("Yes", actions.word("yes"), primary=True), Button("No", actions.word("no"))]
     assert prompt.item_id is not None
     token: Callable[[Questionnaire, str, int], str] = (
         actions.toggle if prompt.expects is Expects.CHOICES else actions.choose
@@ -121,7 +126,10 @@ def _options(q: Questionnaire, prompt: Prompt) -> list[Button]:
 
 
 def _commands(q: Questionnaire, prompt: Prompt) -> list[Button]:
-    return [Button(LABELS[name], actions.word(name, q, prompt.item_id)) for name in prompt.commands if name in LABELS]
+    return [
+        Button(LABELS[name], actions.word(name, q, prompt.item_id), primary=name in PRIMARY)
+        for name in prompt.commands if name in LABELS
+    ]
 
 
 def split(text: str, limit: int, size: Callable[[str], int] = len) -> list[str]:
