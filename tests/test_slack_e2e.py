@@ -7,6 +7,7 @@ the front end answers through the Web API stand-in on 127.0.0.1, where the test 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import itertools
@@ -432,5 +433,31 @@ async def test_socket_mode_names_a_refused_token(tmp_path: Path) -> None:
             with pytest.raises(ConfigError, match=f"{variable}: Slack refused it \\(invalid_auth\\)"):
                 await SlackFrontEnd(app, settings).run_socket_mode()
     finally:
+        await api.stop()
+        await app.repository.close()
+
+
+async def test_socket_mode_connects_with_the_app_token_and_answers(tmp_path: Path) -> None:
+    api = SlackStandIn(TOKEN)
+    await api.start()
+    app = bootstrap.build(Settings(db=tmp_path / "db.json"))
+    settings = SlackSettings(bot_token=SecretStr(TOKEN), app_token=SecretStr(api.app_token), api_base_url=api.url)
+    running = asyncio.create_task(SlackFrontEnd(app, settings).run_socket_mode())
+    try:
+        ana = dm_of("U0ANA")
+        event = {"type": "message", "channel": ana, "channel_type": "im", "user": "U0ANA", "text": "hello",
+                 "ts": "1800000001.000100", "client_msg_id": "cm-socket-1"}
+        envelope = await api.envelope("events_api", {"type": "event_callback", "team_id": TEAM, "event": event,
+                                                     "event_id": "EvSocket1", "event_time": int(time.time())})
+        await api.wait_for(lambda: api.in_channel(ana))
+        assert envelope in api.acks  # acknowledged over the socket, as Slack requires
+        assert "Question 1 of" in api.in_channel(ana)[-1].shown()
+        assert {c.token for c in api.called("apps.connections.open")} == {api.app_token}
+        session = await app.service.session(f"slack:{TEAM}:U0ANA")
+        assert session is not None and session.status is Status.IN_PROGRESS
+    finally:
+        running.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
         await api.stop()
         await app.repository.close()

@@ -3,6 +3,10 @@
 It answers what the Slack front end uses (auth.test, conversations.open, chat.postMessage, chat.update,
 chat.postEphemeral, the three steps of files_upload_v2, a command's response_url), keeps each channel's
 messages as Slack would show them, and refuses blocks that break Slack's limits, as Slack does.
+
+Socket Mode too: apps.connections.open (with the app token) gives a ws:// address on the same server;
+a client that connects gets Slack's "hello", then the envelopes the test sends with `envelope()`, and
+its acknowledgements are recorded in `acks`.
 """
 
 from __future__ import annotations
@@ -80,6 +84,9 @@ class SlackStandIn:
     responses: list[dict[str, Any]] = field(default_factory=list)
     url: str = ""
     root: str = ""
+    app_token: str = "xapp-1-test"
+    acks: list[str] = field(default_factory=list)
+    _sockets: list[web.WebSocketResponse] = field(default_factory=list)
     _limited: dict[str, int] = field(default_factory=dict)
     _numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _runner: web.AppRunner | None = None
@@ -90,6 +97,7 @@ class SlackStandIn:
         app.router.add_post("/api/{method}", self._api)
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_post("/respond/{n}", self._respond)
+        app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -100,6 +108,8 @@ class SlackStandIn:
 
     async def stop(self) -> None:
         """Close the server."""
+        for socket in self._sockets:
+            await socket.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -147,7 +157,8 @@ class SlackStandIn:
             self._limited[method] -= 1
             call.limited = True
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"})
-        if token != self.token:
+        expected = self.app_token if method == "apps.connections.open" else self.token
+        if token != expected:
             return web.json_response({"ok": False, "error": "invalid_auth"})
         answer = getattr(self, "_" + method.replace(".", "_"), None)
         if answer is None:
@@ -157,6 +168,27 @@ class SlackStandIn:
     def _auth_test(self, _: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": "https://test.slack.example/", "team": "Test", "user": "consult",
                 "team_id": TEAM, "user_id": BOT_USER, "bot_id": BOT_ID, "is_enterprise_install": False}
+
+    def _apps_connections_open(self, _: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "url": self.root.replace("http://", "ws://") + "/socket"}
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        self._sockets.append(socket)
+        await socket.send_json({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A0TEST"}})
+        async for message in socket:
+            if message.type == web.WSMsgType.TEXT and "envelope_id" in (answer := json.loads(message.data)):
+                self.acks.append(answer["envelope_id"])
+        return socket
+
+    async def envelope(self, kind: str, payload: dict[str, Any]) -> str:
+        """Send one Socket Mode envelope (events_api, slash_commands, interactive); returns its id."""
+        await self.wait_for(lambda: self._sockets)
+        envelope_id = f"env-{next(self._numbers)}"
+        await self._sockets[-1].send_json({"envelope_id": envelope_id, "type": kind, "payload": payload,
+                                           "accepts_response_payload": False})
+        return envelope_id
 
     def _conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "channel": {"id": dm_of(str(args["users"]))}}
