@@ -351,7 +351,8 @@ def _check_cursor(q: Questionnaire, s: Session) -> None:
         assert s.draft.item_id == s.cursor, f"a draft for {s.draft.item_id!r} while at {s.cursor!r}"
 
 
-def check_outcome(q: Questionnaire, before: Session, sent: Session, out: Outcome, now: datetime) -> None:
+def check_outcome(q: Questionnaire, before: Session, sent: Session, out: Outcome, now: datetime,
+                  command: i.Input | None = None) -> None:
     """What must hold of one input: the given session, the outcome and the reply."""
     assert sent == before and sent.model_dump() == before.model_dump(), "apply mutated its input session"
     assert out.changed == (out.session != sent), "changed does not say whether the session changed"
@@ -360,8 +361,9 @@ def check_outcome(q: Questionnaire, before: Session, sent: Session, out: Outcome
     reply = out.reply
     assert reply.status is out.session.status
     assert reply.duplicate or reply.text.strip(), f"an empty reply: {reply!r}"
-    if not reply.ask:
-        # Refused (or 'received, send more'): the question stays, so no answer may change.
+    if not reply.ask and not isinstance(command, i.EditMessage):
+        # Refused (or 'received, send more'): the question stays, so no answer may change. (An edit of
+        # an earlier message may change the answer it gave while the question stays: checked apart.)
         assert out.session.answers == sent.answers, "answers changed although the question stayed"
     _check_progress(q, out)
     check_window(q, sent, out, now)
@@ -441,7 +443,7 @@ class Conversation(RuleBasedStateMachine):
             inbound_id = f"in-{self.counter}" if self.counter % 5 else None
         before = copy.deepcopy(self.session)
         out = apply_in_time(self.q, self.session, command, self.now, inbound_id)
-        check_outcome(self.q, before, self.session, out, self.now)
+        check_outcome(self.q, before, self.session, out, self.now, command)
         check_skip(self.q, self.session, command, out, self.now)
         # The engine can only remember the ids of inputs that changed the session (an unchanged
         # session is not stored), so those are the ones that must come back as duplicates.

@@ -461,3 +461,16 @@ async def test_socket_mode_connects_with_the_app_token_and_answers(tmp_path: Pat
             await running
         await api.stop()
         await app.repository.close()
+
+
+async def test_a_reply_lost_to_a_server_error_loses_no_answer(tmp_path: Path,
+                                                              caplog: pytest.LogCaptureFixture) -> None:
+    async with workspace(tmp_path) as slack:
+        ana = slack.user("U0ANA")
+        await ana.open_app(expect="Question 1 of 15")
+        await ana.press("Yes", expect="Your name (1 of 4)")
+        slack.api.break_once("chat.postMessage")
+        await ana.say("Ana Silva", expect=None)
+        await slack.api.wait_for(lambda: "SlackApiError HTTP 500" in caplog.text)
+        assert answer(await ana.session(), "contact") == {"name": "Ana Silva"}
+        await ana.slash("status", expect="Your organisation (2 of 4)")  # the respondent carries on

@@ -86,7 +86,7 @@ class SlackFrontEnd:
         try:
             await call
         except SlackApiError as exc:
-            raise ConfigError(f"{variable}: Slack refused it ({exc.response.get('error')})") from None
+            raise ConfigError(f"{variable}: Slack refused it ({_error_code(exc)})") from None
 
     def http_handler(self) -> Handler:
         """The aiohttp handler of POST /slack/events; bolt checks each request's signature."""
@@ -143,7 +143,7 @@ class SlackFrontEnd:
 
     async def _on_error(self, error: Exception, body: dict[str, Any]) -> None:
         # Kinds, codes and code lines only: a payload or an exception's message may hold an answer.
-        code = error.response.get("error") if isinstance(error, SlackApiError) else None
+        code = _error_code(error) if isinstance(error, SlackApiError) else None
         where = "".join(traceback.format_tb(error.__traceback__))
         logger.error("slack: %s %s while handling a %s\n%s", type(error).__name__, code or "",
                      body.get("type") or "command", where)
@@ -234,6 +234,12 @@ class SlackFrontEnd:
         while len(self._seen) > SEEN_KEPT:
             self._seen.popitem(last=False)
         return True
+
+
+def _error_code(error: SlackApiError) -> str:
+    """Slack's error code, or the HTTP status when the answer was no JSON (a proxy's 500 page, say)."""
+    data = error.response.data
+    return str(data.get("error")) if isinstance(data, dict) else f"HTTP {error.response.status_code}"
 
 
 def _required(secret: SecretStr | None, missing: str) -> str:

@@ -88,6 +88,7 @@ class SlackStandIn:
     acks: list[str] = field(default_factory=list)
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
     _limited: dict[str, int] = field(default_factory=dict)
+    _broken: dict[str, int] = field(default_factory=dict)
     _numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _runner: web.AppRunner | None = None
 
@@ -116,6 +117,10 @@ class SlackStandIn:
     def rate_limit_once(self, method: str) -> None:
         """Answer the next call of `method` with HTTP 429 and Retry-After: 1."""
         self._limited[method] = self._limited.get(method, 0) + 1
+
+    def break_once(self, method: str) -> None:
+        """The next call of `method` gets an HTTP 500 with a plain-text body."""
+        self._broken[method] = self._broken.get(method, 0) + 1
 
     def called(self, method: str, since: int = 0) -> list[Call]:
         """The calls of one method (from call number `since`)."""
@@ -157,6 +162,9 @@ class SlackStandIn:
             self._limited[method] -= 1
             call.limited = True
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"})
+        if self._broken.get(method):
+            self._broken[method] -= 1
+            return web.Response(status=500, text="Server got itself in trouble")  # not JSON, as a proxy answers
         expected = self.app_token if method == "apps.connections.open" else self.token
         if token != expected:
             return web.json_response({"ok": False, "error": "invalid_auth"})
