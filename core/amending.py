@@ -25,7 +25,7 @@ def edit_message(turn: Turn, command: i.Input) -> None:
         return
     source = s.sources.get(command.ref)
     item = turn.q.item(source.item_id) if source and turn.q.has(source.item_id) else None
-    if source is None or item is None or item not in flow.questions(turn.q, s.answers):
+    if source is None or not source.text.strip() or item is None or item not in flow.questions(turn.q, s.answers):
         turn.refuse(NOT_AN_ANSWER)
         return
     text = answers.clean(command.text)

@@ -126,7 +126,8 @@ def _collect(turn: Turn, item: Item, text: str) -> None:
         return
     draft.parts.append(text)
     s.draft = draft
-    turn.took = Source(item_id=item.id, text=text)
+    if text.strip():  # an empty line is a paragraph break: no message to edit later
+        turn.took = Source(item_id=item.id, text=text)
     turn.messages.append(
         f"Received: {len(draft.text):,} characters so far. Send more if your answer continues, "
         "or 'done' when it is complete."
@@ -237,10 +238,15 @@ def skip(turn: Turn, _: i.Input) -> None:
 
 def _skip_field(turn: Turn, item: Item) -> None:
     field = item.fields[turn.session.field_index]
+    answer = turn.session.answers.get(item.id)
+    given = answer.value.get(field.id) if answer is not None and isinstance(answer.value, dict) else None
     if not field.required:
         _store_field(turn, item, "")
-    elif not item.required and not flow.is_answered(item, turn.session.answers.get(item.id)):
+    elif not item.required and not flow.is_answered(item, answer):
         save(turn, item, None)  # an optional group: 'skip' leaves the whole group out
+    elif given:
+        turn.messages.append("You answered this before; your answer is kept.")  # as 'skip' does on a question
+        _store_field(turn, item, given)
     else:
         turn.refuse(f"'{field.label}' is needed, so it cannot be skipped.")
 

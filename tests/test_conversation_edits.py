@@ -136,3 +136,23 @@ def _edit(ref: str, text: str) -> object:
     from core.inputs import EditMessage
 
     return EditMessage(ref, text)
+
+
+async def test_editing_an_empty_line_of_a_long_answer_changes_nothing(ana: Respondent) -> None:
+    await reach_motto(ana)
+    await ana.says("skip")
+    await ana.say("One.", ref="p1")
+    await ana.say("", ref="p2")  # a paragraph break
+    await ana.say("Two.", ref="p3")
+    await ana.say("done")
+    reply = await ana.refused(_edit("p2", "Inserted"))
+    assert NOT_AN_ANSWER in reply.text
+    assert (await answers(ana))["essay"] == "One.\n\nTwo."
+
+
+async def test_skip_on_a_needed_field_answered_before_keeps_it(ana: Respondent) -> None:
+    await reach_motto(ana)
+    await ana.say("edit 2")
+    reply = await ana.say("skip")
+    assert "your answer is kept" in reply.text and "Phone" in reply.text
+    assert (await answers(ana))["contact"] == {"name": "Ana", "phone": "", "email": "ana@example.org"}

@@ -367,14 +367,27 @@ def check_outcome(q: Questionnaire, before: Session, sent: Session, out: Outcome
         assert out.session.answers == sent.answers, "answers changed although the question stayed"
     _check_progress(q, out)
     check_window(q, sent, out, now)
-    check_answers_moved(q, sent, out)
+    check_answers_moved(q, sent, out, command)
 
 
-def check_answers_moved(q: Questionnaire, sent: Session, out: Outcome) -> None:
-    """One input answers at most the question being asked; other answers only go when pruned or cleared."""
+def check_answers_moved(q: Questionnaire, sent: Session, out: Outcome, command: i.Input | None = None) -> None:
+    """One input answers at most the question being asked; other answers only go when pruned or cleared.
+
+    An edit of an earlier message changes the answer that message gave, wherever the respondent is now,
+    and only where the edited message's text is still in that answer.
+    """
     old, new = sent.answers, out.session.answers
     touched = {item_id for item_id, answer in new.items() if old.get(item_id) != answer}
-    assert touched <= {sent.cursor}, f"answers to {sorted(touched)} changed while at {sent.cursor!r}"
+    if isinstance(command, i.EditMessage) and touched:
+        source = sent.sources.get(command.ref)
+        assert source is not None and touched == {source.item_id}, f"an edit changed {sorted(touched)}"
+        assert source.text.strip(), "an edit replaced an empty message"
+        flat = " ".join(unicodedata.normalize("NFC", command.text).split())
+        value = new[source.item_id].value
+        held = " ".join(" ".join(_strings(value)).split()) if value is not None else ""
+        assert flat in held, "the edited text is not in the answer"
+    else:
+        assert touched <= {sent.cursor}, f"answers to {sorted(touched)} changed while at {sent.cursor!r}"
     for item_id in old.keys() - new.keys():
         assert not new or not flow.condition_holds(q.item(item_id), new), f"the answer to {item_id!r} was lost"
     added = len(out.session.submissions) - len(sent.submissions)

@@ -27,7 +27,7 @@ from bots.bootstrap import App
 from bots.config import ConfigError, SlackSettings
 from bots.slack import blocks, mapping
 from bots.slack.mapping import Notice, Person, Route, ToSecretariat, ToService
-from core import inputs, progress
+from core import inputs
 from core.chat import copy, present, secretariat
 from core.chat.present import Part, View
 from core.export.options import ExportError
@@ -189,8 +189,8 @@ class SlackFrontEnd:
             if isinstance(request, secretariat.ExportRequest):
                 await self._export(client, dm, request, sessions)
             else:
-                report = progress.report(self.app.questionnaire, sessions, self.app.service.now())
-                await self._say(client, dm, secretariat.progress_text(report))
+                now = self.app.service.now()
+                await self._say(client, dm, await secretariat.progress_message(self.app.questionnaire, sessions, now))
         except ExportError as exc:
             await self._say(client, dm, f"{exc}\n\n{secretariat.EXPORT_USAGE}")
 

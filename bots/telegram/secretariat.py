@@ -12,7 +12,7 @@ from telegram.error import TelegramError
 
 from bots.bootstrap import App
 from bots.telegram import render as telegram_render
-from core import progress, render
+from core import render
 from core.chat import secretariat
 from core.chat.secretariat import ExportError, ExportRequest, ProgressRequest
 
@@ -50,8 +50,8 @@ class Secretariat:
 
     async def _progress(self, chat_id: int) -> None:
         sessions = await self.app.repository.all()
-        report = progress.report(self.app.questionnaire, sessions, self.app.service.now())
-        await self.send_text(chat_id, secretariat.progress_text(report))
+        text = await secretariat.progress_message(self.app.questionnaire, sessions, self.app.service.now())
+        await self.send_text(chat_id, text)
 
     async def _export(self, chat_id: int, request: ExportRequest) -> None:
         await self.send_text(chat_id, "Preparing the files. This can take a minute for a large consultation.")

@@ -91,6 +91,12 @@ async def export_files(
     return result.files, "\n".join(lines)
 
 
+async def progress_message(q: Questionnaire, sessions: Iterable[Session], now: datetime) -> str:
+    """The figures as a chat message, counted in a worker thread (thousands of sessions take a moment)."""
+    report = await asyncio.to_thread(progress.report, q, list(sessions), now)
+    return progress_text(report)
+
+
 def progress_text(report: ProgressReport) -> str:
     """The figures of `consult progress`, compact enough for a chat message."""
     closing = "No closing date is set."
@@ -124,4 +130,4 @@ def _tally_lines(tallies: dict[str, Tally]) -> list[str]:
 
 
 __all__ = ["EXPORT_USAGE", "NOT_FOR_YOU", "ExportError", "ExportRequest", "ProgressRequest", "export_files",
-           "is_admin", "parse", "progress_text"]
+           "is_admin", "parse", "progress_message", "progress_text"]
