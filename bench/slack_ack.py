@@ -39,6 +39,7 @@ from rich.table import Table
 
 from bots import bootstrap
 from bots.config import Settings, SlackSettings
+from bots.runner import drain
 from bots.slack.app import SlackFrontEnd
 from core.chat import actions
 from core.inputs import Start
@@ -117,6 +118,7 @@ async def serve(folder: Path, respondents: int, api_url: str) -> None:
     """The front end's side, in its own process: fill the database, listen, stop when stdin closes."""
     app = bootstrap.build(Settings(_env_file=None, db=folder / "db.json"))
     await fill(app, respondents)
+    before = asyncio.all_tasks()
     settings = SlackSettings(_env_file=None, bot_token=SecretStr(TOKEN), signing_secret=SecretStr(SECRET),
                              api_base_url=api_url)
     web_app = web.Application()
@@ -126,8 +128,8 @@ async def serve(folder: Path, respondents: int, api_url: str) -> None:
     await web.TCPSite(runner, "127.0.0.1", 0).start()
     print(runner.addresses[0][1], flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
-    await asyncio.sleep(1)  # replies still being sent
     await runner.cleanup()
+    await drain(before)  # acknowledged requests still being stored and answered
     await app.repository.close()
 
 

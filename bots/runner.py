@@ -12,6 +12,7 @@ import logging
 import signal
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlparse
 
 from aiohttp import web
@@ -59,7 +60,7 @@ async def run(app: App, only: str | None, stop: asyncio.Event) -> None:
     if "slack" in names and app.settings.slack.app_token is None:
         raise ConfigError("SLACK_APP_TOKEN is not set: 'consult run' reaches Slack through Socket Mode, which "
                           "needs an app-level token (xapp-...). Or use 'consult serve' with SLACK_SIGNING_SECRET.")
-    async with _started(app, names, webhook=None) as started:
+    async with _started(app, names, serving=False, webhook=None) as started:
         log.info("consult is running: %s. Stop with Ctrl-C.", ", ".join(names))
         await _until(stop, started.background)
 
@@ -70,7 +71,7 @@ async def serve(app: App, host: str, port: int, stop: asyncio.Event) -> None:
     web_app = web.Application()
     web_app.router.add_get("/", _alive)
     webhook = _check_serve_settings(app, names)
-    async with _started(app, names, webhook=webhook) as started:
+    async with _started(app, names, serving=True, webhook=webhook) as started:
         for path, handler in started.routes:
             web_app.router.add_post(path, handler)
         runner = web.AppRunner(web_app, access_log=None)
@@ -123,22 +124,26 @@ class Started:
 
 
 @contextlib.asynccontextmanager
-async def _started(app: App, names: list[str], webhook: tuple[str, str] | None) -> AsyncIterator[Started]:
-    """Start the front ends; `webhook` (url, secret) means serving HTTP rather than polling.
+async def _started(
+    app: App, names: list[str], *, serving: bool, webhook: tuple[str, str] | None
+) -> AsyncIterator[Started]:
+    """Start the front ends: over HTTP when `serving` (Telegram's webhook is (url, secret)), else by polling.
 
     Each front end is imported only when used: each pulls in its platform's library.
     """
     started = Started()
+    already = asyncio.all_tasks()
     try:
         if "telegram" in names:
             await _start_telegram(app, webhook, started)
         if "slack" in names:
-            _start_slack(app, webhook is not None, started)
+            _start_slack(app, serving, started)
         yield started
     finally:
         for stopper in reversed(started.stoppers):
             with contextlib.suppress(Exception):  # stop the others even if one fails to stop
                 await stopper()
+        await drain(already)  # before the database closes: what was acknowledged gets stored
 
 
 async def _start_telegram(app: App, webhook: tuple[str, str] | None, started: Started) -> None:
@@ -196,6 +201,21 @@ def telegram_webhook(process: Callable[[dict[str, object]], Awaitable[None]], se
 
 async def _alive(_: web.Request) -> web.Response:
     return web.Response(text="consult is running")
+
+
+DRAIN_SECONDS = 10.0
+
+
+async def drain(before: set[asyncio.Task[Any]], timeout: float = DRAIN_SECONDS) -> None:
+    """Let work already acknowledged finish (a Slack event is answered 200 before it is stored).
+
+    Waits for the tasks started since `before` was taken (not for whoever runs us).
+    """
+    others = asyncio.all_tasks() - before - {asyncio.current_task()}
+    if others:
+        _, late = await asyncio.wait(others, timeout=timeout)
+        if late:
+            log.warning("%d tasks still running at shutdown", len(late))
 
 
 def stop_on_signals(stop: asyncio.Event) -> None:

@@ -12,6 +12,7 @@ import aiohttp
 
 from bots import bootstrap, runner
 from bots.config import Settings, SlackSettings, TelegramSettings
+from core.session import Session
 from tests.support.slack_api import SlackStandIn, dm_of
 from tests.support.telegram_api import BotApiStandIn
 from tests.test_slack_e2e import signature
@@ -24,6 +25,18 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+async def listening(port: int) -> None:
+    async with aiohttp.ClientSession() as http:
+        for _ in range(100):
+            try:
+                async with http.get(f"http://127.0.0.1:{port}/") as alive:
+                    if alive.status == 200:
+                        return
+            except aiohttp.ClientConnectorError:
+                await asyncio.sleep(0.1)
+    raise AssertionError("consult serve did not start listening")
 
 
 def update(update_id: int, text: str) -> dict[str, object]:
@@ -113,3 +126,41 @@ async def test_serve_takes_telegram_and_slack_on_one_port(tmp_path: Path) -> Non
             await serving
             await app.repository.close()
             await slack_api.stop()
+
+
+async def test_stopping_serve_stores_what_slack_was_already_told_was_received(tmp_path: Path) -> None:
+    slack_secret = "slack-signing-secret"
+    slack_api = SlackStandIn("xoxb-test-token")
+    await slack_api.start()
+    port = free_port()
+    slack = SlackSettings(_env_file=None, bot_token="xoxb-test-token", signing_secret=slack_secret,
+                          api_base_url=slack_api.url)
+    app = bootstrap.build(Settings(_env_file=None, db=tmp_path / "db.json", slack=slack,
+                                   telegram=TelegramSettings(_env_file=None)))
+    put = app.repository.put
+
+    async def slow_put(session: Session) -> None:  # a busy disk: storing ends well after the 200
+        await asyncio.sleep(0.5)
+        await put(session)
+
+    app.repository.put = slow_put  # type: ignore[method-assign]
+    stop = asyncio.Event()
+    serving = asyncio.create_task(runner.serve(app, "127.0.0.1", port, stop))
+    try:
+        await listening(port)
+        event = {"type": "message", "channel": dm_of("U0ANA"), "channel_type": "im", "user": "U0ANA",
+                 "text": "hello", "ts": "1800000001.000100", "client_msg_id": "cm-1"}
+        body = json.dumps({"type": "event_callback", "team_id": "T0TEST", "event": event, "event_id": "Ev1"})
+        now = str(int(time.time()))
+        async with aiohttp.ClientSession() as http, http.post(
+                f"http://127.0.0.1:{port}/slack/events", data=body, headers={
+                    "Content-Type": "application/json", "X-Slack-Request-Timestamp": now,
+                    "X-Slack-Signature": signature(now, body, slack_secret)}) as signed:
+            assert signed.status == 200  # acknowledged: Slack will not send it again
+        stop.set()  # at once, before the event is processed
+        await serving
+        assert [s.respondent_id for s in await app.repository.all()] == ["slack:T0TEST:U0ANA"]
+    finally:
+        stop.set()
+        await app.repository.close()
+        await slack_api.stop()
