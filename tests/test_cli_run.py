@@ -1,4 +1,4 @@
-"""`consult run telegram` as a real process against a Bot API stand-in; then `consult progress` counts it."""
+"""`consult run telegram` and `consult serve` (Slack) as real processes against stand-ins; `consult progress` counts."""
 
 from __future__ import annotations
 
