@@ -9,7 +9,7 @@ from core.chat import actions, present, secretariat
 from core.chat.present import TICK, split
 from core.export.options import ExportError
 from core.export.records import Audience, Scope
-from questionnaire.loader import parse
+from questionnaire.loader import QuestionnaireError, parse
 from tests.support.chat import SMALL, Clock, Respondent, make_service
 
 Q = parse(SMALL)
@@ -42,6 +42,13 @@ def test_tokens_round_trip_and_stay_short() -> None:
     assert actions.decode(Q, actions.word("skip", Q, "motto")) == inputs.ForItem("motto", inputs.SkipItem())
     assert len(actions.toggle(Q, "topics", 3).encode()) <= actions.MAX_TOKEN_BYTES
     actions.check_fits(Q)
+
+
+def test_a_questionnaire_too_big_for_buttons_is_refused_at_start() -> None:
+    huge = Q.items[2].model_copy(update={"options": tuple(f"Option {n}" for n in range(10_000))})
+    q = Q.model_copy(update={"items": (*Q.items[:2], huge, *Q.items[3:])})
+    with pytest.raises(QuestionnaireError, match="9,999 items and options at most"):
+        actions.check_fits(q)
 
 
 @pytest.mark.parametrize("forged", [

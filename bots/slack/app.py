@@ -28,7 +28,7 @@ from bots.config import ConfigError, SlackSettings
 from bots.slack import blocks, mapping
 from bots.slack.mapping import Notice, Person, Route, ToSecretariat, ToService
 from core import inputs
-from core.chat import copy, present, secretariat
+from core.chat import actions, copy, present, secretariat
 from core.chat.present import Part, View
 from core.export.options import ExportError
 from core.ports import StorageError
@@ -50,6 +50,7 @@ class SlackFrontEnd:
     """Respondents in direct messages and the secretariat's commands, over Socket Mode or HTTP."""
 
     def __init__(self, app: App, settings: SlackSettings) -> None:
+        actions.check_fits(app.questionnaire)
         self.app = app
         self.settings = settings
         token = _required(settings.bot_token, "SLACK_BOT_TOKEN: is not set; copy the Bot User OAuth Token (xoxb-...)")

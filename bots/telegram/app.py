@@ -26,7 +26,7 @@ from bots.telegram import mapping, render
 from bots.telegram.ordering import OneChatAtATime
 from bots.telegram.secretariat import Secretariat
 from core import inputs
-from core.chat import copy, present
+from core.chat import actions, copy, present
 from core.ports import StorageError
 from core.reply import Reply
 
@@ -47,6 +47,7 @@ class TelegramFrontEnd:
 
     def __init__(self, app: App, settings: TelegramSettings, *, polling: bool = True) -> None:
         assert settings.bot_token is not None
+        actions.check_fits(app.questionnaire)
         self.app = app
         self.settings = settings
         builder = (

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 from core import inputs as i
+from questionnaire.loader import QuestionnaireError
 from questionnaire.model import Kind, Questionnaire
 
+MAX_PLACES = 9_999
 # Telegram's callback_data limit (InlineKeyboardButtonLimit.MAX_CALLBACK_DATA), the smallest of the platforms'.
 MAX_TOKEN_BYTES = 64
 
@@ -69,11 +71,13 @@ def _word(q: Questionnaire, name: str, at: str | None) -> i.Input | None:
 
 
 def check_fits(q: Questionnaire) -> None:
-    """Raise if a button of this questionnaire would not fit the platforms' limit (checked at start-up)."""
+    """Refuse, at start-up, a questionnaire whose buttons the tokens cannot name (four digits each)."""
     longest = max((len(item.choices) for item in q.items), default=0)
-    token = f"t:{len(q.items)}:{longest}"
-    if len(token.encode()) > MAX_TOKEN_BYTES or len(q.items) > 9999 or longest > 9999:
-        raise ValueError("the questionnaire has too many items or options for chat buttons")
+    if len(q.items) > MAX_PLACES or longest > MAX_PLACES:
+        raise QuestionnaireError(
+            f"{q.id}: chat buttons can name {MAX_PLACES:,} items and options at most; "
+            f"this questionnaire has {len(q.items):,} items and up to {longest:,} options"
+        )
 
 
 def _place(q: Questionnaire, item_id: str) -> int:
