@@ -31,22 +31,47 @@ def edit_message(turn: Turn, command: i.Input) -> None:
     text = answers.clean(command.text)
     if isinstance(text, Invalid):
         turn.refuse(text.reason + " Your earlier answer is kept.")
-    elif s.draft is not None and s.draft.item_id == item.id and source.text in s.draft.parts:
-        _edit_draft(turn, item, source, text)
+    elif item.kind is Kind.LONG:
+        _edit_long(turn, item, source, text)
     else:
         _edit_answer(turn, item, source, text)
 
 
-def _edit_draft(turn: Turn, item: Item, source: Source, text: str) -> None:
-    draft = turn.session.draft
-    assert draft is not None
-    parts = list(draft.parts)
-    parts[parts.index(source.text)] = text
-    if (error := answers.too_long(len("\n".join(parts)), item.limit)) is not None:
-        turn.refuse(error.reason)
+def _edit_long(turn: Turn, item: Item, source: Source, text: str) -> None:
+    """Replace the edited message's text where it stands in the long answer (or in the one being written)."""
+    s = turn.session
+    draft = s.draft if s.draft is not None and s.draft.item_id == item.id and s.draft.parts else None
+    answer = s.answers.get(item.id)
+    held = draft.text if draft is not None else answer.value if answer and isinstance(answer.value, str) else None
+    start, old = source.start, source.text
+    if held is None or start is None or held[start : start + len(old)] != old:
+        turn.refuse(NOT_AN_ANSWER)
         return
-    draft.parts, source.text = parts, text
-    turn.refuse(f"Updated: {len(draft.text):,} characters so far. Send 'done' when your answer is complete.")
+    new = held[:start] + text + held[start + len(old) :]
+    if (error := answers.too_long(len(new), item.limit)) is not None:
+        turn.refuse(error.reason + " Your earlier answer is kept.")
+        return
+    for other in s.sources.values():  # later messages of this answer move by the change in length
+        if other is not source and other.item_id == item.id and other.start is not None and other.start > start:
+            other.start += len(text) - len(old)
+    source.text = text
+    if draft is not None:
+        draft.parts = _replace_in_parts(draft.parts, start, len(old), text)
+        turn.refuse(f"Updated: {len(draft.text):,} characters so far. Send 'done' when your answer is complete.")
+    else:
+        s.answers[item.id] = Answer(value=new, at=turn.now, text=item.text)
+        turn.refuse(f"Your answer to question {flow.number_of(turn.q, s.answers, item.id)} is updated.")
+
+
+def _replace_in_parts(parts: list[str], start: int, length: int, text: str) -> list[str]:
+    """The parts with `length` characters at `start` of their joined text replaced (within one part)."""
+    offset = 0
+    for n, part in enumerate(parts):
+        if offset <= start <= offset + len(part) - length:
+            at = start - offset
+            return [*parts[:n], part[:at] + text + part[at + length :], *parts[n + 1 :]]
+        offset += len(part) + 1
+    raise ValueError("the text is not within one part")  # sources always name one message: one part
 
 
 def _edit_answer(turn: Turn, item: Item, source: Source, text: str) -> None:
@@ -69,9 +94,6 @@ def _replaced(item: Item, answer: Answer | None, source: Source, text: str) -> A
     value = answer.value if answer is not None else None
     if item.kind is Kind.SHORT and value == source.text:
         return answers.short_value(item, text)
-    if item.kind is Kind.LONG and isinstance(value, str) and source.text in value:
-        new = value.replace(source.text, text, 1)
-        return answers.too_long(len(new), item.limit) or new
     if item.kind is Kind.FIELDS and isinstance(value, dict) and source.field_id is not None \
             and value.get(source.field_id) == source.text:
         field = _field_text(item, source, text)

@@ -113,7 +113,8 @@ def _drafting(turn: Turn, item: Item) -> bool:
 def _collect(turn: Turn, item: Item, text: str) -> None:
     s = turn.session
     draft = s.draft if s.draft and s.draft.item_id == item.id else Draft(item_id=item.id)
-    joined = len(draft.text) + (1 if draft.parts else 0) + len(text)
+    start = len(draft.text) + (1 if draft.parts else 0)
+    joined = start + len(text)
     if draft.parts and joined > item.limit:
         room = max(item.limit - len(draft.text) - 1, 0)
         turn.refuse(
@@ -127,7 +128,7 @@ def _collect(turn: Turn, item: Item, text: str) -> None:
     draft.parts.append(text)
     s.draft = draft
     if text.strip():  # an empty line is a paragraph break: no message to edit later
-        turn.took = Source(item_id=item.id, text=text)
+        turn.took = Source(item_id=item.id, text=text, start=start)
     turn.messages.append(
         f"Received: {len(draft.text):,} characters so far. Send more if your answer continues, "
         "or 'done' when it is complete."

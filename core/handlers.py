@@ -15,8 +15,8 @@ from questionnaire.model import Kind
 def dispatch(turn: Turn, command: i.Input) -> None:
     """Apply one input to the turn's session."""
     s = turn.session
-    if isinstance(command, i.ForItem):
-        if s.cursor != command.item_id or s.status in (Status.NEW, Status.WITHDRAWN):
+    if isinstance(command, i.ForItem | i.ForPending):
+        if _moved_on(s, command):
             turn.messages.append(answering.STALE_BUTTON)
             return
         command = command.command
@@ -47,6 +47,15 @@ def dispatch(turn: Turn, command: i.Input) -> None:
         )
     else:
         _change(turn, command)
+
+
+def _moved_on(s: Session, command: i.ForItem | i.ForPending) -> bool:
+    """True when the button's question is no longer the one on screen."""
+    if isinstance(command, i.ForPending):
+        return s.pending != command.pending
+    field_moved = command.field is not None and command.field != s.field_index
+    return s.cursor != command.item_id or field_moved or s.pending is not None or s.status in (
+        Status.NEW, Status.WITHDRAWN)
 
 
 _ALLOWED_MID_ANSWER = (

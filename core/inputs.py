@@ -140,16 +140,26 @@ class Cancel:
 
 @dataclass(frozen=True)
 class ForItem:
-    """A command from a button drawn under question `item_id`: refused once that question has moved on."""
+    """A command from a button drawn under question `item_id` (and contact field `field`): refused once
+    the conversation has moved on."""
 
     item_id: str
+    command: Input
+    field: int | None = None
+
+
+@dataclass(frozen=True)
+class ForPending:
+    """Yes or no from a button drawn under a restart or withdraw question: refused for any other."""
+
+    pending: str
     command: Input
 
 
 Input = (
     Start | Resume | SendText | EditMessage | ChooseOptions | ToggleOption | FinishAnswer | GoBack | SkipItem
     | KeepAnswer | AddToAnswer | ShowReview | ShowAnswer | EditItem | SubmitAnswers | ShowStatus | ShowHelp
-    | RestartAnswers | WithdrawAnswers | Confirm | Cancel | ForItem
+    | RestartAnswers | WithdrawAnswers | Confirm | Cancel | ForItem | ForPending
 )
 
 # Inputs that only show something: allowed at any moment, even mid-answer or after closing.

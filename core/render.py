@@ -93,6 +93,7 @@ def _item_prompt(q: Questionnaire, item: Item, session: Session) -> Prompt:
         current=current,
         commands=commands,
         hint=hint(_EXPECTS[item.kind], commands),
+        field=session.field_index if item.kind is Kind.FIELDS else None,
     )
 
 
@@ -150,7 +151,8 @@ def _confirm_prompt(pending: str) -> Prompt:
     else:
         text = "Do you really want to start again? Your current answers will be cleared. Reply yes or no."
     return Prompt(
-        item_id=None, text=text, options=["Yes", "No"], expects=Expects.CONFIRM, hint=_HINTS[Expects.CONFIRM]
+        item_id=None, text=text, options=["Yes", "No"], expects=Expects.CONFIRM, hint=_HINTS[Expects.CONFIRM],
+        confirms=pending,
     )
 
 

@@ -58,6 +58,8 @@ class Source(BaseModel):
     item_id: str
     field_id: str | None = None
     text: str
+    # Where the text starts in a long answer (messages are joined by line breaks).
+    start: int | None = None
 
 
 class Session(BaseModel):

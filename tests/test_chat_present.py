@@ -38,7 +38,8 @@ def test_tokens_round_trip_and_stay_short() -> None:
     assert actions.decode(Q, actions.choose(Q, "sector", 1)) == inputs.ChooseOptions("sector", (1,))
     assert actions.decode(Q, actions.toggle(Q, "topics", 3)) == inputs.ToggleOption("topics", 3)
     assert actions.decode(Q, actions.word("done")) == inputs.FinishAnswer()
-    assert actions.decode(Q, actions.word("yes")) == inputs.Confirm()
+    assert actions.decode(Q, actions.confirm("withdraw", yes=True)) == inputs.ForPending("withdraw", inputs.Confirm())
+    assert actions.decode(Q, actions.word("skip", Q, "contact", 1)) == inputs.ForItem("contact", inputs.SkipItem(), 1)
     assert actions.decode(Q, actions.word("skip", Q, "motto")) == inputs.ForItem("motto", inputs.SkipItem())
     assert len(actions.toggle(Q, "topics", 3).encode()) <= actions.MAX_TOKEN_BYTES
     actions.check_fits(Q)
@@ -54,6 +55,7 @@ def test_a_questionnaire_too_big_for_buttons_is_refused_at_start() -> None:
 @pytest.mark.parametrize("forged", [
     "", "c:", "c:2", "c:2:9", "c:99:0", "t:2:0", "c:4:0", "w:drop", "w:", "x:1:1", "c:-1:0", "c:2:1 ",
     "c:02:1" * 20, "w:done;rm", "\x00", "c:2:1\n", "c:٣:1", "w:skip:99", "w:skip:", "w:drop:2",
+    "w:yes", "w:no", "y:", "y:delete", "w:skip:1.9", "w:skip:1.", "n:withdraw:2",
 ])
 def test_forged_or_stale_data_is_no_input(forged: str) -> None:
     # item 2 is "sector" (2 options), 4 is "topics" (multiple choice), 6 is the short "motto".
@@ -101,8 +103,39 @@ async def test_confirmation_has_yes_and_no(ana: Respondent) -> None:
     await ana.says("start")
     view = present.view(Q, await ana.say("withdraw"))
     assert [(b.label, actions.decode(Q, b.token)) for b in view.options] == [
-        ("Yes", inputs.Confirm()), ("No", inputs.Cancel())
+        ("Yes", inputs.ForPending("withdraw", inputs.Confirm())), ("No", inputs.ForPending("withdraw", inputs.Cancel()))
     ]
+
+
+async def test_old_yes_or_no_buttons_never_answer_another_question(ana: Respondent) -> None:
+    await ana.says("start")
+    old = present.view(Q, await ana.say("restart")).options  # Yes / No under "start again?"
+    await ana.say("no")
+    await ana.says("yes", "Ana", "skip", "ana@example.org", "2", "1", "1", "skip", "Part one")
+    before = await ana.session()
+    for button in old:  # mid long answer: an old No must not throw the draft away
+        reply = await ana.send(actions.decode(Q, button.token) or inputs.ShowHelp())
+        assert "belongs to an earlier question" in reply.text
+    assert await ana.session() == before
+    await ana.say("withdraw")
+    reply = await ana.send(actions.decode(Q, old[0].token) or inputs.ShowHelp())  # the restart's Yes
+    assert "belongs to an earlier question" in reply.text
+    session = await ana.session()
+    assert session.pending == "withdraw" and session.answers == before.answers
+
+
+async def test_an_old_skip_under_one_contact_field_does_not_skip_another() -> None:
+    q = parse(SMALL.replace('  { id = "phone", label = "Phone", required = false },',
+                            '  { id = "phone", label = "Phone", required = false },\n'
+                            '  { id = "org", label = "Organisation", required = false },'))
+    bea = Respondent(make_service(q, Clock()))
+    reply = await bea.says("start", "yes", "Bea")
+    skip_phone = next(b for b in present.view(q, reply).commands if b.label == "Skip")
+    await bea.says("+41 22", "ACME")  # now at E-mail; Organisation was answered
+    await bea.says("edit 2", "keep", "keep")  # now at Organisation (field 3)
+    reply = await bea.send(actions.decode(q, skip_phone.token) or inputs.ShowHelp())
+    assert "belongs to an earlier question" in reply.text
+    assert (await bea.session()).answers["contact"].value["org"] == "ACME"  # type: ignore[index]
 
 
 @pytest.mark.parametrize("limit", [10, 37, 100, 4096])

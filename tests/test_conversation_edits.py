@@ -156,3 +156,29 @@ async def test_skip_on_a_needed_field_answered_before_keeps_it(ana: Respondent) 
     reply = await ana.say("skip")
     assert "your answer is kept" in reply.text and "Phone" in reply.text
     assert (await answers(ana))["contact"] == {"name": "Ana", "phone": "", "email": "ana@example.org"}
+
+
+async def test_an_edit_changes_the_message_edited_not_an_earlier_one_with_the_same_text(ana: Respondent) -> None:
+    await reach_motto(ana)
+    await ana.says("skip")
+    await ana.say("IGF. Yes.", ref="p1")
+    await ana.say("Yes.", ref="p2")
+    await ana.say("A.", ref="p3")
+    await ana.say("done")
+    await ana.edit("p2", "No.")
+    assert (await answers(ana))["essay"] == "IGF. Yes.\nNo.\nA."
+    await ana.edit("p3", "A, longer.")  # its place moved with the first edit
+    assert (await answers(ana))["essay"] == "IGF. Yes.\nNo.\nA, longer."
+
+
+async def test_an_edit_while_adding_to_the_answer_is_kept_by_done(ana: Respondent) -> None:
+    await reach_motto(ana)
+    await ana.says("skip")
+    await ana.say("One.", ref="p1")
+    await ana.say("Two.", ref="p2")
+    await ana.says("done", "back", "add")
+    await ana.say("Three.", ref="p3")
+    reply = await ana.edit("p2", "Two, better.")
+    assert "Updated: 24 characters so far." in reply.text
+    await ana.say("done")
+    assert (await answers(ana))["essay"] == "One.\nTwo, better.\nThree."

@@ -192,7 +192,8 @@ def test_a_long_reply_is_cut_into_sections_under_3000_after_escaping() -> None:
 
 def test_heading_is_bold_and_buttons_go_under_the_last_message() -> None:
     view = View([Part("Intro"), Part("Do you agree?", "Question 1 of 9")],
-                [present.Button("Yes", actions.word("yes"), primary=True), present.Button("No", actions.word("no"))])
+                [present.Button("Yes", actions.confirm("withdraw", yes=True), primary=True),
+                 present.Button("No", actions.confirm("withdraw", yes=False))])
     [message] = blocks.messages(view)
     assert sections(message) == ["Intro", "*Question 1 of 9*\nDo you agree?"]
     assert [e["text"]["text"] for e in elements(message)] == ["Yes", "No"]
@@ -234,7 +235,7 @@ async def test_more_than_25_multiple_choices_stay_buttons_in_rows_of_25() -> Non
 
 
 def test_labels_longer_than_slack_allows_are_shortened() -> None:
-    view = View([Part("Pick")], [present.Button("x" * 100, actions.word("yes"))])
+    view = View([Part("Pick")], [present.Button("x" * 100, actions.word("done"))])
     [button] = elements(blocks.messages(view)[0])
     assert len(button["text"]["text"]) == blocks.LABEL_LIMIT and button["text"]["text"].endswith("…")
 

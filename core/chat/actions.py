@@ -12,17 +12,20 @@ MAX_PLACES = 9_999
 # Telegram's callback_data limit (InlineKeyboardButtonLimit.MAX_CALLBACK_DATA), the smallest of the platforms'.
 MAX_TOKEN_BYTES = 64
 
-# "c:3:1" picks option 1 of item 3, "t:3:1" ticks or unticks it, "w:done" is a command word and
-# "w:skip:3" one drawn under item 3 (an old Skip must not skip whatever is asked now). Items are
+# "c:3:1" picks option 1 of item 3, "t:3:1" ticks or unticks it, "w:done" is a command word,
+# "w:skip:3" one drawn under item 3 and "w:skip:1.2" under field 2 of item 1 (an old Skip must not
+# skip whatever is asked now); "y:withdraw" and "n:withdraw" answer that confirmation only. Items are
 # numbered by their place in the questionnaire: ids can be long, places never exceed a few digits.
 _TOKEN = re.compile(
-    r"(?:(?P<kind>[ct]):(?P<item>[0-9]{1,4}):(?P<option>[0-9]{1,4})|w:(?P<word>[a-z]{1,12})(?::(?P<at>[0-9]{1,4}))?)"
+    r"(?P<kind>[ct]):(?P<item>[0-9]{1,4}):(?P<option>[0-9]{1,4})"
+    r"|w:(?P<word>[a-z]{1,12})(?::(?P<at>[0-9]{1,4})(?:\.(?P<field>[0-9]{1,2}))?)?"
+    r"|(?P<yes_no>[yn]):(?P<pending>restart|withdraw)"
 )
 
 WORDS: dict[str, i.Input] = {
     "done": i.FinishAnswer(), "back": i.GoBack(), "skip": i.SkipItem(), "keep": i.KeepAnswer(),
     "add": i.AddToAnswer(), "review": i.ShowReview(), "submit": i.SubmitAnswers(), "status": i.ShowStatus(),
-    "help": i.ShowHelp(), "start": i.Start(), "cancel": i.Cancel(), "yes": i.Confirm(), "no": i.Cancel(),
+    "help": i.ShowHelp(), "start": i.Start(), "cancel": i.Cancel(),
 }
 
 
@@ -36,11 +39,18 @@ def toggle(q: Questionnaire, item_id: str, option: int) -> str:
     return f"t:{_place(q, item_id)}:{option}"
 
 
-def word(name: str, q: Questionnaire | None = None, item_id: str | None = None) -> str:
-    """The token of a command button ('done', 'back', 'yes', ...), bound to the question it is under."""
+def word(name: str, q: Questionnaire | None = None, item_id: str | None = None, field: int | None = None) -> str:
+    """The token of a command button ('done', 'back', ...), bound to the question (and field) it is under."""
     if name not in WORDS:
         raise ValueError(f"no button for {name!r}")
-    return f"w:{name}" if q is None or item_id is None else f"w:{name}:{_place(q, item_id)}"
+    if q is None or item_id is None:
+        return f"w:{name}"
+    return f"w:{name}:{_place(q, item_id)}" + (f".{field}" if field is not None else "")
+
+
+def confirm(pending: str, yes: bool) -> str:
+    """The token of the Yes or No button of a restart or withdraw question."""
+    return f"{'y' if yes else 'n'}:{pending}"
 
 
 def decode(q: Questionnaire, token: str) -> i.Input | None:
@@ -48,8 +58,11 @@ def decode(q: Questionnaire, token: str) -> i.Input | None:
     match = _TOKEN.fullmatch(token)
     if match is None:
         return None
+    if match.group("pending"):
+        answer = i.Confirm() if match.group("yes_no") == "y" else i.Cancel()
+        return i.ForPending(match.group("pending"), answer)
     if match.group("word"):
-        return _word(q, match.group("word"), match.group("at"))
+        return _word(q, match.group("word"), match.group("at"), match.group("field"))
     place, option = int(match.group("item")), int(match.group("option"))
     if place >= len(q.items):
         return None
@@ -63,11 +76,16 @@ def decode(q: Questionnaire, token: str) -> i.Input | None:
     return i.ChooseOptions(item.id, (option,))
 
 
-def _word(q: Questionnaire, name: str, at: str | None) -> i.Input | None:
+def _word(q: Questionnaire, name: str, at: str | None, field: str | None) -> i.Input | None:
     command = WORDS.get(name)
     if command is None or at is None:
         return command
-    return i.ForItem(q.items[int(at)].id, command) if int(at) < len(q.items) else None
+    if int(at) >= len(q.items):
+        return None
+    item = q.items[int(at)]
+    if field is not None and int(field) >= len(item.fields):
+        return None
+    return i.ForItem(item.id, command, int(field) if field is not None else None)
 
 
 def check_fits(q: Questionnaire) -> None:

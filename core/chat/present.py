@@ -44,7 +44,7 @@ MENU: tuple[tuple[str, str], ...] = (
 
 
 # Buttons that finish something stand out where the platform can (Slack's primary style).
-PRIMARY = frozenset({"done", "submit", "yes"})
+PRIMARY = frozenset({"done", "submit"})
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,9 @@ def _options(q: Questionnaire, prompt: Prompt) -> list[Button]:
     if not prompt.options:
         return []
     if prompt.expects is Expects.CONFIRM:
-        return [Button("Yes", actions.word("yes"), primary=True), Button("No", actions.word("no"))]
+        assert prompt.confirms is not None
+        return [Button("Yes", actions.confirm(prompt.confirms, yes=True), primary=True),
+                Button("No", actions.confirm(prompt.confirms, yes=False))]
     assert prompt.item_id is not None
     token: Callable[[Questionnaire, str, int], str] = (
         actions.toggle if prompt.expects is Expects.CHOICES else actions.choose
@@ -127,7 +129,7 @@ def _options(q: Questionnaire, prompt: Prompt) -> list[Button]:
 
 def _commands(q: Questionnaire, prompt: Prompt) -> list[Button]:
     return [
-        Button(LABELS[name], actions.word(name, q, prompt.item_id), primary=name in PRIMARY)
+        Button(LABELS[name], actions.word(name, q, prompt.item_id, prompt.field), primary=name in PRIMARY)
         for name in prompt.commands if name in LABELS
     ]
 
