@@ -18,6 +18,8 @@ from core.export.options import ExportError
 from core.ports import StorageError
 from questionnaire.loader import QuestionnaireError
 
+DEFAULT_PORT = 8080
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="consult", description="Run a consultation in chat apps and the terminal.")
@@ -64,8 +66,17 @@ async def _run(args: argparse.Namespace) -> int:
 
 
 async def _serve(args: argparse.Namespace) -> int:
-    port = args.port if args.port is not None else int(os.environ.get("PORT") or 8080)
+    port = args.port if args.port is not None else _port(os.environ.get("PORT"))
     return await _until_stopped(lambda app, stop: runner.serve(app, args.host, port, stop))
+
+
+def _port(value: str | None) -> int:
+    """$PORT, as a platform sets it for a web process."""
+    if not value:
+        return DEFAULT_PORT
+    if not value.isdecimal() or not 0 < int(value) < 65536:
+        raise ConfigError(f"PORT: {value!r} is not a port number (1 to 65535)")
+    return int(value)
 
 
 async def _until_stopped(main: Callable[[bootstrap.App, asyncio.Event], Awaitable[None]]) -> int:

@@ -68,6 +68,8 @@ def test_consult_run_without_any_front_end_says_what_to_set(tmp_path: Path) -> N
     assert done.returncode == 2 and "SLACK_BOT_TOKEN is not set" in done.stderr
     done = consult(tmp_path, "serve", env={"TELEGRAM_BOT_TOKEN": TOKEN})
     assert done.returncode == 2 and "TELEGRAM_WEBHOOK_URL is not set" in done.stderr
+    done = consult(tmp_path, "serve", env={"TELEGRAM_BOT_TOKEN": TOKEN, "PORT": "web"})
+    assert done.returncode == 2 and "PORT: 'web' is not a port number" in done.stderr
     done = consult(tmp_path, "run", env={"TELEGRAM_ADMIN_IDS": "alice"})
     assert done.returncode == 2 and "TELEGRAM_ADMIN_IDS" in done.stderr and "alice" in done.stderr
 
@@ -116,3 +118,19 @@ async def test_consult_serve_slack_serves_a_respondent_to_submission(tmp_path: P
     report = json.loads(consult(tmp_path, "progress", "--json", env={"CONSULT_QUESTIONNAIRE": "small.toml"}).stdout)
     assert (report["started"], report["submitted"]) == (1, 1)
     assert report["by_channel"]["slack"]["submitted"] == 1
+
+
+async def test_a_refused_telegram_token_is_named_and_never_printed(tmp_path: Path) -> None:
+    revoked = "123456:REVOKED-SECRET-abc"
+    async with BotApiStandIn(TOKEN) as api:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("CONSULT_", "TELEGRAM_", "SLACK_"))}
+        env.update(TELEGRAM_BOT_TOKEN=revoked, TELEGRAM_API_BASE_URL=f"{api.url}/bot",
+                   PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bots.cli", "run", "telegram", cwd=tmp_path, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )
+        _, stderr = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 2
+    assert "TELEGRAM_BOT_TOKEN: Telegram refused this token" in stderr.decode()
+    assert "REVOKED" not in stderr.decode()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 
 from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -21,7 +22,7 @@ from telegram.ext import (
 from telegram.helpers import create_deep_linked_url
 
 from bots.bootstrap import App
-from bots.config import TelegramSettings
+from bots.config import ConfigError, TelegramSettings
 from bots.telegram import mapping, render
 from bots.telegram.ordering import OneChatAtATime
 from bots.telegram.secretariat import Secretariat
@@ -38,6 +39,8 @@ MAX_RETRIES = 3
 PRIVATE = filters.ChatType.PRIVATE
 # Seconds one getUpdates waits for news: long enough to be cheap, short enough to stop promptly.
 POLL_TIMEOUT = 10
+# Update ids remembered against redelivery of what the core does not store (notices, /export).
+SEEN_KEPT = 1_000
 
 Context = ContextTypes.DEFAULT_TYPE
 
@@ -63,11 +66,15 @@ class TelegramFrontEnd:
             builder = builder.updater(None)
         self.application = builder.build()
         self.secretariat = Secretariat(app, settings.admins, self.application.bot)
+        self._seen: OrderedDict[int, None] = OrderedDict()
         self._add_handlers()
 
     def _add_handlers(self) -> None:
         a = self.application
-        # Group -1 runs first: nothing from a group or channel ever reaches the respondent handlers.
+        # Groups run in order. -2: an update seen before goes no further (the core spots repeats of
+        # what it stores; this covers the rest: notices, /progress, /export). -1: nothing from a group
+        # or channel reaches the respondent handlers.
+        a.add_handler(TypeHandler(Update, self._once), group=-2)
         a.add_handler(TypeHandler(Update, self._outside_private_chats), group=-1)
         a.add_handler(CommandHandler(["progress", "export"], self._secretariat_command,
                                     filters=PRIVATE & filters.UpdateType.MESSAGE))
@@ -98,8 +105,12 @@ class TelegramFrontEnd:
         query = update.callback_query
         assert query is not None
         command = mapping.from_button(self.app.questionnaire, query.data)
-        # Answered first, whatever follows: the respondent's button stops spinning at once.
-        await query.answer(mapping.NOT_OUR_BUTTON if command is None else None)
+        # Answered first, whatever follows: the respondent's button stops spinning at once. A failure
+        # here (a redelivered, expired query) must not stop the press from being taken.
+        try:
+            await query.answer(mapping.NOT_OUR_BUTTON if command is None else None)
+        except TelegramError as exc:
+            log.warning("update %s: button not answered: %s", update.update_id, type(exc).__name__)
         if command is None or query.message is None or query.message.chat.type != ChatType.PRIVATE:
             return
         reply = await self._handle(update, command, send=False)
@@ -169,6 +180,13 @@ class TelegramFrontEnd:
             await self.application.bot.send_message(chat.id, mapping.PRIVATE_ONLY, reply_markup=button)
         raise ApplicationHandlerStop  # nothing said in a group is stored
 
+    async def _once(self, update: Update, _: Context) -> None:
+        if update.update_id in self._seen:
+            raise ApplicationHandlerStop
+        self._seen[update.update_id] = None
+        while len(self._seen) > SEEN_KEPT:
+            self._seen.popitem(last=False)
+
     async def _on_error(self, update: object, context: Context) -> None:
         # The type only: an exception's text may quote what a respondent wrote.
         number = update.update_id if isinstance(update, Update) else "-"
@@ -178,7 +196,11 @@ class TelegramFrontEnd:
 
     async def start(self) -> None:
         """Connect, publish the command menus, and start processing updates."""
-        await self.application.initialize()
+        try:
+            await self.application.initialize()
+        except InvalidToken:  # its message quotes the token: never let it reach a log
+            raise ConfigError("TELEGRAM_BOT_TOKEN: Telegram refused this token. Check it with BotFather "
+                              "(and TELEGRAM_API_BASE_URL, if set).") from None
         await self._set_commands()
         await self.application.start()
 
@@ -194,7 +216,7 @@ class TelegramFrontEnd:
         await self.application.bot.set_webhook(url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
 
     async def process(self, data: dict[str, object]) -> None:
-        """One update posted to the webhook, processed before Telegram gets its 200 (so a failure is retried)."""
+        """One update posted to the webhook, stored and answered before Telegram gets its 200."""
         update = Update.de_json(data, self.application.bot)
         await self.application.update_processor.process_update(update, self.application.process_update(update))
 

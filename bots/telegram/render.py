@@ -23,8 +23,8 @@ class Outgoing:
 
 
 def escaped_size(text: str) -> int:
-    """Length as Telegram counts it is the visible text; escaping only grows it, so this is a safe bound."""
-    return len(html.escape(text, quote=False))
+    """A safe bound of the length Telegram counts: UTF-16 code units (an emoji is two) of the escaped text."""
+    return len(html.escape(text, quote=False).encode("utf-16-le")) // 2
 
 
 def messages(view: View) -> list[Outgoing]:
