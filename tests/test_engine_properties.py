@@ -23,6 +23,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from core import engine, flow
 from core import inputs as i
+from core.chat import actions, present
 from core.engine import Outcome
 from core.session import RECENT_INPUTS_KEPT, SOURCES_KEPT, Answer, AnswerValue, Session, Status
 from core.windows import is_open
@@ -440,6 +441,8 @@ class Conversation(RuleBasedStateMachine):
         self.now = T0
         self.counter = 0
         self.sent: list[tuple[str, i.Input]] = []
+        self.shown: list[str] = []  # button tokens of every reply so far, newest last
+        self.on_screen: set[str] = set()  # those of the last reply
         self.remembered: list[str] = []
 
     @initialize(name=st.sampled_from(["wgec2013", "every_kind"]), early=st.integers(0, 3))
@@ -466,6 +469,11 @@ class Conversation(RuleBasedStateMachine):
             assert not out.changed and out.session is self.session, "a repeated input changed the session"
         if inbound_id is not None and fresh:
             self.sent.append((inbound_id, command))
+        view = present.view(self.q, out.reply)
+        tokens = [b.token for b in [*view.options, *view.commands]]
+        if tokens or out.reply.ask:
+            self.on_screen = set(tokens)
+        self.shown = [*self.shown, *tokens][-60:]
         if out.changed:
             self.session = out.session
             if inbound_id is not None:
@@ -522,6 +530,19 @@ class Conversation(RuleBasedStateMachine):
     def _button_ids(self) -> st.SearchStrategy[str]:
         current = [self.session.cursor] if self.session.cursor else []
         return st.sampled_from([*current, *current, *(item.id for item in self.q.items), "gone"])
+
+    @precondition(lambda self: bool(self.shown))
+    @rule(data=st.data())
+    def press_a_button_seen_before(self, data: st.DataObject) -> None:
+        """Any button ever shown, pressed at any time: one no longer on screen never changes an answer."""
+        token = data.draw(st.sampled_from(self.shown), label="token")
+        command = actions.decode(self.q, token)
+        assert command is not None, f"a token we drew does not decode: {token!r}"
+        before, stale = copy.deepcopy(self.session), token not in self.on_screen
+        out = self.send(command)
+        if stale and not out.reply.duplicate and before.status is not Status.NEW:
+            assert out.session.answers == before.answers, f"an old button {token!r} changed an answer"
+            assert out.session.status == before.status, f"an old button {token!r} changed the status"
 
     @rule(delta=st.timedeltas(timedelta(0), timedelta(hours=2)) | st.timedeltas(timedelta(0), timedelta(days=3)))
     def wait(self, delta: timedelta) -> None:
