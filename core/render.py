@@ -81,7 +81,7 @@ def _item_prompt(q: Questionnaire, item: Item, session: Session) -> Prompt:
         text += f"\n{field.label} ({session.field_index + 1} of {len(item.fields)})"
         value = answer.value.get(field.id) if answer and isinstance(answer.value, dict) else None
         current = value or None
-    commands = _commands(item, session, current)
+    commands = _commands(q, item, session, current)
     return Prompt(
         item_id=item.id,
         text=text,
@@ -117,11 +117,12 @@ def selected(item: Item, answer: Answer | None) -> list[int]:
     return [i for i, option in enumerate(item.choices) if option in values]
 
 
-def _commands(item: Item, session: Session, current: str | None) -> list[str]:
+def _commands(q: Questionnaire, item: Item, session: Session, current: str | None) -> list[str]:
     """The commands that make sense on this question now, for buttons and hints."""
     if session.draft is not None and session.draft.parts:
         return ["done", "cancel"]
-    commands = ["back"]
+    first = session.field_index == 0 and flow.previous(q, session.answers, item.id) is None
+    commands = [] if first else ["back"]
     optional = not item.required
     if item.kind is Kind.FIELDS:
         field_optional = not item.fields[session.field_index].required

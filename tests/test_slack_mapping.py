@@ -230,7 +230,7 @@ async def test_more_than_25_multiple_choices_stay_buttons_in_rows_of_25() -> Non
     reply = await ana.send(i.ToggleOption("where", 27))
     [message] = rendered(q, reply)
     rows = [b["elements"] for b in message.blocks if b["type"] == "actions"]
-    assert [len(row) for row in rows] == [25, 5, 3]  # options, then back, skip and done
+    assert [len(row) for row in rows] == [25, 5, 2]  # options, then skip and done (no back: the first question)
     assert rows[1][2]["text"]["text"] == "✓ Country 27"
 
 
