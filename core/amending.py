@@ -51,27 +51,37 @@ def _edit_long(turn: Turn, item: Item, source: Source, text: str) -> None:
     if (error := answers.too_long(len(new), item.limit)) is not None:
         turn.refuse(error.reason + " Your earlier answer is kept.")
         return
+    parts = _replace_in_parts(draft.parts, start, len(old), text) if draft is not None else None
+    if draft is not None and parts is None:
+        turn.refuse(NOT_AN_ANSWER)  # an older message that happens to match across two new ones
+        return
+    saved = answer.value if answer is not None and isinstance(answer.value, str) else None
+    # While 'add' is open the text being written begins with the saved answer: an edit of one of its
+    # messages goes into both, so that 'cancel' keeps it, as the messages' places now say.
+    in_saved = saved is not None and (draft is None or (draft.parts[0] == saved and start + len(old) <= len(saved)))
     for other in s.sources.values():  # later messages of this answer move by the change in length
         if other is not source and other.item_id == item.id and other.start is not None and other.start > start:
             other.start += len(text) - len(old)
     source.text = text
-    if draft is not None:
-        draft.parts = _replace_in_parts(draft.parts, start, len(old), text)
+    if saved is not None and in_saved:
+        s.answers[item.id] = Answer(value=saved[:start] + text + saved[start + len(old) :], at=turn.now,
+                                    text=item.text)
+    if draft is not None and parts is not None:
+        draft.parts = parts
         turn.refuse(f"Updated: {len(draft.text):,} characters so far. Send 'done' when your answer is complete.")
     else:
-        s.answers[item.id] = Answer(value=new, at=turn.now, text=item.text)
         turn.refuse(f"Your answer to question {flow.number_of(turn.q, s.answers, item.id)} is updated.")
 
 
-def _replace_in_parts(parts: list[str], start: int, length: int, text: str) -> list[str]:
-    """The parts with `length` characters at `start` of their joined text replaced (within one part)."""
+def _replace_in_parts(parts: list[str], start: int, length: int, text: str) -> list[str] | None:
+    """The parts with `length` characters at `start` of their joined text replaced; None unless within one part."""
     offset = 0
     for n, part in enumerate(parts):
         if offset <= start <= offset + len(part) - length:
             at = start - offset
             return [*parts[:n], part[:at] + text + part[at + length :], *parts[n + 1 :]]
         offset += len(part) + 1
-    raise ValueError("the text is not within one part")  # sources always name one message: one part
+    return None
 
 
 def _edit_answer(turn: Turn, item: Item, source: Source, text: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from core import answers, flow, render
 from core import inputs as i
 from core.answers import Invalid
-from core.session import Answer, AnswerValue, Draft, Source, Status, Submission, same_answers
+from core.session import Answer, AnswerValue, Draft, Session, Source, Status, Submission, same_answers
 from core.turn import Turn
 from questionnaire.model import Item, Kind
 
@@ -113,6 +113,8 @@ def _drafting(turn: Turn, item: Item) -> bool:
 def _collect(turn: Turn, item: Item, text: str) -> None:
     s = turn.session
     draft = s.draft if s.draft and s.draft.item_id == item.id else Draft(item_id=item.id)
+    if not draft.parts:
+        _forget_messages(s, item.id)  # a new answer begins: earlier messages no longer hold any of it
     start = len(draft.text) + (1 if draft.parts else 0)
     joined = start + len(text)
     if draft.parts and joined > item.limit:
@@ -128,12 +130,18 @@ def _collect(turn: Turn, item: Item, text: str) -> None:
     draft.parts.append(text)
     s.draft = draft
     if text.strip():  # an empty line is a paragraph break: no message to edit later
-        turn.took = Source(item_id=item.id, text=text, start=start)
+        # Trailing spaces go: the saved answer loses them at its end.
+        turn.took = Source(item_id=item.id, text=text.rstrip(), start=start)
     turn.messages.append(
         f"Received: {len(draft.text):,} characters so far. Send more if your answer continues, "
         "or 'done' when it is complete."
     )
     turn.ask = False
+
+
+def _forget_messages(s: Session, item_id: str) -> None:
+    for ref in [ref for ref, source in s.sources.items() if source.item_id == item_id]:
+        del s.sources[ref]
 
 
 def _fill_field(turn: Turn, item: Item, text: str) -> None:

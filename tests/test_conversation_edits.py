@@ -182,3 +182,52 @@ async def test_an_edit_while_adding_to_the_answer_is_kept_by_done(ana: Responden
     assert "Updated: 24 characters so far." in reply.text
     await ana.say("done")
     assert (await answers(ana))["essay"] == "One.\nTwo, better.\nThree."
+
+
+async def test_an_edit_while_adding_survives_cancel(ana: Respondent) -> None:
+    await reach_motto(ana)
+    await ana.says("skip")
+    await ana.say("One.", ref="p1")
+    await ana.say("Two.", ref="p2")
+    await ana.says("done", "back", "add")
+    await ana.edit("p1", "One, fixed.")
+    await ana.say("cancel")
+    assert (await answers(ana))["essay"] == "One, fixed.\nTwo."
+    await ana.edit("p2", "Two, fixed.")  # the later message still found at its new place
+    assert (await answers(ana))["essay"] == "One, fixed.\nTwo, fixed."
+
+
+async def test_messages_of_a_replaced_answer_no_longer_edit_it(ana: Respondent) -> None:
+    await reach_motto(ana)
+    await ana.says("skip")
+    await ana.say("Agree", ref="old")
+    await ana.says("done", "back")
+    await ana.say("Agree with the draft, mostly.", ref="new")
+    await ana.say("done")
+    reply = await ana.refused(_edit("old", "Disagree"))
+    assert NOT_AN_ANSWER in reply.text
+    await ana.edit("new", "Agree with the draft.")
+    assert (await answers(ana))["essay"] == "Agree with the draft."
+
+
+async def test_an_old_message_matching_across_two_new_ones_is_refused_not_crashed(ana: Respondent) -> None:
+    await reach_motto(ana)
+    await ana.says("skip")
+    await ana.say("First point.\nSecond point.", ref="m1")
+    await ana.say("cancel")
+    await ana.say("First point.", ref="m2")
+    await ana.say("Second point.", ref="m3")
+    reply = await ana.edit("m1", "Changed.")
+    assert NOT_AN_ANSWER in reply.text
+    await ana.say("done")
+    assert (await answers(ana))["essay"] == "First point.\nSecond point."
+
+
+async def test_the_last_message_with_trailing_spaces_can_be_edited(ana: Respondent) -> None:
+    await reach_motto(ana)
+    await ana.says("skip")
+    await ana.say("One.", ref="p1")
+    await ana.say("Two.  ", ref="p2")
+    await ana.say("done")
+    await ana.edit("p2", "Two, edited.")
+    assert (await answers(ana))["essay"] == "One.\nTwo, edited."
