@@ -23,13 +23,32 @@ def _ids(raw: str) -> list[str]:
     return [part for part in re.split(r"[,\s]+", raw.strip()) if part]
 
 
-class TelegramSettings(BaseSettings):
+def _checked_url(value: str | None) -> str | None:
+    if value is not None and not value.startswith(("https://", "http://")):
+        raise ValueError("give a full address beginning with https://")
+    return value or None
+
+
+class _ChatSettings(BaseSettings):
+    """What every chat front end reads: its bot token (it runs when set) and its admins."""
+
+    bot_token: SecretStr | None = None
+    admin_ids: str = ""
+
+    @property
+    def configured(self) -> bool:
+        return self.bot_token is not None and bool(self.bot_token.get_secret_value())
+
+    @property
+    def admins(self) -> frozenset[str]:
+        return frozenset(_ids(self.admin_ids))
+
+
+class TelegramSettings(_ChatSettings):
     """TELEGRAM_*: the Telegram front end runs when the bot token is set."""
 
     model_config = SettingsConfigDict(env_prefix="TELEGRAM_", env_file=".env", extra="ignore")
 
-    bot_token: SecretStr | None = None
-    admin_ids: str = ""
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     api_base_url: str | None = None
@@ -52,32 +71,20 @@ class TelegramSettings(BaseSettings):
     @field_validator("webhook_url", "api_base_url")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith(("https://", "http://")):
-            raise ValueError("give a full address beginning with https://")
-        return value or None
-
-    @property
-    def configured(self) -> bool:
-        return self.bot_token is not None and bool(self.bot_token.get_secret_value())
-
-    @property
-    def admins(self) -> frozenset[str]:
-        return frozenset(_ids(self.admin_ids))
+        return _checked_url(value)
 
     def secret(self) -> str:
         """The webhook's secret token: the configured one, or a fresh one for this run."""
         return self.webhook_secret.get_secret_value() if self.webhook_secret else secrets.token_urlsafe(32)
 
 
-class SlackSettings(BaseSettings):
+class SlackSettings(_ChatSettings):
     """SLACK_*: the Slack front end runs when the bot token is set (with an app token or a signing secret)."""
 
     model_config = SettingsConfigDict(env_prefix="SLACK_", env_file=".env", extra="ignore")
 
-    bot_token: SecretStr | None = None
     signing_secret: SecretStr | None = None
     app_token: SecretStr | None = None
-    admin_ids: str = ""
     api_base_url: str | None = None
 
     @field_validator("admin_ids")
@@ -91,19 +98,9 @@ class SlackSettings(BaseSettings):
     @field_validator("api_base_url")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith(("https://", "http://")):
-            raise ValueError("give a full address beginning with https://")
-        if value is not None and not value.endswith("/"):
-            value += "/"  # slack_sdk joins method names straight onto the base URL
-        return value or None
-
-    @property
-    def configured(self) -> bool:
-        return self.bot_token is not None and bool(self.bot_token.get_secret_value())
-
-    @property
-    def admins(self) -> frozenset[str]:
-        return frozenset(_ids(self.admin_ids))
+        value = _checked_url(value)
+        # slack_sdk joins method names straight onto the base URL.
+        return value if value is None or value.endswith("/") else value + "/"
 
 
 class Settings(BaseSettings):
