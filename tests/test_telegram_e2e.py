@@ -50,6 +50,19 @@ class Person:
         await self.user.say(text)
         return await self.until(mark, expect)
 
+    async def send(self, text: str, expect: str) -> int:
+        """Send `text`, wait for a message holding `expect`; the id of the message sent (to edit it)."""
+        mark = self.api.mark()
+        message_id = await self.user.say(text)
+        await self.until(mark, expect)
+        return message_id
+
+    async def edit(self, message_id: int, text: str, expect: str) -> None:
+        """Edit one of my messages; wait for a message holding `expect`."""
+        mark = self.api.mark()
+        await self.user.edit(message_id, text)
+        await self.until(mark, expect)
+
     async def press(self, label: str, expect: str) -> list[Call]:
         """Press the button labelled `label` on the latest message that has it."""
         mark = self.api.mark()
@@ -135,13 +148,9 @@ async def test_a_respondent_walks_the_questionnaire_and_the_secretariat_compiles
 
     # A long answer pasted as three messages, then Done; one part is edited before Done.
     await ana.say("Enhanced cooperation matters.", expect="29 characters so far")
-    mark = api.mark()
-    second = await ana.user.say("It is about process.")
-    await ana.until(mark, "50 characters so far")
+    second = await ana.send("It is about process.", expect="50 characters so far")
     await ana.say("And about people.", expect="68 characters so far")
-    mark = api.mark()
-    await ana.user.edit(second, "It is about the process.")
-    await ana.until(mark, "Updated: 72 characters so far")
+    await ana.edit(second, "It is about the process.", expect="Updated: 72 characters so far")
     await ana.press("Done", expect="Question 7 of")
 
     # A stale button: nothing recorded, the respondent is told and shown where they are.
@@ -370,19 +379,13 @@ async def test_editing_the_message_that_gave_an_answer_after_moving_on(small: Wo
     ana = Person(api, api.user(42))
     await ana.say("/start", expect="Question 1 of")
     await ana.press("Yes", expect="Name")
-    mark = api.mark()
-    name = await ana.user.say("Ana")
-    await ana.until(mark, "Phone")
+    name = await ana.send("Ana", expect="Phone")
     await ana.press("Skip", expect="E-mail")
-    mark = api.mark()
-    await ana.user.edit(name, "Ana Maria")
-    await ana.until(mark, "Your answer to question 2 is updated.")
+    await ana.edit(name, "Ana Maria", expect="Your answer to question 2 is updated.")
     assert (await stored(small, 42))["contact"] == {"name": "Ana Maria", "phone": ""}
     await ana.say("ana@example.org", expect="Your sector?")  # the edit did not move the conversation
     mark = api.mark()
     status = await ana.user.say("/status")  # not an answer: editing it later changes nothing
     await ana.until(mark, "You are at question 3")
-    mark = api.mark()
-    await ana.user.edit(status, "Government")
-    await ana.until(mark, "Editing that message does not change your answers")
+    await ana.edit(status, "Government", expect="Editing that message does not change your answers")
     assert "sector" not in await stored(small, 42)
