@@ -27,12 +27,10 @@ from bots.bootstrap import App
 from bots.config import ConfigError, SlackSettings
 from bots.slack import blocks, mapping
 from bots.slack.mapping import Notice, Person, Route, ToSecretariat, ToService
-from core import inputs
 from core.chat import actions, copy, present, secretariat
 from core.chat.present import Part, View
 from core.export.options import ExportError
 from core.ports import StorageError
-from core.reply import Reply
 from core.session import Session
 
 logger = logging.getLogger(__name__)
@@ -175,7 +173,7 @@ class SlackFrontEnd:
         if reply.duplicate:
             return  # Slack retried something already answered
         shown = blocks.messages(present.view(self.app.questionnaire, reply))
-        if on_message and len(shown) == 1 and _redraws(route.command, reply):
+        if on_message and len(shown) == 1 and present.redraws(route.command, reply):
             # A tick on a multiple choice redraws the same question: update it rather than repeat it.
             await client.chat_update(channel=dm, ts=on_message, text=shown[0].text, blocks=shown[0].blocks)
         else:
@@ -248,10 +246,3 @@ def _required(secret: SecretStr | None, missing: str) -> str:
         raise ConfigError(missing)
     return secret.get_secret_value()
 
-
-def _redraws(command: inputs.Input, reply: Reply) -> bool:
-    """True when a tick only changed the marks of the question on screen."""
-    return (
-        isinstance(command, inputs.ToggleOption) and not reply.messages
-        and reply.prompt is not None and reply.prompt.item_id == command.item_id
-    )

@@ -117,7 +117,7 @@ class TelegramFrontEnd:
         if reply is None or reply.duplicate:
             return
         message = query.message if isinstance(query.message, Message) else None
-        if isinstance(command, inputs.ToggleOption) and not reply.messages and message is not None:
+        if present.redraws(command, reply) and message is not None:
             # A tick on a multiple choice redraws that message's buttons instead of sending a new one.
             await message.edit_reply_markup(render.keyboard(present.view(self.app.questionnaire, reply)))
         else:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from core.chat import actions
+from core.inputs import Input, ToggleOption
 from core.reply import Expects, Prompt, Reply
 from questionnaire.model import Questionnaire
 
@@ -88,6 +89,14 @@ def view(q: Questionnaire, reply: Reply) -> View:
     if not reply.ask and prompt.draft_chars is None and prompt.expects is not Expects.CHOICES:
         return View(parts)  # an explanation under a question still on screen: its buttons are there
     return View(parts, _options(q, prompt), _commands(q, prompt), multiple=prompt.expects is Expects.CHOICES)
+
+
+def redraws(command: Input, reply: Reply) -> bool:
+    """True when a tick only changed the marks of the question on screen: update that message, send nothing new."""
+    return (
+        isinstance(command, ToggleOption) and not reply.messages
+        and reply.prompt is not None and reply.prompt.item_id == command.item_id
+    )
 
 
 def _question(prompt: Prompt) -> Part:
