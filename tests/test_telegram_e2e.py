@@ -225,15 +225,20 @@ async def stored(world: World, user_id: int) -> dict[str, object]:
     return {} if session is None else {k: a.value for k, a in session.answers.items()}
 
 
-async def test_multiple_choice_ticks_redraw_the_buttons_then_done(small: World) -> None:
-    api = small.api
-    ana = Person(api, api.user(42))
+async def reach_topics(ana: Person) -> None:
+    """The small questionnaire from /start to its multiple choice, with buttons."""
     await ana.say("/start", expect="Question 1 of")
     await ana.press("Yes", expect="Name")
     await ana.say("Ana", expect="Phone")
     await ana.press("Skip", expect="E-mail")
     await ana.say("ana@example.org", expect="Your sector?")
     await ana.press("Government", expect="Which topics?")
+
+
+async def test_multiple_choice_ticks_redraw_the_buttons_then_done(small: World) -> None:
+    api = small.api
+    ana = Person(api, api.user(42))
+    await reach_topics(ana)
     mark = api.mark()
     await ana.user.press(ana.message_with("Access"), ana.data_of("Access"))
     edit = await api.wait_for(lambda c: c.method == "editMessageReplyMarkup", since=mark)
@@ -312,12 +317,7 @@ async def test_a_button_press_is_taken_even_if_answering_it_fails(small: World) 
 async def test_a_long_answer_of_emoji_is_shown_whole_within_the_limit(small: World) -> None:
     api = small.api
     ana = Person(api, api.user(42))
-    await ana.say("/start", expect="Question 1 of")
-    await ana.press("Yes", expect="Name")
-    await ana.say("Ana", expect="Phone")
-    await ana.press("Skip", expect="E-mail")
-    await ana.say("ana@example.org", expect="Your sector?")
-    await ana.press("Government", expect="Which topics?")
+    await reach_topics(ana)
     await ana.press("Skip", expect="Your motto?")
     await ana.press("Skip", expect="Tell us more.")
     await ana.press("Skip", expect="Anything else?")
