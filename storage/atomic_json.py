@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import stat
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from tinydb.storages import Storage
 
@@ -16,6 +18,7 @@ from core.ports import DatabaseCorrupt, StorageError
 TEMP_SUFFIX = ".consult-tmp"
 
 TinyDBData = dict[str, dict[str, Any]]
+UNTOUCHED = "It was left untouched; restore it from a backup or move it aside."
 
 
 def temp_path_for(path: Path) -> Path:
@@ -48,7 +51,7 @@ class AtomicJSONStorage(Storage):
     def read(self) -> TinyDBData | None:
         """The file's tables; None (empty) if the file does not exist yet."""
         try:
-            raw = self._path.read_bytes()
+            raw = read_regular_file(self._path)
         except FileNotFoundError:
             return None
         except OSError as error:
@@ -66,8 +69,23 @@ class AtomicJSONStorage(Storage):
             os.replace(temp, self._path)
             fsync_directory(self._path.parent)
         except OSError as error:
-            temp.unlink(missing_ok=True)
+            # Where writing failed, removing may fail too (a read-only folder): the error to report
+            # is the first one, and the file itself was never touched.
+            with contextlib.suppress(OSError):
+                temp.unlink(missing_ok=True)
             raise StorageError(f"Could not save {self._path}: {error}.") from error
+
+
+def read_regular_file(path: Path) -> bytes:
+    """The bytes of `path`, refusing anything but a regular file (reading a FIFO would wait forever)."""
+    # O_NONBLOCK lets a FIFO open without waiting for a writer; for a regular file it changes nothing.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = "folder" if stat.S_ISDIR(mode) else "FIFO" if stat.S_ISFIFO(mode) else "special file"
+            raise DatabaseCorrupt(f"{path} is a {kind}, not a database file. {UNTOUCHED}")
+        return handle.read()
 
 
 def _encode(data: TinyDBData) -> bytes:
@@ -88,13 +106,22 @@ def _write_durably(path: Path, payload: bytes) -> None:
 
 def parse_tables(path: Path, raw: bytes) -> TinyDBData:
     """Decode a TinyDB file, or raise DatabaseCorrupt saying what is wrong with it."""
-    untouched = "It was left untouched; restore it from a backup or move it aside."
     if not raw.strip():
-        raise DatabaseCorrupt(f"{path} is empty, not a TinyDB JSON file. {untouched}")
+        raise DatabaseCorrupt(f"{path} is empty, not a TinyDB JSON file. {UNTOUCHED}")
     try:
-        data = json.loads(raw)
+        data: object = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise DatabaseCorrupt(f"{path} is not valid JSON ({error}). {untouched}") from error
-    if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
-        raise DatabaseCorrupt(f"{path} is JSON but not a TinyDB table map. {untouched}")
+        raise DatabaseCorrupt(f"{path} is not valid JSON ({error}). {UNTOUCHED}") from error
+    except RecursionError:
+        raise DatabaseCorrupt(f"{path} is JSON nested too deeply to be a consult file. {UNTOUCHED}") from None
+    if not _is_table_map(data):
+        raise DatabaseCorrupt(f"{path} is JSON but not a TinyDB table map. {UNTOUCHED}")
     return data
+
+
+def _is_table_map(data: object) -> TypeGuard[TinyDBData]:
+    """Tables of documents: {"table": {"1": {...}}}; a document that is not an object would break TinyDB."""
+    return isinstance(data, dict) and all(
+        isinstance(table, dict) and all(isinstance(document, dict) for document in table.values())
+        for table in data.values()
+    )

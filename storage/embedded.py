@@ -102,7 +102,11 @@ class TinyDBRepository:
     async def _run(self, work: Callable[..., T], *args: object) -> T:
         if self._closed:
             raise StorageError(f"The repository on {self.path} is closed.")
-        return await asyncio.get_running_loop().run_in_executor(self._executor, work, *args)
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._executor, work, *args)
+        except OSError as error:
+            # The port promises one kind of failure, whatever the disk did (full, read-only, moved).
+            raise StorageError(f"The database at {self.path} could not be used: {error}.") from error
 
 
 def _open_as_writer(layout: Layout) -> WriterLock:
@@ -136,6 +140,7 @@ def _prepare_folder(layout: Layout) -> None:
 
 def _validate(layout: Layout) -> None:
     # Refuse at start-up rather than fail on one respondent mid-consultation.
+    layout.check_kinds()
     tinydb_files.check_catalog(layout)
     tinydb_files.read_all_sessions(layout)
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from storage.atomic_json import is_temp_file, temp_path_for
+from core.ports import StorageError
+from storage.atomic_json import UNTOUCHED, is_temp_file, temp_path_for
 
 SLUG_MAX_CHARS = 48
 HASH_HEX_CHARS = 16
@@ -46,9 +48,29 @@ class Layout:
         """The file that holds this respondent's session."""
         return self.respondents / respondent_file_name(respondent_id)
 
+    def check_kinds(self) -> None:
+        """Refuse a catalog that is a dangling link, or a respondents path that is not a folder.
+
+        Either would otherwise pass for a database nobody has answered yet: readers would report
+        no respondents, and the writer would put a new catalog where the link was.
+        """
+        catalog = self.catalog
+        if catalog.is_symlink() and not catalog.exists():
+            raise StorageError(
+                f"{catalog} is a symbolic link to {os.readlink(catalog)}, which does not exist. {UNTOUCHED}"
+            )
+        self._check_respondents_folder()
+
+    def _check_respondents_folder(self) -> None:
+        """A missing folder is a database nobody has answered yet; anything else in its place is refused."""
+        folder = self.respondents
+        if (folder.is_symlink() or folder.exists()) and not folder.is_dir():
+            raise StorageError(f"{folder} should be a folder with one file per respondent, but it is not. {UNTOUCHED}")
+
     def respondent_files(self) -> list[Path]:
         """Every respondent file present, sorted; temp files from a crash are not included."""
         if not self.respondents.is_dir():
+            self._check_respondents_folder()
             return []
         return sorted(
             path

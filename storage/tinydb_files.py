@@ -67,7 +67,16 @@ def read_session(path: Path) -> Session | None:
     try:
         return Session.model_validate(dict(document))
     except ValidationError as error:
-        raise DatabaseCorrupt(f"{path} does not hold a valid session: {error}") from error
+        problems = _problems(error)
+        raise DatabaseCorrupt(f"{path} does not hold a valid session ({problems}); it was left untouched.") from None
+
+
+def _problems(error: ValidationError) -> str:
+    """What is wrong, where, without the values: they may be someone's answers, and this message is logged."""
+    first = error.errors(include_input=False, include_url=False)[0]
+    where = ".".join(str(part) for part in first["loc"]) or "the session"
+    more = f", and {error.error_count() - 1} more" if error.error_count() > 1 else ""
+    return f"{where}: {first['msg']}{more}"
 
 
 def write_session(path: Path, document: dict[str, Any]) -> None:

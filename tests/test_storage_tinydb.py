@@ -279,6 +279,11 @@ def respondent_file(db_path: Path, respondent_id: str) -> Path:
         (lambda raw: raw[: len(raw) // 2], "not valid JSON"),
         (lambda raw: b'{"session": {"1": {"channel": "console"}}}', "not hold a valid session"),
         (lambda raw: b'{"session": {}}', "holds no session"),
+        (lambda raw: b'{"session": {"1": "console:bob"}}', "not a TinyDB table map"),
+        (lambda raw: b'{"session": {"1": ["console:bob"]}}', "not a TinyDB table map"),
+        (lambda raw: b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        (lambda raw: b'{"session": {"1": {"respondent_id": ' + b"[" * 100_000 + b"]" * 100_000 + b"}}}",
+         "nested too deeply"),
     ],
 )
 async def test_a_corrupt_respondent_file_is_refused_and_nothing_is_touched(
@@ -294,6 +299,64 @@ async def test_a_corrupt_respondent_file_is_refused_and_nothing_is_touched(
         open_repository(db_path)
     assert str(damaged) in str(refused.value)
     assert snapshot(db_path.parent) == before
+
+
+async def test_the_refusal_of_an_invalid_session_quotes_no_answer(db_path: Path) -> None:
+    await put_and_close(db_path, session("console:bob"))
+    damaged = respondent_file(db_path, "console:bob")
+    stored = json.loads(damaged.read_bytes())
+    # An answer whose time was lost: pydantic's own message would quote the whole answer.
+    stored["session"]["1"]["answers"] = {"q2": {"value": "My private view of the matter", "text": "Question 2"}}
+    damaged.write_text(json.dumps(stored))
+    with pytest.raises(DatabaseCorrupt, match=r"not hold a valid session \(answers\.q2\.at: Field required") as refused:
+        open_repository(db_path)
+    assert "private view" not in str(refused.value)
+
+
+def entries(folder: Path) -> dict[str, str | bytes]:
+    """What is under `folder`, opening only regular files (a FIFO would block); a lock file holds only a pid."""
+    return {
+        str(p.relative_to(folder)): (
+            f"link to {os.readlink(p)}" if p.is_symlink() else p.read_bytes() if p.is_file()
+            else "folder" if p.is_dir() else "special file"
+        )
+        for p in folder.rglob("*") if p.suffix != ".lock"
+    }
+
+
+def dangling_catalog(db_path: Path) -> Path:
+    db_path.unlink()
+    db_path.symlink_to(db_path.with_name("moved-away.json"))
+    return db_path
+
+
+def respondents_as_a_file(db_path: Path) -> Path:
+    folder = db_path.parent / "consult.respondents"
+    for each in folder.iterdir():
+        each.unlink()
+    folder.rmdir()
+    folder.write_text("notes\n")
+    return folder
+
+
+@pytest.mark.parametrize("writer_mode", [True, False])
+@pytest.mark.parametrize(
+    ("damage", "complaint"),
+    [
+        (dangling_catalog, "symbolic link to .*moved-away.json, which does not exist"),
+        (respondents_as_a_file, "should be a folder"),
+    ],
+)
+async def test_a_path_of_the_wrong_kind_is_refused_and_left_as_it_is(
+    db_path: Path, writer_mode: bool, damage: Callable[[Path], Path], complaint: str
+) -> None:
+    await put_and_close(db_path, session("console:alice"))
+    damaged = damage(db_path)
+    before = entries(db_path.parent)
+    with pytest.raises(StorageError, match=complaint) as refused:
+        open_repository(db_path, writer=writer_mode)
+    assert str(damaged) in str(refused.value)
+    assert entries(db_path.parent) == before
 
 
 async def test_a_file_holding_another_respondent_is_refused(db_path: Path) -> None:
@@ -339,6 +402,41 @@ async def test_a_failed_replace_leaves_the_old_file_whole(
     assert target.read_bytes() == before
     assert [p.name for p in target.parent.iterdir()] == [target.name]
     assert await writer.get("console:alice") == session(cursor="old")
+
+
+async def test_a_write_that_fails_twice_raises_one_storage_error_and_leaves_the_file(
+    writer: TinyDBRepository, db_path: Path
+) -> None:
+    await writer.put(session(cursor="old"))
+    target = respondent_file(db_path, "console:alice")
+    before = target.read_bytes()
+    # Something in the way of the temp file that cannot be removed either (as in a read-only folder,
+    # which root, running these tests, could still write to).
+    blocker = target.with_name(f".{target.name}.consult-tmp")
+    blocker.mkdir()
+    with pytest.raises(StorageError, match="Could not save"):
+        await writer.put(session(cursor="new"))
+    assert target.read_bytes() == before
+    assert await writer.get("console:alice") == session(cursor="old")
+    blocker.rmdir()
+    await writer.put(session(cursor="new"))
+    assert await writer.get("console:alice") == session(cursor="new")
+
+
+async def test_every_file_system_error_reaches_the_caller_as_a_storage_error(
+    writer: TinyDBRepository, db_path: Path
+) -> None:
+    await writer.put(session("console:alice"))
+    folder = db_path.parent / "consult.respondents"
+    # Pulled from under a running writer: the folder is gone and a file stands in its place.
+    for each in folder.iterdir():
+        each.unlink()
+    folder.rmdir()
+    folder.write_text("notes\n")
+    with pytest.raises(StorageError, match=r"consult\.respondents"):
+        await writer.put(session("console:bob"))
+    with pytest.raises(StorageError, match=r"consult\.respondents"):
+        await writer.all()
 
 
 async def test_a_put_never_overwrites_another_respondent_sharing_a_file(
