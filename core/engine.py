@@ -66,6 +66,15 @@ def apply(
     return Outcome(turn.session, _reply(turn), changed)
 
 
+def not_saved(q: Questionnaire, session: Session | None, now: datetime, message: str) -> Reply:
+    """The reply to an input that could not be stored: `message`, and the respondent still where they were."""
+    if session is None:  # their session could not even be read: nothing to show but the message
+        return Reply(messages=[message], ask=False, status=Status.NEW, saved=False)
+    turn = Turn(q, session, now)
+    turn.refuse(message)
+    return _reply(turn).model_copy(update={"saved": False})
+
+
 def _remember_source(turn: Turn, ref: str) -> None:
     assert turn.took is not None
     sources = turn.session.sources

@@ -66,6 +66,8 @@ class Reply(BaseModel):
     duplicate: bool = False
     # True when the respondent has just submitted (front ends may send a copy of the answers).
     submitted: bool = False
+    # False when the input could not be stored: nothing changed, and the messages ask to send it again.
+    saved: bool = True
 
     @property
     def text(self) -> str:

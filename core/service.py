@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import weakref
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 from core import engine
 from core.inputs import Input
-from core.ports import Repository
+from core.ports import Repository, StorageError
 from core.reply import Reply
 from core.session import Session
 from questionnaire.model import Questionnaire
+
+log = logging.getLogger("consult")
+
+NOT_SAVED = "Sorry, your message was not saved. Please send it again in a minute."
 
 
 def utc_now() -> datetime:
@@ -39,15 +44,23 @@ class ConsultService:
     async def handle(
         self, respondent_id: str, channel: str, command: Input, inbound_id: str | None = None
     ) -> Reply:
-        """Apply one input; the reply is returned only after the new state is durably stored."""
+        """Apply one input; the reply is returned only after the new state is durably stored.
+
+        If storage fails, nothing changes and the reply asks the respondent to send the input again.
+        """
         lock = self._locks.setdefault(respondent_id, asyncio.Lock())
         async with lock:
-            session = await self.repository.get(respondent_id)
-            if session is None:
-                session = engine.new_session(respondent_id, channel)
+            try:
+                stored = await self.repository.get(respondent_id)
+            except StorageError as error:
+                return _not_saved(error, engine.not_saved(self.questionnaire, None, self._clock(), NOT_SAVED))
+            session = stored or engine.new_session(respondent_id, channel)
             outcome = engine.apply(self.questionnaire, session, command, self._clock(), inbound_id)
             if outcome.changed:
-                await self.repository.put(outcome.session)
+                try:
+                    await self.repository.put(outcome.session)
+                except StorageError as error:
+                    return _not_saved(error, engine.not_saved(self.questionnaire, session, self._clock(), NOT_SAVED))
             return outcome.reply
 
     async def session(self, respondent_id: str) -> Session | None:
@@ -57,3 +70,10 @@ class ConsultService:
     def now(self) -> datetime:
         """The service's clock (tests pass a fixed one)."""
         return self._clock()
+
+
+def _not_saved(error: StorageError, reply: Reply) -> Reply:
+    # The operator reads why in the log (file names and the system's error, no answer text);
+    # the respondent reads that nothing was kept, and the chat goes on.
+    log.error("An input was not saved: %s", error)
+    return reply

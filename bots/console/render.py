@@ -50,4 +50,5 @@ def as_json(reply: Reply) -> dict[str, Any]:
         "progress": reply.progress.model_dump() if reply.progress else None,
         "status": reply.status.value,
         "submitted": reply.submitted,
+        "saved": reply.saved,
     }
