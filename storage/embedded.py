@@ -52,6 +52,9 @@ class TinyDBRepository:
         opening = _open_as_writer if writer else _open_as_reader
         try:
             lock = executor.submit(opening, layout).result()
+        except OSError as error:
+            executor.shutdown(wait=False)
+            raise StorageError(f"Cannot open the database at {layout.catalog}: {error}.") from error
         except BaseException:
             executor.shutdown(wait=False)
             raise

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import stat
 from pathlib import Path
 
 from core.ports import DatabaseLocked, StorageError
@@ -20,12 +21,16 @@ class WriterLock:
     def acquire(self) -> None:
         """Take the lock, or raise DatabaseLocked naming the process that holds it."""
         try:
-            fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+            # O_NONBLOCK: a FIFO in the lock's place must be refused below, not waited on.
+            fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT | os.O_NONBLOCK | os.O_CLOEXEC, 0o644)
         except OSError as error:
             raise StorageError(
                 f"Cannot create the lock file {self._lock_path}: {error.strerror}. "
                 "Check that the database folder exists and is writable."
             ) from error
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise StorageError(f"{self._lock_path} is not a regular file; it was left as it is. Move it aside.")
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -33,8 +38,12 @@ class WriterLock:
             os.close(fd)
             raise DatabaseLocked(self._locked_message(holder)) from None
         # The pid only makes the refusal message useful; the flock itself is the lock.
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        except OSError as error:
+            os.close(fd)  # closing lets the lock go
+            raise StorageError(f"Cannot write the lock file {self._lock_path}: {error.strerror}.") from error
         self._fd = fd
 
     def release(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -89,6 +90,18 @@ def test_a_failed_save_in_the_terminal_is_told_and_the_chat_goes_on(tmp_path: Pa
     code, errors = ana.quit()
     assert code == 0
     assert "Traceback" not in errors
+
+
+def test_a_full_disk_at_start_up_stops_the_chat_with_a_message(tmp_path: Path) -> None:
+    def no_room() -> None:  # no file may grow at all: writing the lock's pid fails, as on a full disk
+        resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
+
+    done = subprocess.run([sys.executable, "-m", "bots.cli", "chat", "--as", "ana", "--jsonl"], input="yes\n",
+                          cwd=tmp_path, env=_env(tmp_path), capture_output=True, text=True,
+                          timeout=TIMEOUT_SECONDS, preexec_fn=no_room)
+    assert done.returncode == 2
+    assert "Cannot write the lock file data/consult.json.lock: File too large" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 # The service, which every front end goes through

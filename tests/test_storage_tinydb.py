@@ -359,6 +359,18 @@ async def test_a_path_of_the_wrong_kind_is_refused_and_left_as_it_is(
     assert entries(db_path.parent) == before
 
 
+async def test_a_lock_that_is_not_a_file_is_refused_and_left_as_it_is(db_path: Path) -> None:
+    await put_and_close(db_path, session("console:alice"))
+    lock = db_path.with_name("consult.json.lock")
+    lock.unlink()
+    os.mkfifo(lock)
+    before = entries(db_path.parent)
+    with pytest.raises(StorageError, match="is not a regular file") as refused:
+        open_repository(db_path)
+    assert str(lock) in str(refused.value)
+    assert entries(db_path.parent) == before and lock.is_fifo()
+
+
 async def test_a_file_holding_another_respondent_is_refused(db_path: Path) -> None:
     await put_and_close(db_path, session("console:alice"))
     source = respondent_file(db_path, "console:alice")
