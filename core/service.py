@@ -53,15 +53,21 @@ class ConsultService:
             try:
                 stored = await self.repository.get(respondent_id)
             except StorageError as error:
-                return _not_saved(error, engine.not_saved(self.questionnaire, None, self._clock(), NOT_SAVED))
-            session = stored or engine.new_session(respondent_id, channel)
+                return self._not_saved(error, None)
+            session = stored if stored is not None else engine.new_session(respondent_id, channel)
             outcome = engine.apply(self.questionnaire, session, command, self._clock(), inbound_id)
             if outcome.changed:
                 try:
                     await self.repository.put(outcome.session)
                 except StorageError as error:
-                    return _not_saved(error, engine.not_saved(self.questionnaire, session, self._clock(), NOT_SAVED))
+                    return self._not_saved(error, session)
             return outcome.reply
+
+    def _not_saved(self, error: StorageError, session: Session | None) -> Reply:
+        # The operator reads why in the log (file names and the system's error, no answer text);
+        # the respondent reads that nothing was kept, still on the question they were on.
+        log.error("An input was not saved: %s", error)
+        return engine.not_saved(self.questionnaire, session, self._clock(), NOT_SAVED)
 
     async def session(self, respondent_id: str) -> Session | None:
         """The stored session of one respondent."""
@@ -71,9 +77,3 @@ class ConsultService:
         """The service's clock (tests pass a fixed one)."""
         return self._clock()
 
-
-def _not_saved(error: StorageError, reply: Reply) -> Reply:
-    # The operator reads why in the log (file names and the system's error, no answer text);
-    # the respondent reads that nothing was kept, and the chat goes on.
-    log.error("An input was not saved: %s", error)
-    return reply
