@@ -76,4 +76,3 @@ class ConsultService:
     def now(self) -> datetime:
         """The service's clock (tests pass a fixed one)."""
         return self._clock()
-
