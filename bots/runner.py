@@ -31,12 +31,14 @@ NOTHING_CONFIGURED = (
 )
 
 Stopper = Callable[[], Awaitable[None]]
+# Libraries logged only when something is wrong (httpx logs URLs that hold the bot token; bolt, bodies).
+NOISY = ("httpx", "httpcore", "telegram", "slack_bolt", "slack_sdk", "aiohttp.access")
 
 
 def quiet_logs() -> None:
     """Our logs at INFO; libraries' only when something is wrong (httpx logs URLs that hold the bot token)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "httpcore", "telegram", "slack_bolt", "slack_sdk", "aiohttp.access"):
+    for noisy in NOISY:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
