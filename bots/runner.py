@@ -195,7 +195,11 @@ def telegram_webhook(process: Callable[[dict[str, object]], Awaitable[None]], se
             return web.Response(status=400, text="not JSON")
         if not isinstance(data, dict):
             return web.Response(status=400, text="not an update")
-        await process(data)
+        try:
+            await process(data)  # stored before the 200: Telegram resends until it has one
+        except ValueError as exc:  # NotAnUpdate: its message names no content
+            log.warning("telegram webhook: refused: %s", exc)
+            return web.Response(status=400, text="not an update")
         return web.Response(text="ok")
 
     return handle

@@ -45,6 +45,10 @@ SEEN_KEPT = 1_000
 Context = ContextTypes.DEFAULT_TYPE
 
 
+class NotAnUpdate(ValueError):
+    """A webhook body that is not a Telegram update."""
+
+
 class TelegramFrontEnd:
     """Respondents in private chats; the secretariat's /progress and /export; groups pointed to a private chat."""
 
@@ -216,8 +220,17 @@ class TelegramFrontEnd:
         await self.application.bot.set_webhook(url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
 
     async def process(self, data: dict[str, object]) -> None:
-        """One update posted to the webhook, stored and answered before Telegram gets its 200."""
-        update = Update.de_json(data, self.application.bot)
+        """One update posted to the webhook, stored and answered before Telegram gets its 200.
+
+        Raises NotAnUpdate for a body that is no update (it is refused, and Telegram does not resend it).
+        """
+        update_id = data.get("update_id")
+        if not isinstance(update_id, int) or isinstance(update_id, bool):
+            raise NotAnUpdate("no whole-number update_id")
+        try:
+            update = Update.de_json(data, self.application.bot)
+        except (TypeError, ValueError, KeyError, AttributeError):
+            raise NotAnUpdate(f"update {update_id} cannot be read") from None
         await self.application.update_processor.process_update(update, self.application.process_update(update))
 
     async def stop(self) -> None:
