@@ -76,7 +76,7 @@ async def serve(app: App, host: str, port: int, stop: asyncio.Event) -> None:
     async with _started(app, names, serving=True, webhook=webhook) as started:
         for path, handler in started.routes:
             web_app.router.add_post(path, handler)
-        runner = web.AppRunner(web_app, access_log=None)
+        runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=SHUTDOWN_SECONDS)
         await runner.setup()
         try:
             await web.TCPSite(runner, host, port).start()
@@ -209,11 +209,15 @@ async def _alive(_: web.Request) -> web.Response:
     return web.Response(text="consult is running")
 
 
-DRAIN_SECONDS = 10.0
+# A platform kills a stopping process after 10-30 s. On SIGTERM the server closes idle connections at once
+# and gives a request in progress SHUTDOWN_SECONDS to finish (then as long again once cancelled: a client
+# that sent half a request waits for nothing); replies to what was stored get DRAIN_SECONDS more.
+SHUTDOWN_SECONDS = 2.0
+DRAIN_SECONDS = 5.0
 
 
 async def drain(before: set[asyncio.Task[Any]], timeout: float = DRAIN_SECONDS) -> None:
-    """Let work already acknowledged finish (a Slack event is answered 200 before it is stored).
+    """Let work already acknowledged finish: replies to what was stored, a Telegram update being processed.
 
     Waits for the tasks started since `before` was taken (not for whoever runs us).
     """
