@@ -151,10 +151,10 @@ async def _started(
 async def _start_telegram(app: App, webhook: tuple[str, str] | None, started: Started) -> None:
     from bots.telegram.app import TelegramFrontEnd
 
-    telegram = TelegramFrontEnd(app, app.settings.telegram, polling=webhook is None)
+    telegram = TelegramFrontEnd(app, app.settings.telegram)
     started.stoppers.append(telegram.stop)
     if webhook is None:
-        await telegram.start_polling()
+        started.background.append(await telegram.start_polling())
         return
     url, secret = webhook
     await telegram.start()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from pathlib import Path
@@ -72,3 +73,37 @@ async def test_a_telegram_update_answered_200_is_stored_though_the_process_is_ki
             session = await stored(tmp_path, "telegram:42")
             assert session is not None and f"telegram:update:{n}" in session.recent_inputs, f"update {n} lost"
         assert session.answers["contact"].value == {"name": "Ana"}
+
+
+async def test_telegram_polling_confirms_an_update_only_once_it_is_stored(tmp_path: Path) -> None:
+    async with BotApiStandIn(TELEGRAM_TOKEN) as api:
+        env = environment(TELEGRAM_BOT_TOKEN=TELEGRAM_TOKEN, TELEGRAM_API_BASE_URL=f"{api.url}/bot")
+        people = [api.user(100 + n) for n in range(30)]
+        for person in people:  # thirty people write at once: one batch for the first getUpdates
+            await person.say("/start")
+        process = await consult(tmp_path, "run", "telegram", env=env)
+        api.on_confirm = lambda _: process.kill()  # killed the moment any update is confirmed
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+        assert api.confirmed, stderr.decode()
+        for confirmed in api.confirmed:
+            respondent = f"telegram:{confirmed['message']['from']['id']}"
+            session = await stored(tmp_path, respondent)
+            assert session is not None and f"telegram:update:{confirmed['update_id']}" in session.recent_inputs
+
+        # Restarted: an update Telegram delivers again (its confirmation lost) changes nothing, says nothing.
+        api.on_confirm = None
+        ana = people[0]
+        before = await stored(tmp_path, f"telegram:{ana.id}")
+        process = await consult(tmp_path, "run", "telegram", env=env)
+        try:
+            mark = api.mark()
+            api.push_again(int(api.confirmed[0]["update_id"]))
+            await ana.say("yes")
+            await api.wait_for(lambda c: c.chat_id == ana.id and "Name" in (c.text or ""), since=mark, timeout=30)
+            assert not [c for c in api.sent_since(mark, ana.id) if "May we cite you?" in (c.text or "")]
+        finally:
+            process.terminate()
+            await asyncio.wait_for(process.communicate(), 30)
+        after = await stored(tmp_path, f"telegram:{ana.id}")
+        assert before is not None and before.answers == {}
+        assert after is not None and after.recent_inputs == [*before.recent_inputs, after.recent_inputs[-1]]
