@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from core.ports import StorageError
 from core.session import Session
 from tests.test_slack_e2e import answer, workspace
 
@@ -40,3 +41,22 @@ async def test_answers_are_stored_when_slack_hears_back_in_time_though_replies_a
         assert answer(consent, "consent") == "Yes"  # each stored when Slack heard back
         assert answer(name, "contact") == {"name": "Ana Silva"}
         assert back is not None and back.field_index == 0
+
+
+async def test_an_answer_that_cannot_be_stored_is_acknowledged_and_the_respondent_asked_to_send_it_again(
+        tmp_path: Path) -> None:
+    async with workspace(tmp_path) as slack:
+        ana = slack.user("U0ANA")
+        await ana.open_app(expect="Question 1 of 15")
+        put = slack.app.repository.put
+
+        async def full_disk(session: Session) -> None:
+            raise StorageError("Could not save: no space left on the device.")
+
+        slack.app.repository.put = full_disk  # type: ignore[method-assign]
+        await ana.say("yes", expect="send it again")  # told (so Slack need not resend it): acknowledged
+        assert len(ana.seen) == 1
+        assert answer(await ana.session(), "consent") is None
+        slack.app.repository.put = put  # type: ignore[method-assign]
+        await ana.say("yes", expect="Your name (1 of 4)")
+        assert answer(await ana.session(), "consent") == "Yes"
