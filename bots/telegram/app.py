@@ -226,7 +226,7 @@ class TelegramFrontEnd:
     async def process(self, data: dict[str, object]) -> None:
         """One update posted to the webhook, stored and answered before Telegram gets its 200.
 
-        Raises NotAnUpdate for a body that is no update (it is refused, and Telegram does not resend it).
+        Raises NotAnUpdate for a body that is no update (the webhook refuses it with 400).
         """
         update_id = data.get("update_id")
         if not isinstance(update_id, int) or isinstance(update_id, bool):
