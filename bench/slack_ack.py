@@ -3,9 +3,10 @@
     python -m bench.slack_ack --respondents 1000 --users 50 --rounds 20 --json
 
 Slack wants every command and button press acknowledged within 3 seconds (events: an HTTP 200 within
-3 seconds), or it shows the user an error and retries. The front end acknowledges before any storage
-work; this measures it. A TinyDB database is filled with `--respondents` people who have started;
-then `--users` of them at once each send `--rounds` rounds of three signed requests to /slack/events
+3 seconds), or it shows the user an error and retries. The front end stores each input before it
+acknowledges it (Slack never resends what was acknowledged), and replies after; this measures it.
+A TinyDB database is filled with `--respondents` people who have started; then `--users` of them at
+once each send `--rounds` rounds of three signed requests to /slack/events
 over HTTP on 127.0.0.1: a DM message, a `/consult status` command, and a button press. Each request's
 time to its HTTP response (the acknowledgement) is recorded, and for DM messages also the time until
 the reply reached a minimal local Web API. The front end runs in a child process, as `consult serve`

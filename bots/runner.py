@@ -31,12 +31,14 @@ NOTHING_CONFIGURED = (
 )
 
 Stopper = Callable[[], Awaitable[None]]
+# Libraries logged only when something is wrong (httpx logs URLs that hold the bot token; bolt, bodies).
+NOISY = ("httpx", "httpcore", "telegram", "slack_bolt", "slack_sdk", "aiohttp.access")
 
 
 def quiet_logs() -> None:
     """Our logs at INFO; libraries' only when something is wrong (httpx logs URLs that hold the bot token)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "httpcore", "telegram", "slack_bolt", "slack_sdk", "aiohttp.access"):
+    for noisy in NOISY:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
@@ -74,7 +76,7 @@ async def serve(app: App, host: str, port: int, stop: asyncio.Event) -> None:
     async with _started(app, names, serving=True, webhook=webhook) as started:
         for path, handler in started.routes:
             web_app.router.add_post(path, handler)
-        runner = web.AppRunner(web_app, access_log=None)
+        runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=SHUTDOWN_SECONDS)
         await runner.setup()
         try:
             await web.TCPSite(runner, host, port).start()
@@ -149,10 +151,10 @@ async def _started(
 async def _start_telegram(app: App, webhook: tuple[str, str] | None, started: Started) -> None:
     from bots.telegram.app import TelegramFrontEnd
 
-    telegram = TelegramFrontEnd(app, app.settings.telegram, polling=webhook is None)
+    telegram = TelegramFrontEnd(app, app.settings.telegram)
     started.stoppers.append(telegram.stop)
     if webhook is None:
-        await telegram.start_polling()
+        started.background.append(await telegram.start_polling())
         return
     url, secret = webhook
     await telegram.start()
@@ -193,7 +195,11 @@ def telegram_webhook(process: Callable[[dict[str, object]], Awaitable[None]], se
             return web.Response(status=400, text="not JSON")
         if not isinstance(data, dict):
             return web.Response(status=400, text="not an update")
-        await process(data)
+        try:
+            await process(data)  # stored before the 200: Telegram resends until it has one
+        except ValueError as exc:  # NotAnUpdate: its message names no content
+            log.warning("telegram webhook: refused: %s", exc)
+            return web.Response(status=400, text="not an update")
         return web.Response(text="ok")
 
     return handle
@@ -203,11 +209,15 @@ async def _alive(_: web.Request) -> web.Response:
     return web.Response(text="consult is running")
 
 
-DRAIN_SECONDS = 10.0
+# A platform kills a stopping process after 10-30 s. On SIGTERM the server closes idle connections at once
+# and gives a request in progress SHUTDOWN_SECONDS to finish (then as long again once cancelled: a client
+# that sent half a request waits for nothing); replies to what was stored get DRAIN_SECONDS more.
+SHUTDOWN_SECONDS = 2.0
+DRAIN_SECONDS = 5.0
 
 
 async def drain(before: set[asyncio.Task[Any]], timeout: float = DRAIN_SECONDS) -> None:
-    """Let work already acknowledged finish (a Slack event is answered 200 before it is stored).
+    """Let work already acknowledged finish: replies to what was stored, a Telegram update being processed.
 
     Waits for the tasks started since `before` was taken (not for whoever runs us).
     """

@@ -69,9 +69,14 @@ async def test_telegram_webhook_checks_the_secret_and_answers(tmp_path: Path) ->
                     async with http.post(url, json=update(1, "/start"), headers=headers) as refused:
                         assert refused.status == 401
                 assert await app.repository.all() == []
-                async with http.post(url, data=b"{not json", headers={
-                        "X-Telegram-Bot-Api-Secret-Token": SECRET}) as broken:
-                    assert broken.status == 400
+                # With the secret, but no update (no whole-number update_id, or unreadable): 400, nothing stored.
+                for broken in (b"{not json", b"[1, 2]", b'"update"', b"{}", b'{"update_id": "7"}',
+                               b'{"update_id": true}', b'{"update_id": 7.5}', b'{"update_id": 7, "message": 3}',
+                               b'{"update_id": 7, "message": {"text": "no sender, no chat"}}', b"\xff\xfe"):
+                    async with http.post(url, data=broken, headers={
+                            "X-Telegram-Bot-Api-Secret-Token": SECRET}) as refused:
+                        assert refused.status == 400, broken
+                assert await app.repository.all() == []
                 async with http.post(url, json=update(2, "/start"), headers={
                         "X-Telegram-Bot-Api-Secret-Token": SECRET}) as accepted:
                     assert accepted.status == 200

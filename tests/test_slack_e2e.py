@@ -441,6 +441,13 @@ async def test_socket_mode_connects_with_the_app_token_and_answers(tmp_path: Pat
     api = SlackStandIn(TOKEN)
     await api.start()
     app = bootstrap.build(Settings(db=tmp_path / "db.json"))
+    put = app.repository.put
+
+    async def slow_put(session: Session) -> None:  # a busy disk
+        await asyncio.sleep(0.5)
+        await put(session)
+
+    app.repository.put = slow_put  # type: ignore[method-assign]
     settings = SlackSettings(bot_token=SecretStr(TOKEN), app_token=SecretStr(api.app_token), api_base_url=api.url)
     running = asyncio.create_task(SlackFrontEnd(app, settings).run_socket_mode())
     try:
@@ -449,8 +456,9 @@ async def test_socket_mode_connects_with_the_app_token_and_answers(tmp_path: Pat
                  "ts": "1800000001.000100", "client_msg_id": "cm-socket-1"}
         envelope = await api.envelope("events_api", {"type": "event_callback", "team_id": TEAM, "event": event,
                                                      "event_id": "EvSocket1", "event_time": int(time.time())})
+        await api.wait_for(lambda: envelope in api.acks)  # acknowledged over the socket, as Slack requires...
+        assert await app.service.session(f"slack:{TEAM}:U0ANA") is not None  # ...once the answer is stored
         await api.wait_for(lambda: api.in_channel(ana))
-        assert envelope in api.acks  # acknowledged over the socket, as Slack requires
         assert "Question 1 of" in api.in_channel(ana)[-1].shown()
         assert {c.token for c in api.called("apps.connections.open")} == {api.app_token}
         session = await app.service.session(f"slack:{TEAM}:U0ANA")

@@ -293,6 +293,19 @@ async def test_a_redelivered_update_changes_nothing_and_sends_nothing(small: Wor
     assert (await stored(small, 42))["contact"] == {"name": "Ana"}
 
 
+async def test_polling_carries_on_after_telegram_refuses_a_get_updates(small: World) -> None:
+    api = small.api
+    ana = Person(api, api.user(42))
+    await ana.say("/start", expect="Question 1 of")
+    api.fail_next("getUpdates", status=502)  # Telegram's front is down a moment...
+    api.fail_next("getUpdates", status=429, retry_after=1)  # ...then asks us to slow down
+    mark = api.mark()
+    await ana.user.say("yes")
+    await api.wait_for(lambda c: c.chat_id == 42 and "Name" in (c.text or ""), since=mark, timeout=10)
+    assert [c.status for c in api.calls[mark:] if c.method == "getUpdates" and not c.ok][:2] == [502, 429]
+    assert (await stored(small, 42))["consent"] == "Yes"
+
+
 async def test_a_redelivered_export_is_not_sent_twice(small: World) -> None:
     api = small.api
     admin = Person(api, api.user(ADMIN, "Secretariat"))

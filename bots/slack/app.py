@@ -1,7 +1,8 @@
-"""The Slack front end: bolt listeners that acknowledge, map the payload, call the service and post the reply."""
+"""The Slack front end: bolt listeners that map the payload and store it, then post the reply once acknowledged."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import tempfile
@@ -11,9 +12,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from aiohttp import web
 from pydantic import SecretStr
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
 from slack_sdk.errors import SlackApiError
@@ -25,12 +24,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.bootstrap import App
 from bots.config import ConfigError, SlackSettings
-from bots.slack import blocks, mapping
+from bots.slack import blocks, http, mapping
 from bots.slack.mapping import Notice, Person, Route, ToSecretariat, ToService
 from core.chat import actions, copy, present, secretariat
 from core.chat.present import Part, View
 from core.export.options import ExportError
 from core.ports import StorageError
+from core.reply import Reply
 from core.session import Session
 
 logger = logging.getLogger(__name__)
@@ -41,7 +41,8 @@ SEEN_KEPT = 1_000
 NOT_SAVED = "Sorry, your last message could not be saved. Please send it again in a minute."
 ANSWERED_IN_DM = "I have answered you in our direct message."
 
-Handler = Callable[[web.Request], Awaitable[web.Response]]
+# Sends what a stored input calls for: (client, DM channel, the message whose button was pressed).
+Send = Callable[[AsyncWebClient, str, "str | None"], Awaitable[None]]
 
 
 class SlackFrontEnd:
@@ -55,8 +56,12 @@ class SlackFrontEnd:
         retries = [AsyncConnectionErrorRetryHandler(), AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMITS)]
         client = AsyncWebClient(token, base_url=settings.api_base_url or BASE_URL, retry_handlers=retries)
         secret = settings.signing_secret.get_secret_value() if settings.signing_secret else ""
-        # Acknowledge at once, work after: Slack wants an answer within 3 seconds.
-        self.bolt = AsyncApp(client=client, signing_secret=secret, process_before_response=False)
+        # Listeners run before the acknowledgement: Slack never resends what was acknowledged, so an input is
+        # stored first (milliseconds, well inside Slack's 3 seconds); the reply is sent after, in a task.
+        # bolt's loggers copy the root logger's level unless given a base logger: ours keeps them at its level.
+        self.bolt = AsyncApp(client=client, signing_secret=secret, process_before_response=True,
+                             logger=logging.getLogger("slack_bolt"))
+        self._replies: set[asyncio.Task[None]] = set()
         # Ids of inputs that store nothing (notices, secretariat): the core cannot spot their redeliveries.
         self._seen: OrderedDict[str, None] = OrderedDict()
         self.bolt.event("message")(self._on_message)
@@ -87,17 +92,13 @@ class SlackFrontEnd:
         except SlackApiError as exc:
             raise ConfigError(f"{variable}: Slack refused it ({_error_code(exc)})") from None
 
-    def http_handler(self) -> Handler:
-        """The aiohttp handler of POST /slack/events; bolt checks each request's signature."""
-        _required(self.settings.signing_secret, "SLACK_SIGNING_SECRET: is not set; HTTP mode needs it to check "
-                                                "that requests come from Slack")
+    def http_handler(self) -> http.Handler:
+        """The aiohttp handler of POST /slack/events: each request's signature checked before its body is read."""
+        secret = _required(self.settings.signing_secret, "SLACK_SIGNING_SECRET: is not set; HTTP mode needs it to "
+                                                         "check that requests come from Slack")
+        return http.handler(self.bolt, secret)
 
-        async def handle(request: web.Request) -> web.Response:
-            return await to_aiohttp_response(await self.bolt.async_dispatch(await to_bolt_request(request)))
-
-        return handle
-
-    # Listeners. Events are acknowledged by bolt itself; commands and actions call ack() first.
+    # Listeners: each stores what is to be stored and returns; bolt acknowledges then; replies follow.
 
     async def _on_message(self, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient,
                           context: AsyncBoltContext) -> None:
@@ -107,71 +108,86 @@ class SlackFrontEnd:
         route = mapping.message(event, str(body.get("event_id")), self._admin(person), context.bot_user_id)
         if isinstance(route, Notice) and event.get("channel_type") != "im":
             if self._first_time(route.inbound_id):
-                await client.chat_postEphemeral(channel=event["channel"], user=person.user_id, text=route.text)
-        elif route is not None:
-            await self._route(client, person, str(event["channel"]), route)
+                self._later(client.chat_postEphemeral(channel=event["channel"], user=person.user_id, text=route.text))
+        elif route is not None and (send := await self._take(person, route)) is not None:
+            self._later(send(client, str(event["channel"]), None))
 
     async def _on_home(self, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient) -> None:
         person, route = mapping.event_person(body, event), mapping.home_opened(event, str(body.get("event_id")))
         # Only the first visit starts; later visits show the conversation as it is, without a new message.
-        if person is not None and route is not None and await self.app.service.session(person.respondent_id) is None:
-            await self._route(client, person, str(event["channel"]), route)
+        if person is None or route is None or await self.app.service.session(person.respondent_id) is not None:
+            return
+        if (send := await self._take(person, route)) is not None:
+            self._later(send(client, str(event["channel"]), None))
 
     async def _on_mention(self, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient) -> None:
         notice = mapping.mention(str(body.get("event_id")))
         if self._first_time(notice.inbound_id):
             thread = event.get("thread_ts") or event.get("ts")
-            await client.chat_postMessage(channel=event["channel"], thread_ts=thread, text=notice.text)
+            self._later(client.chat_postMessage(channel=event["channel"], thread_ts=thread, text=notice.text))
 
     async def _on_command(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
                           respond: AsyncRespond) -> None:
-        await ack()  # first: storing may take longer than Slack's 3 seconds
+        await ack()  # reaches Slack when this listener returns, once the command is stored
         person = mapping.command_person(body)
-        dm = await self._dm(client, person)
-        await self._route(client, person, dm, mapping.command(body, self._admin(person)))
-        if body.get("channel_id") != dm:
-            await respond(text=ANSWERED_IN_DM, response_type="ephemeral")
+        send = await self._take(person, mapping.command(body, self._admin(person)))
+
+        async def answer() -> None:
+            dm = await self._dm(client, person)
+            if send is not None:
+                await send(client, dm, None)
+            if body.get("channel_id") != dm:
+                await respond(text=ANSWERED_IN_DM, response_type="ephemeral")
+
+        self._later(answer())
 
     async def _on_action(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],
                          client: AsyncWebClient) -> None:
-        await ack()  # first: storing may take longer than Slack's 3 seconds
+        await ack()  # reaches Slack when this listener returns, once the press is stored
         container = body.get("container") or {}
         route = mapping.action(self.app.questionnaire, body, action)
-        await self._route(client, mapping.action_person(body), str(container.get("channel_id")), route,
-                          on_message=container.get("message_ts"))
+        if (send := await self._take(mapping.action_person(body), route)) is not None:
+            self._later(send(client, str(container.get("channel_id")), container.get("message_ts")))
 
     async def _on_error(self, error: Exception, body: dict[str, Any]) -> None:
-        # Kinds, codes and code lines only: a payload or an exception's message may hold an answer.
-        code = _error_code(error) if isinstance(error, SlackApiError) else None
-        where = "".join(traceback.format_tb(error.__traceback__))
-        logger.error("slack: %s %s while handling a %s\n%s", type(error).__name__, code or "",
-                     body.get("type") or "command", where)
+        _log_failure(error, f"while handling a {body.get('type') or 'command'}")
+
+    def _later(self, reply: Awaitable[Any]) -> None:
+        """Send a reply once Slack has its acknowledgement; a failure is logged (the input is stored)."""
+
+        async def sending() -> None:
+            try:
+                await reply
+            except Exception as error:  # logged; the input is stored whatever happens here
+                _log_failure(error, "while replying")
+
+        task = asyncio.create_task(sending(), name="slack-reply")
+        self._replies.add(task)
+        task.add_done_callback(self._replies.discard)
 
     # What a route does.
 
-    async def _route(self, client: AsyncWebClient, person: Person, dm: str, route: Route,
-                     on_message: str | None = None) -> None:
+    async def _take(self, person: Person, route: Route) -> Send | None:
+        """Store the input if it is one to store (before the acknowledgement); what to send after it, if anything."""
         logger.info("slack: %s %s", type(route).__name__, route.inbound_id)
         if isinstance(route, ToService):
-            await self._serve(client, person, dm, route, on_message)
-        elif not self._first_time(route.inbound_id):
-            return
-        elif isinstance(route, ToSecretariat):
-            await self._secretariat(client, dm, route.text)
-        else:
-            await self._say(client, dm, route.text)
+            try:
+                reply = await self.app.service.handle(person.respondent_id, mapping.CHANNEL, route.command,
+                                                      route.inbound_id)
+            except StorageError:
+                logger.exception("slack: %s not stored", route.inbound_id)
+                return lambda client, dm, _: self._say(client, dm, NOT_SAVED)  # they are told: acknowledged
+            if reply.duplicate:
+                return None  # Slack retried something already answered
+            return lambda client, dm, on_message: self._serve(client, person, dm, route, reply, on_message)
+        if not self._first_time(route.inbound_id):
+            return None
+        if isinstance(route, ToSecretariat):
+            return lambda client, dm, _: self._secretariat(client, dm, route.text)
+        return lambda client, dm, _: self._say(client, dm, route.text)
 
-    async def _serve(self, client: AsyncWebClient, person: Person, dm: str, route: ToService,
+    async def _serve(self, client: AsyncWebClient, person: Person, dm: str, route: ToService, reply: Reply,
                      on_message: str | None) -> None:
-        try:
-            reply = await self.app.service.handle(person.respondent_id, mapping.CHANNEL, route.command,
-                                                  route.inbound_id)
-        except StorageError:
-            logger.exception("slack: %s not stored", route.inbound_id)
-            await self._say(client, dm, NOT_SAVED)
-            return
-        if reply.duplicate:
-            return  # Slack retried something already answered
         shown = blocks.messages(present.view(self.app.questionnaire, reply))
         if on_message and len(shown) == 1 and present.redraws(route.command, reply):
             # A tick on a multiple choice redraws the same question: update it rather than repeat it.
@@ -233,6 +249,13 @@ class SlackFrontEnd:
         while len(self._seen) > SEEN_KEPT:
             self._seen.popitem(last=False)
         return True
+
+
+def _log_failure(error: Exception, when: str) -> None:
+    # Kinds, codes and code lines only: a payload or an exception's message may hold an answer.
+    code = _error_code(error) if isinstance(error, SlackApiError) else None
+    where = "".join(traceback.format_tb(error.__traceback__))
+    logger.error("slack: %s %s %s\n%s", type(error).__name__, code or "", when, where)
 
 
 def _error_code(error: SlackApiError) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import OrderedDict
 
@@ -25,6 +26,7 @@ from bots.bootstrap import App
 from bots.config import ConfigError, TelegramSettings
 from bots.telegram import mapping, render
 from bots.telegram.ordering import OneChatAtATime
+from bots.telegram.polling import Poller
 from bots.telegram.secretariat import Secretariat
 from core import inputs
 from core.chat import actions, copy, present
@@ -45,10 +47,14 @@ SEEN_KEPT = 1_000
 Context = ContextTypes.DEFAULT_TYPE
 
 
+class NotAnUpdate(ValueError):
+    """A webhook body that is not a Telegram update."""
+
+
 class TelegramFrontEnd:
     """Respondents in private chats; the secretariat's /progress and /export; groups pointed to a private chat."""
 
-    def __init__(self, app: App, settings: TelegramSettings, *, polling: bool = True) -> None:
+    def __init__(self, app: App, settings: TelegramSettings) -> None:
         assert settings.bot_token is not None
         actions.check_fits(app.questionnaire)
         self.app = app
@@ -62,9 +68,10 @@ class TelegramFrontEnd:
         if settings.api_base_url:
             base = settings.api_base_url
             builder = builder.base_url(base).base_file_url(base.removesuffix("/bot") + "/file/bot")
-        if not polling:
-            builder = builder.updater(None)
-        self.application = builder.build()
+        # No Updater: it confirms a batch to Telegram before processing it (see polling.py).
+        self.application = builder.updater(None).build()
+        self._poller: Poller | None = None
+        self._polling: asyncio.Task[None] | None = None
         self.secretariat = Secretariat(app, settings.admins, self.application.bot)
         self._seen: OrderedDict[int, None] = OrderedDict()
         self._add_handlers()
@@ -204,27 +211,41 @@ class TelegramFrontEnd:
         await self._set_commands()
         await self.application.start()
 
-    async def start_polling(self, timeout: int = POLL_TIMEOUT) -> None:
-        """Start, then fetch updates by long polling (no public address needed)."""
+    async def start_polling(self, timeout: int = POLL_TIMEOUT) -> asyncio.Task[None]:
+        """Start, then fetch updates by long polling (no public address needed); the task that polls."""
         await self.start()
-        assert self.application.updater is not None
         await self.application.bot.delete_webhook()
-        await self.application.updater.start_polling(timeout=timeout, allowed_updates=Update.ALL_TYPES)
+        self._poller = Poller(self.application.bot, self._process, timeout)
+        self._polling = asyncio.create_task(self._poller.run(), name="telegram-polling")
+        return self._polling
 
     async def set_webhook(self, url: str, secret: str) -> None:
         """Ask Telegram to post updates to `url` with the secret token (once the server listens)."""
         await self.application.bot.set_webhook(url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
 
     async def process(self, data: dict[str, object]) -> None:
-        """One update posted to the webhook, stored and answered before Telegram gets its 200."""
-        update = Update.de_json(data, self.application.bot)
+        """One update posted to the webhook, stored and answered before Telegram gets its 200.
+
+        Raises NotAnUpdate for a body that is no update (the webhook refuses it with 400).
+        """
+        update_id = data.get("update_id")
+        if not isinstance(update_id, int) or isinstance(update_id, bool):
+            raise NotAnUpdate("no whole-number update_id")
+        try:
+            update = Update.de_json(data, self.application.bot)
+        except (TypeError, ValueError, KeyError, AttributeError):
+            raise NotAnUpdate(f"update {update_id} cannot be read") from None
+        await self._process(update)
+
+    async def _process(self, update: Update) -> None:
+        """Run the handlers (one chat at a time, chats side by side); returns once stored and answered."""
         await self.application.update_processor.process_update(update, self.application.process_update(update))
 
     async def stop(self) -> None:
         """Stop fetching, finish what is running, disconnect."""
-        updater = self.application.updater
-        if updater is not None and updater.running:
-            await updater.stop()
+        if self._poller is not None and self._polling is not None:
+            self._poller.stop()
+            await asyncio.wait([self._polling])  # the batch in hand done and confirmed; a failure is the runner's
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()

@@ -89,6 +89,7 @@ class SlackStandIn:
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
     _limited: dict[str, int] = field(default_factory=dict)
     _broken: dict[str, int] = field(default_factory=dict)
+    _slow: dict[str, float] = field(default_factory=dict)
     _numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _runner: web.AppRunner | None = None
 
@@ -121,6 +122,10 @@ class SlackStandIn:
     def break_once(self, method: str) -> None:
         """The next call of `method` gets an HTTP 500 with a plain-text body."""
         self._broken[method] = self._broken.get(method, 0) + 1
+
+    def slow_down(self, method: str, seconds: float) -> None:
+        """Every later call of `method` is answered `seconds` late (a slow Slack; 0 ends it)."""
+        self._slow[method] = seconds
 
     def called(self, method: str, since: int = 0) -> list[Call]:
         """The calls of one method (from call number `since`)."""
@@ -158,6 +163,7 @@ class SlackStandIn:
         token = request.headers.get("Authorization", "").removeprefix("Bearer ") or None
         call = Call(method, args, token)
         self.calls.append(call)
+        await asyncio.sleep(self._slow.get(method, 0))
         if self._limited.get(method):
             self._limited[method] -= 1
             call.limited = True

@@ -18,7 +18,8 @@ What it does, and how close to Telegram it is:
 * Parameters arrive as PTB sends them: form fields (or multipart when files are uploaded), each value JSON-encoded
   except plain strings. They are decoded back, so ``Call.params["reply_markup"]`` is a dict and
   ``Call.params["chat_id"]`` an int; free-text fields (text, caption, parse_mode, ...) stay strings.
-* ``getUpdates`` long-polls: ``offset`` confirms every delivered update with a smaller ``update_id``, ``timeout``
+* ``getUpdates`` long-polls: ``offset`` confirms every delivered update with a smaller ``update_id`` (listed in
+  ``confirmed``; ``on_confirm`` is called as the request arrives, e.g. to kill the bot right then), ``timeout``
   waits up to that many seconds and returns as soon as something is pushed; a newer ``getUpdates`` ends an older
   one still waiting with 409 Conflict, as Telegram does. Updates are returned sorted by ``update_id``.
 * Message ids increase per chat, shared by the user's and the bot's messages. Sending to a chat no user has
@@ -226,6 +227,9 @@ class BotApiStandIn:
         self._closing = False
         # updates
         self._pending: list[_Pending] = []
+        # Updates the bot has confirmed (a getUpdates offset above them), in order, and who to tell at once.
+        self.confirmed: list[dict[str, Any]] = []
+        self.on_confirm: Callable[[list[dict[str, Any]]], None] | None = None
         self._updates: dict[int, dict[str, Any]] = {}
         self._next_update_id = 1
         self._poll_generation = 0
@@ -567,7 +571,7 @@ class BotApiStandIn:
         self._wake_pollers()
         offset = call.params.get("offset")
         if isinstance(offset, int) and offset > 0:
-            self._pending = [e for e in self._pending if not (e.delivered and int(e.update["update_id"]) < offset)]
+            self._confirm([e for e in self._pending if e.delivered and int(e.update["update_id"]) < offset])
         limit = call.params.get("limit")
         limit = limit if isinstance(limit, int) and 0 < limit <= 100 else 100
         timeout = call.params.get("timeout")
@@ -590,6 +594,16 @@ class BotApiStandIn:
         for entry in batch:
             entry.delivered = True
         return [copy.deepcopy(entry.update) for entry in batch]
+
+    def _confirm(self, entries: list[_Pending]) -> None:
+        if not entries:
+            return
+        gone = {id(e) for e in entries}
+        self._pending = [e for e in self._pending if id(e) not in gone]
+        updates = [copy.deepcopy(e.update) for e in entries]
+        self.confirmed.extend(updates)
+        if self.on_confirm is not None:
+            self.on_confirm(updates)  # as the request arrives, before it is answered
 
     async def _delete_webhook(self, call: Call) -> Any:
         self.webhook_url, self.webhook_secret = "", None
