@@ -29,7 +29,6 @@ from bots.slack.mapping import Notice, Person, Route, ToSecretariat, ToService
 from core.chat import actions, copy, present, secretariat
 from core.chat.present import Part, View
 from core.export.options import ExportError
-from core.ports import StorageError
 from core.reply import Reply
 from core.session import Session
 
@@ -38,7 +37,6 @@ logger = logging.getLogger(__name__)
 RATE_LIMITS = 3  # 429 answers retried after their Retry-After
 BASE_URL = AsyncWebClient.BASE_URL
 SEEN_KEPT = 1_000
-NOT_SAVED = "Sorry, your last message could not be saved. Please send it again in a minute."
 ANSWERED_IN_DM = "I have answered you in our direct message."
 
 # Sends what a stored input calls for: (client, DM channel, the message whose button was pressed).
@@ -171,12 +169,9 @@ class SlackFrontEnd:
         """Store the input if it is one to store (before the acknowledgement); what to send after it, if anything."""
         logger.info("slack: %s %s", type(route).__name__, route.inbound_id)
         if isinstance(route, ToService):
-            try:
-                reply = await self.app.service.handle(person.respondent_id, mapping.CHANNEL, route.command,
-                                                      route.inbound_id)
-            except StorageError:
-                logger.exception("slack: %s not stored", route.inbound_id)
-                return lambda client, dm, _: self._say(client, dm, NOT_SAVED)  # they are told: acknowledged
+            # A failed write is a reply too (saved=False: "please send it again"): acknowledged, since they are told.
+            reply = await self.app.service.handle(person.respondent_id, mapping.CHANNEL, route.command,
+                                                  route.inbound_id)
             if reply.duplicate:
                 return None  # Slack retried something already answered
             return lambda client, dm, on_message: self._serve(client, person, dm, route, reply, on_message)

@@ -30,12 +30,10 @@ from bots.telegram.polling import Poller
 from bots.telegram.secretariat import Secretariat
 from core import inputs
 from core.chat import actions, copy, present
-from core.ports import StorageError
 from core.reply import Reply
 
 log = logging.getLogger(__name__)
 
-SAVE_FAILED = "Sorry, your message could not be saved just now. Please send it again in a minute."
 # Flood control: a 429 waits `retry_after` and tries again, so no reply is lost.
 MAX_RETRIES = 3
 PRIVATE = filters.ChatType.PRIVATE
@@ -133,14 +131,10 @@ class TelegramFrontEnd:
     async def _handle(self, update: Update, command: inputs.Input, *, send: bool = True) -> Reply | None:
         user, chat = update.effective_user, update.effective_chat
         assert user is not None and chat is not None
-        try:
-            reply = await self.app.service.handle(
-                mapping.respondent_id(user.id), mapping.CHANNEL, command, mapping.inbound_id(update)
-            )
-        except StorageError as exc:
-            log.error("update %s not stored: %s", update.update_id, type(exc).__name__)
-            await self.application.bot.send_message(chat.id, SAVE_FAILED)
-            return None
+        # A failed write is a reply too (saved=False: "please send it again"), never an exception.
+        reply = await self.app.service.handle(
+            mapping.respondent_id(user.id), mapping.CHANNEL, command, mapping.inbound_id(update)
+        )
         if send:
             await self._send(update, reply)
         return reply
