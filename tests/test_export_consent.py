@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import json
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -17,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from openpyxl import load_workbook
 
 from core.export.records import Audience, Scope, compile_responses
 from core.export.run import FORMATS, export
@@ -234,3 +237,40 @@ async def test_the_anonymous_rule_shows_answers_under_a_number_but_never_a_draft
     for secret in NOT_NAMED:
         assert secret not in compilation + summary, secret
     assert "Rule applied: **anonymous**" in summary and "Counted but not shown" not in summary
+
+
+async def test_may_be_cited_follows_consent_as_it_stands_now_in_every_table(tmp_path: Path) -> None:
+    sessions, now = await audit_database()
+    for audience in Audience:
+        result = export(WGEC, sessions, tmp_path / audience.value, formats=("xlsx", "csv", "json"),
+                        audience=audience, now=now)
+        paths = {path.suffix: path for path in result.files}
+        with paths[".csv"].open(encoding="utf-8-sig", newline="") as stream:
+            header, *rows = list(csv.reader(stream))
+        sheet = [[("" if v is None else str(v)) for v in row]
+                 for row in load_workbook(paths[".xlsx"])["Responses"].iter_rows(values_only=True)]
+        people = json.loads(paths[".json"].read_text())["respondents"]
+        consent = header.index("Consent to cite")
+        assert sheet[0][: consent + 3] == header[: consent + 3] and len(sheet) == len(rows) + 1
+        assert header[consent + 1] == "May be cited"
+        # Respondents 6, 7 and 9: Ana, Carla (No since she submitted), Rita (cleared her answers with restart).
+        for table in (rows, sheet[1:]):
+            by_number = {row[0]: row[consent : consent + 3] for row in table}
+            assert by_number["6"][:2] == ["Yes", "Yes"]
+            assert by_number["7"][:2] == ["No", "No"]
+            assert by_number["9"][:2] == ["", "No"]
+            assert by_number["1"][:2] == ["No", "No"]  # Bruno said no from the start
+            if audience is Audience.INTERNAL:
+                assert header[consent + 2] == "Consent changed"
+                assert by_number["7"][2] == "Changed since submitting: Yes when submitted, now No"
+                assert by_number["9"][2] == "Changed since submitting: Yes when submitted, now not answered"
+                assert by_number["6"][2] == by_number["1"][2] == ""
+        by_number_json = {p["number"]: p for p in people}
+        assert [(by_number_json[n]["consent"], by_number_json[n]["may_cite"]) for n in (6, 7, 9)] == [
+            ("Yes", True), ("No", False), (None, False)]
+        if audience is Audience.INTERNAL:
+            assert by_number_json[7]["consent_changed"] == "Changed since submitting: Yes when submitted, now No"
+            assert "Viewofchanged" in json.dumps(by_number_json[7])
+        else:
+            assert "Consent changed" not in header and "consent_changed" not in by_number_json[7]
+            assert by_number_json[7]["answers"] == {} and by_number_json[7]["answers_shown"] is False

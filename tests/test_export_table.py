@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from core import progress
-from core.export import csv_file, xlsx
+from core.export import csv_file, json_file, xlsx
 from core.export.base import ExportInput
 from core.export.records import Audience, Scope, compile_responses
 from core.export.table import neutralise
@@ -269,3 +269,24 @@ def test_formula_like_contact_details_are_never_formulas(tmp_path: Path) -> None
     assert row[column] == "'" + name
     cell = load_workbook(xlsx_path)["Responses"].cell(row=2, column=column + 1)
     assert cell.data_type == "s" and cell.value == name
+
+
+def test_public_files_carry_name_organisation_and_country_but_no_other_contact_detail(tmp_path: Path) -> None:
+    phone = '{ id = "phone", label = "Phone", required = false }, '
+    survey = parse(SURVEY.replace('{ id = "email"', phone + '{ id = "email"'))
+    cited = respondent("Ana Cited", q=survey, answers={"q2": ["Access"]})
+    cited.answers["contact"].value["phone"] = "+254 700 000 111"  # type: ignore[index]
+    public_csv, public_xlsx = export(tmp_path, [cited], q=survey)
+    assert csv_rows(public_csv)[0][5:9] == ["May be cited", "Name", "Organisation", "Country"]
+    assert csv_rows(public_csv)[1][5:9] == ["Yes", "Ana Cited", "Ana Cited Org", "Kenya"]
+    data = ExportInput(compile_responses(survey, [cited], Audience.PUBLIC, Scope.ALL, NOW),
+                       progress.report(survey, [cited], NOW))
+    [public_json] = json_file.write(data, tmp_path)
+    public = [public_csv.read_text(encoding="utf-8-sig"), public_json.read_text(), *_unzipped(public_xlsx)]
+    for text in public:
+        assert "ana.cited@example.org" not in text and "700 000 111" not in text
+    assert "E-mail" not in csv_rows(public_csv)[0] and "Phone" not in sheet_rows(public_xlsx)[0]
+    internal_csv, _ = export(tmp_path, [cited], Audience.INTERNAL, q=survey)
+    assert csv_rows(internal_csv)[0][9:14] == ["Name", "Organisation", "Country", "Phone", "E-mail"]
+    assert csv_rows(internal_csv)[1][9:14] == ["Ana Cited", "Ana Cited Org", "Kenya", "'+254 700 000 111",
+                                               "ana.cited@example.org"]
