@@ -27,7 +27,7 @@ from core.session import Session, Status
 from questionnaire.loader import bundled_path, parse
 from questionnaire.model import ConsentRule, Questionnaire
 from tests.support.chat import Clock, Respondent, make_service
-from tests.support.responses import WGEC, respondent
+from tests.support.responses import WGEC, panel, respondent
 from tests.test_cli import WALK
 
 NOW = datetime(2013, 9, 1, tzinfo=UTC)
@@ -274,3 +274,40 @@ async def test_may_be_cited_follows_consent_as_it_stands_now_in_every_table(tmp_
         else:
             assert "Consent changed" not in header and "consent_changed" not in by_number_json[7]
             assert by_number_json[7]["answers"] == {} and by_number_json[7]["answers_shown"] is False
+
+
+@contextmanager
+def drawn_figures() -> Iterator[dict[str, Figure]]:
+    """Every chart as drawn, by the file it was saved to."""
+    figures: dict[str, Figure] = {}
+    original = Figure.savefig
+
+    def recording(figure: Figure, path: Path, *args: Any, **kwargs: Any) -> None:
+        figures[Path(path).name] = figure
+        original(figure, path, *args, **kwargs)
+
+    with patch.object(Figure, "savefig", recording):
+        yield figures
+
+
+def test_summary_and_charts_count_only_the_respondents_the_status_chose(tmp_path: Path) -> None:
+    """Emil started and answered Q3 but has not submitted: in the figures only with the status 'all'."""
+    for scope, started, government, q3, unfinished in (
+        (Scope.SUBMITTED, "Respondents who submitted: **4**", "| Government | 1 | 1 |", "| 2 | 50% |",
+         "Not in these files (status 'submitted')"),
+        (Scope.ALL, "Respondents who started: **5**", "| Government | 2 | 1 |", "| 3 | 60% |",
+         "| The review, before submitting | 1 |"),
+    ):
+        with drawn_figures() as figures:
+            export(WGEC, panel(), tmp_path / scope.value, formats=("md", "png"), scope=scope, now=NOW)
+            bars = [patch.get_width() for patch in figures["chart-respondents-by-category.png"].axes[0].patches]
+            rate_axis = figures["chart-answer-rate.png"].axes[0].get_ylabel()
+        summary = (tmp_path / scope.value / "summary.md").read_text()
+        assert started in summary and government in summary and unfinished in summary
+        assert next(line for line in summary.splitlines() if line.startswith("| 3. ")).endswith(q3)
+        if scope is Scope.SUBMITTED:
+            assert "Started but not submitted yet (not in these files): **1**" in summary
+            assert bars[:2] == bars[4:6] == [1, 3]  # started = submitted: Emil is not in these files
+            assert rate_axis == "% of submitted respondents"
+        else:
+            assert bars[:2] == [2, 3] and rate_axis == "% of respondents, drafts included"
