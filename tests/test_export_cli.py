@@ -5,12 +5,16 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
 from core.export.manifest import MANIFEST
+from core.export.options import ExportError
+from core.export.run import export
+from tests.support.responses import WGEC
 from tests.test_cli import WALK, consult
 from tests.test_export_consent import readable
 
@@ -228,3 +232,14 @@ def test_questionnaire_changed_after_answers_came_in(filled: Path) -> None:
     )
     # Bruno did not authorise citation: under the default rule his answer is counted, not shown.
     assert [row[old] for row in rows] == ["Security; access; human rights.", "", "Security; access; human rights."]
+
+
+def test_a_manifest_naming_files_outside_its_folder_removes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "victim.txt").write_text("keep me")
+    out = tmp_path / "out"
+    out.mkdir()
+    forged = {"written_by": "consult export", "files": [{"name": "../victim.txt", "sha256": "x"}]}
+    (out / MANIFEST).write_text(json.dumps(forged))
+    with pytest.raises(ExportError, match="did not write"):
+        export(WGEC, [], out, now=datetime(2013, 9, 1, tzinfo=UTC), force=True)
+    assert (tmp_path / "victim.txt").read_text() == "keep me" and [p.name for p in out.iterdir()] == [MANIFEST]
