@@ -346,6 +346,11 @@ def test_under_the_aggregate_rule_answers_of_those_who_may_not_be_cited_are_coun
         "Non-Government - Private sector (1 answered, 0 gave no answer)",
         "1 response counted but not shown (not authorised for citation).",  # Dana said no
     ]
+    # A choice counts too: Bruno's 1b is counted, not listed.
+    q1b = data.compilation.questions[0].header
+    assert group_lines(files["compilation-by-question.docx"], q1b)[0] == (
+        "Non-Government - Civil society (1 answered, 1 gave no answer)")
+    assert "With ECOSOC" not in "".join(following(files["compilation-by-question.docx"], q1b, 6))
     # Emil consented but never submitted: a draft is counted, never shown.
     assert headings(files["compilation-by-respondent.docx"], 1) == [
         "Amina Diallo, Amina Diallo Org (Government)", "Chen Wei, Chen Wei Org (Civil society)",

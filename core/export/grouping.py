@@ -50,7 +50,7 @@ def group_answers(c: Compilation, question: Question) -> list[Group]:
         if record.group not in order:
             order[record.group] = _group_order(c.questionnaire, record)
         text = answer_text(record, question)
-        if not record.shown and (text or question.id in record.withheld):
+        if not record.shown and record.gave(question.id):
             hidden[record.group] = hidden.get(record.group, 0) + 1
         elif text:
             answered.setdefault(record.group, []).append((record, text))
@@ -76,7 +76,7 @@ def was_asked(question: Question, record: Record) -> bool:
     """False when the question's condition did not hold for this respondent, so silence is no refusal."""
     if question.item is None:
         # A removed item: only those who met it (and have an answer or a skip stored) count.
-        return record.gave(question.id)
+        return record.met(question.id)
     if question.item.when is None:
         return True
     return condition_holds(question.item, record.answers)

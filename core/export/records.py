@@ -74,7 +74,12 @@ class Record:
         return self.answers if self.shown else {}
 
     def gave(self, question_id: str) -> bool:
-        """True when they answered the question, shown or not."""
+        """True when they answered the question (not skipped), shown or not."""
+        answer = self.answers.get(question_id)
+        return question_id in self.withheld or (answer is not None and bool(value_text(answer.value).strip()))
+
+    def met(self, question_id: str) -> bool:
+        """True when an answer or a skip of theirs is stored for the question, shown or not."""
         return question_id in self.withheld or question_id in self.answers
 
     @property
