@@ -97,7 +97,8 @@ def describe(c: Compilation) -> str:
         audience = (f"Public: only the views of respondents who authorised citation are shown; {c.not_shown} "
                     "others are counted but not shown.")
     else:
-        audience = "Public: respondents who did not authorise citation, or did not submit, are shown by number only."
+        drafts = ", and answers not yet submitted," if c.scope is Scope.ALL else ""
+        audience = f"Public: respondents who did not authorise citation{drafts} are shown by number only."
     return f"Generated {c.generated_at:%d %B %Y, %H:%M %Z}. {len(c.records)} respondents ({who}). {audience}"
 
 
