@@ -69,11 +69,14 @@ def place_label(report: ProgressReport, place: str) -> str:
     return "The review, before submitting" if place == "review" else place
 
 
-def report(q: Questionnaire, sessions: Iterable[Session], now: datetime, *, public: bool = False) -> ProgressReport:
+def report(
+    q: Questionnaire, sessions: Iterable[Session], now: datetime, *, public: bool = False, drafts: bool = False
+) -> ProgressReport:
     """Count the sessions (withdrawn ones only as a number; they are deleted answers).
 
     `public`: for files anyone may read. A country is a contact detail, so the countries of
     respondents who did not authorise citation are counted together, unnamed.
+    `drafts`: answer rates count the answers not yet submitted too (an export with the status 'all').
     """
     all_sessions = list(sessions)
     active = [s for s in all_sessions if s.status in (Status.IN_PROGRESS, Status.SUBMITTED)]
@@ -91,7 +94,7 @@ def report(q: Questionnaire, sessions: Iterable[Session], now: datetime, *, publ
         by_channel=_tally(active, lambda s: s.channel),
         by_country=_countries(q, active, public),
         submissions_per_day=_per_day(active),
-        questions=_questions(q, active),
+        questions=_questions(q, active, drafts),
         stopped_at=_stopped_at(q, active),
     )
 
@@ -129,9 +132,9 @@ def _tally(sessions: list[Session], keys_of: Callable[[Session], str | list[str]
     return dict(sorted(tallies.items()))
 
 
-def _questions(q: Questionnaire, sessions: list[Session]) -> list[QuestionCount]:
+def _questions(q: Questionnaire, sessions: list[Session], drafts: bool) -> list[QuestionCount]:
     counts = []
-    snapshots = [s.submitted.answers for s in sessions if s.submitted is not None]
+    snapshots = [s.counted for s in sessions if drafts or s.submitted is not None]
     for item in (item for item in q.items if item.answerable):
         asked = [a.get(item.id) for a in snapshots if flow.condition_holds(item, a)]
         answered = sum(flow.is_answered(item, a) for a in asked)

@@ -48,6 +48,13 @@ class Role(StrEnum):
 CONSENT_OPTIONS = ("Yes", "No")
 
 
+class ConsentRule(StrEnum):
+    """What public files show of a respondent who did not authorise citation."""
+
+    AGGREGATE = "aggregate"  # counted in figures and charts only: none of their answer texts
+    ANONYMOUS = "anonymous"  # their answers, under a number: "Respondent 12 (Civil society)"
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -153,6 +160,8 @@ class Questionnaire(_Strict):
     closing: Text = "Thank you. Your answers have been received."
     opens: datetime | None = None
     closes: datetime | None = None
+    # The strict reading of "only used in aggregate form, unless otherwise authorised" by default.
+    consent_rule: ConsentRule = ConsentRule.AGGREGATE
     items: tuple[Item, ...] = Field(min_length=1)
 
     @model_validator(mode="after")

@@ -18,7 +18,8 @@ from core.export.base import ExportInput
 from core.export.grouping import group_answers, was_asked
 from core.export.records import Audience, Compilation, Scope, compile_responses
 from core.session import Session
-from tests.support.responses import WGEC, panel, respondent
+from questionnaire.model import Questionnaire
+from tests.support.responses import WGEC, WGEC_ANONYMOUS, panel, respondent
 
 NOW = datetime(2013, 9, 1, tzinfo=UTC)
 # Who did not authorise citation in panel(): nothing of theirs may reach a public file.
@@ -31,9 +32,11 @@ BRUNO_INTERNALLY = ("Respondent 2: Bruno Costa, Bruno Costa Org (Civil society; 
 LONG = "\n".join(f"{n:05d} " + "x" * 93 for n in range(1000))  # 100,000 characters in 1,000 lines
 
 
-def compiled(sessions: list[Session], audience: Audience = Audience.PUBLIC) -> ExportInput:
-    compilation = compile_responses(WGEC, sessions, audience, Scope.ALL, NOW)
-    return ExportInput(compilation, progress.report(WGEC, sessions, NOW))
+def compiled(sessions: list[Session], audience: Audience = Audience.PUBLIC, q: Questionnaire = WGEC_ANONYMOUS
+             ) -> ExportInput:
+    """Under the anonymous rule unless told: the answers of those who may not be cited are shown by number."""
+    compilation = compile_responses(q, sessions, audience, Scope.ALL, NOW)
+    return ExportInput(compilation, progress.report(q, sessions, NOW))
 
 
 def written(tmp_path: Path, sessions: list[Session], audience: Audience = Audience.PUBLIC) -> dict[str, Path]:
@@ -168,7 +171,7 @@ def test_one_section_per_respondent_with_every_question(public: dict[str, Path])
     assert headings(path, 1) == [
         "Amina Diallo, Amina Diallo Org (Government)", "Respondent 2 (Civil society)",
         "Chen Wei, Chen Wei Org (Civil society)", "Respondent 4 (Private sector)",
-        "Emil Novak, Emil Novak Org (Government)",
+        "Respondent 5 (Government)",  # Emil consented but has not submitted: a draft is never attributed
     ]
     questions = compiled(panel()).compilation.questions
     assert headings(path, 2) == [q.header for q in questions] * 5
@@ -178,7 +181,7 @@ def test_one_section_per_respondent_with_every_question(public: dict[str, Path])
     dana = following(path, "Respondent 4 (Private sector)", 8)
     assert dana[2:] == ["No answer", questions[1].header, "Business view.", questions[2].header, "No answer",
                         questions[3].header]
-    assert following(path, "Emil Novak, Emil Novak Org (Government)", 1) == ["Not submitted yet."]
+    assert following(path, "Respondent 5 (Government)", 1) == ["Not submitted yet."]
 
 
 # --- consent and confidentiality ----------------------------------------------------------------------
@@ -323,3 +326,38 @@ def test_a_question_whose_condition_failed_was_not_asked() -> None:
     status_question = c.questions[0]
     assert status_question.id == "q1_status"
     assert [was_asked(status_question, r) for r in c.records] == [False, True, True, True, False]
+
+
+# --- the default consent rule: aggregate ------------------------------------------------------------------
+
+def test_under_the_aggregate_rule_answers_of_those_who_may_not_be_cited_are_counted_not_shown(
+    tmp_path: Path,
+) -> None:
+    data = compiled(panel(), q=WGEC)
+    files = {p.name: p for p in docx_files.write(data, tmp_path) + markdown.write(data, tmp_path)}
+    q2 = data.compilation.questions[1].header
+    assert following(files["compilation-by-question.docx"], q2, 10) == [
+        "Asked of 5: 4 answered, 1 gave no answer.",
+        "Government (1 answered, 1 gave no answer)",  # Emil's draft has no answer to Q2
+        "Amina Diallo, Amina Diallo Org (Government)", "Significance: high.",
+        "Non-Government - Civil society (2 answered, 0 gave no answer)",
+        "Chen Wei, Chen Wei Org (Civil society)", "Joint submission of *five* groups.",
+        "1 response counted but not shown (not authorised for citation).",  # Bruno said no
+        "Non-Government - Private sector (1 answered, 0 gave no answer)",
+        "1 response counted but not shown (not authorised for citation).",  # Dana said no
+    ]
+    # A choice counts too: Bruno's 1b is counted, not listed.
+    q1b = data.compilation.questions[0].header
+    assert group_lines(files["compilation-by-question.docx"], q1b)[0] == (
+        "Non-Government - Civil society (1 answered, 1 gave no answer)")
+    assert "With ECOSOC" not in "".join(following(files["compilation-by-question.docx"], q1b, 6))
+    # Emil consented but never submitted: a draft is counted, never shown.
+    assert headings(files["compilation-by-respondent.docx"], 1) == [
+        "Amina Diallo, Amina Diallo Org (Government)", "Chen Wei, Chen Wei Org (Civil society)",
+    ]
+    for path in files.values():
+        for view in ("Civil society view.", "Business view.", "HYPERLINK", "Not yet.", "Respondent 2", "Emil"):
+            assert view not in everything(path), (view, path.name)
+    assert "*1 response counted but not shown (not authorised for citation).*" in everything(
+        files["compilation-by-question.md"])
+    assert "3 others are counted but not shown." in everything(files["compilation-by-respondent.docx"])

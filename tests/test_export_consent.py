@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import json
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -12,17 +14,21 @@ from string import ascii_lowercase
 from typing import Any
 from unittest.mock import patch
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from openpyxl import load_workbook
 
 from core.export.records import Audience, Scope, compile_responses
 from core.export.run import FORMATS, export
-from core.session import Session
+from core.session import Session, Status
 from questionnaire.loader import bundled_path, parse
-from questionnaire.model import Questionnaire
-from tests.support.responses import WGEC, respondent
+from questionnaire.model import ConsentRule, Questionnaire
+from tests.support.chat import Clock, Respondent, make_service
+from tests.support.responses import WGEC, panel, respondent
+from tests.test_cli import WALK
 
 NOW = datetime(2013, 9, 1, tzinfo=UTC)
 token = st.text(ascii_lowercase, min_size=8, max_size=12)
@@ -44,7 +50,8 @@ def people(draw: st.DrawFn) -> list[tuple[Session, bool, list[str]]]:
             consent="Yes" if consents else "No",
             category="Non-Government" if non_gov else "Government",
             group="Civil society" if non_gov else None,
-            answers={"q2": draw(st.sampled_from(["", "An answer.", "=1+1", "# heading"])) or None},
+            answers={"q2": draw(st.sampled_from(["", "View{tok}.", "=1+View{tok}", "# View{tok}"])).format(tok=tok)
+                     or None},
             channel=draw(st.sampled_from(["console", "telegram", "slack"])),
             submitted=draw(st.booleans()),
             day=index,
@@ -54,9 +61,9 @@ def people(draw: st.DrawFn) -> list[tuple[Session, bool, list[str]]]:
         if later != "same":
             changed = "No" if later == "withdrawn" else "Yes"
             session.answers["consent"] = session.answers["consent"].model_copy(update={"value": changed})
-        # Named only when the counted version and the current one both say yes.
-        cited = (later == "same" and consents) or (later == "given" and (consents or session.submitted is None))
-        secrets = [f"Nm{tok}", f"nm{tok}@example.org", f"Land{tok}", session.respondent_id, f"Inv{tok}"]
+        # Named only when the submitted version and the current one both say yes: never a draft.
+        cited = session.submitted is not None and consents and later != "withdrawn"
+        secrets = [f"Nm{tok}", f"View{tok}", f"Land{tok}", session.respondent_id, f"Inv{tok}", f"nm{tok}@example.org"]
         crowd.append((session, cited, secrets))
     return crowd
 
@@ -92,17 +99,21 @@ def test_public_files_hold_no_identity_of_non_consenting_respondents(
         result = export(WGEC, [s for s, _, _ in crowd], Path(folder) / "out", formats=FORMATS,
                         audience=Audience.PUBLIC, scope=scope, now=NOW)
         everything = "\n".join(readable(path) for path in result.files) + "\n".join(chart_text)
-    for session, consents, secrets in crowd:
-        hidden = secrets if not consents else secrets[3:]  # ids and invitations are never public
-        for secret in hidden:
+    for session, cited, secrets in crowd:
+        # Ids, invitations and e-mail addresses are never public; names, views and countries only if cited.
+        for secret in secrets if not cited else secrets[3:]:
             assert secret not in everything, (secret, session.respondent_id)
-        if consents and (scope is Scope.ALL or session.submitted is not None):
+        if cited:
             assert secrets[0] in everything, "a respondent who may be named is named"
 
 
 def removed_contact_item() -> tuple[Questionnaire, Session]:
-    """The file was edited: the contact item got another id after this respondent answered."""
+    """The file was edited: the contact item got another id after this respondent answered.
+
+    The anonymous rule shows the answers of this respondent, who did not authorise citation, by number.
+    """
     text = bundled_path().read_text().replace('id = "contact"', 'id = "contact_details"')
+    text = text.replace('consent_rule = "aggregate"', 'consent_rule = "anonymous"')
     return parse(text), respondent("Nmrenamed", consent="No", answers={"q2": "Mine."})
 
 
@@ -138,3 +149,165 @@ def test_internal_files_name_everyone_and_say_confidential() -> None:
         assert "Confidential" in text or "CONFIDENTIAL" in text, name
         if "summary" not in name:
             assert "Nmhidden" in text, name
+
+
+# --- the audit's database: what each respondent allowed, in every public file -------------------------
+
+ARABIC = "التعاون المعزز ضروري للجميع"
+LONG_HIDDEN = "".join(f"Longhidden paragraph {n}: enhanced cooperation, é 🌍.\n" for n in range(900))[:40_000]
+# Words that only people who may not be cited wrote: none may reach a public file.
+NOT_SHOWN = ["Viewofbruno", "Viewofchanged", "Viewofrestarted", "Viewofwithdrawn", "Viewofdraft", ARABIC,
+             "🙈 Viewofemoji 🙈", "Viewofformula", "Longhidden"]
+NOT_NAMED = ["Bruno Hidden", "Carla Changed", "Rita Restarted", "Walter Withdrawn", "Dora Draft", "Aziz Arabic",
+             "Emma Emoji", "Fred Formula", "Lena Long"]
+
+
+def walk(consent: str, name: str, view: str) -> list[str]:
+    """The whole WGEC questionnaire, as typed in a chat, with this consent, name and answer to Q2."""
+    lines = ["start", *WALK]
+    lines[1], lines[2], lines[5], lines[9] = consent, name, f"{name.split()[0].lower()}@example.org", view
+    return lines
+
+
+async def audit_database() -> tuple[list[Session], datetime]:
+    """Respondents of every kind the audit met; the ones whose consent moved talk through the real chat."""
+    clock = Clock(NOW)
+    service = make_service(WGEC, clock)
+    ana = Respondent(service, "ana")
+    await ana.says(*walk("yes", "Ana Cited", "=Viewofana نعم للتعاون 🌍"))
+    carla = Respondent(service, "carla")
+    await carla.says(*walk("yes", "Carla Changed", "Viewofchanged"), "edit 1", "no")  # after submitting
+    rita = Respondent(service, "rita")
+    await rita.says(*walk("yes", "Rita Restarted", "Viewofrestarted"), "restart", "yes")
+    walter = Respondent(service, "walter")
+    await walter.says(*walk("yes", "Walter Withdrawn", "Viewofwithdrawn"), "withdraw", "yes")
+    dora = Respondent(service, "dora")
+    await dora.says(*walk("yes", "Dora Draft", "Viewofdraft")[:12])  # consented, answered Q2, never submitted
+    chatted = [await who.session() for who in (ana, carla, rita, walter, dora)]
+    assert (await carla.session()).answers["consent"].value == "No"
+    assert chatted[2].answers == {} and chatted[3].status is Status.WITHDRAWN and chatted[4].submitted is None
+    built = [
+        respondent("Bruno Hidden", consent="No", category="Non-Government", group="Civil society",
+                   answers={"q2": "Viewofbruno", "q3": None}, day=1),
+        respondent("Aziz Arabic", consent="No", answers={"q2": ARABIC}, day=2),
+        respondent("Emma Emoji", consent="No", category="Non-Government", group="Private sector",
+                   answers={"q2": "🙈 Viewofemoji 🙈"}, day=3),
+        respondent("Fred Formula", consent="No", answers={"q2": '=HYPERLINK("http://x","Viewofformula")'}, day=4),
+        respondent("Lena Long", consent="No", answers={"q2": LONG_HIDDEN}, day=5),
+    ]
+    clock.advance(days=1)
+    return chatted + built, clock.now
+
+
+@pytest.mark.parametrize("scope", list(Scope))
+async def test_public_files_hold_no_answer_of_anyone_who_may_not_be_cited(tmp_path: Path, scope: Scope) -> None:
+    sessions, now = await audit_database()
+    with drawn_text() as chart_text:
+        result = export(WGEC, sessions, tmp_path / "out", audience=Audience.PUBLIC, scope=scope, now=now)
+    files = {path.name: readable(path) for path in result.files}
+    assert len(files) == 12
+    for name, text in [*files.items(), ("charts", "\n".join(chart_text))]:
+        for secret in NOT_SHOWN + NOT_NAMED:
+            assert secret not in text, (secret, name)
+    for name in ("responses.csv", "responses.json", "compilation-by-question.md"):
+        assert "Viewofana" in files[name] and "Ana Cited" in files[name], name  # the scan sees what is there
+    summary = files["summary.md"]
+    assert "Rule applied: **aggregate**" in summary
+    hidden = 7 if scope is Scope.SUBMITTED else 8  # Bruno, Carla, Rita, Aziz, Emma, Fred, Lena (and Dora's draft)
+    assert f"Counted but not shown: **{hidden}** of {hidden + 1} respondents" in summary
+
+
+async def test_internal_files_hold_every_answer(tmp_path: Path) -> None:
+    sessions, now = await audit_database()
+    result = export(WGEC, sessions, tmp_path / "out", audience=Audience.INTERNAL, scope=Scope.ALL, now=now)
+    [json_file] = [path for path in result.files if path.suffix == ".json"]
+    text = json_file.read_text()
+    for secret in [*NOT_SHOWN[:2], *NOT_SHOWN[4:], "Bruno Hidden", "Carla Changed", "Dora Draft"]:
+        assert secret in text, secret
+
+
+async def test_the_anonymous_rule_shows_answers_under_a_number_but_never_a_draft_s_name(tmp_path: Path) -> None:
+    sessions, now = await audit_database()
+    anonymous = WGEC.model_copy(update={"consent_rule": ConsentRule.ANONYMOUS})
+    result = export(anonymous, sessions, tmp_path / "out", formats=("md",), scope=Scope.ALL, now=now)
+    compilation = next(readable(p) for p in result.files if p.name == "compilation-by-question.md")
+    summary = next(readable(p) for p in result.files if p.name == "summary.md")
+    assert "Viewofbruno" in compilation and "Viewofdraft" in compilation and "Viewofchanged" in compilation
+    assert "**Respondent 8 (Civil society)**\n\n> Viewofdraft" in compilation  # Dora consented, but never submitted
+    for secret in NOT_NAMED:
+        assert secret not in compilation + summary, secret
+    assert "Rule applied: **anonymous**" in summary and "Counted but not shown" not in summary
+
+
+async def test_may_be_cited_follows_consent_as_it_stands_now_in_every_table(tmp_path: Path) -> None:
+    sessions, now = await audit_database()
+    for audience in Audience:
+        result = export(WGEC, sessions, tmp_path / audience.value, formats=("xlsx", "csv", "json"),
+                        audience=audience, now=now)
+        paths = {path.suffix: path for path in result.files}
+        with paths[".csv"].open(encoding="utf-8-sig", newline="") as stream:
+            header, *rows = list(csv.reader(stream))
+        sheet = [[("" if v is None else str(v)) for v in row]
+                 for row in load_workbook(paths[".xlsx"])["Responses"].iter_rows(values_only=True)]
+        people = json.loads(paths[".json"].read_text())["respondents"]
+        consent = header.index("Consent to cite")
+        assert sheet[0][: consent + 3] == header[: consent + 3] and len(sheet) == len(rows) + 1
+        assert header[consent + 1] == "May be cited"
+        # Respondents 6, 7 and 9: Ana, Carla (No since she submitted), Rita (cleared her answers with restart).
+        for table in (rows, sheet[1:]):
+            by_number = {row[0]: row[consent : consent + 3] for row in table}
+            assert by_number["6"][:2] == ["Yes", "Yes"]
+            assert by_number["7"][:2] == ["No", "No"]
+            assert by_number["9"][:2] == ["", "No"]
+            assert by_number["1"][:2] == ["No", "No"]  # Bruno said no from the start
+            if audience is Audience.INTERNAL:
+                assert header[consent + 2] == "Consent changed"
+                assert by_number["7"][2] == "Changed since submitting: Yes when submitted, now No"
+                assert by_number["9"][2] == "Changed since submitting: Yes when submitted, now not answered"
+                assert by_number["6"][2] == by_number["1"][2] == ""
+        by_number_json = {p["number"]: p for p in people}
+        assert [(by_number_json[n]["consent"], by_number_json[n]["may_cite"]) for n in (6, 7, 9)] == [
+            ("Yes", True), ("No", False), (None, False)]
+        if audience is Audience.INTERNAL:
+            assert by_number_json[7]["consent_changed"] == "Changed since submitting: Yes when submitted, now No"
+            assert "Viewofchanged" in json.dumps(by_number_json[7])
+        else:
+            assert "Consent changed" not in header and "consent_changed" not in by_number_json[7]
+            assert by_number_json[7]["answers"] == {} and by_number_json[7]["answers_shown"] is False
+
+
+@contextmanager
+def drawn_figures() -> Iterator[dict[str, Figure]]:
+    """Every chart as drawn, by the file it was saved to."""
+    figures: dict[str, Figure] = {}
+    original = Figure.savefig
+
+    def recording(figure: Figure, path: Path, *args: Any, **kwargs: Any) -> None:
+        figures[Path(path).name] = figure
+        original(figure, path, *args, **kwargs)
+
+    with patch.object(Figure, "savefig", recording):
+        yield figures
+
+
+def test_summary_and_charts_count_only_the_respondents_the_status_chose(tmp_path: Path) -> None:
+    """Emil started and answered Q3 but has not submitted: in the figures only with the status 'all'."""
+    for scope, started, government, q3, unfinished in (
+        (Scope.SUBMITTED, "Respondents who submitted: **4**", "| Government | 1 | 1 |", "| 2 | 50% |",
+         "Not in these files (status 'submitted')"),
+        (Scope.ALL, "Respondents who started: **5**", "| Government | 2 | 1 |", "| 3 | 60% |",
+         "| The review, before submitting | 1 |"),
+    ):
+        with drawn_figures() as figures:
+            export(WGEC, panel(), tmp_path / scope.value, formats=("md", "png"), scope=scope, now=NOW)
+            bars = [patch.get_width() for patch in figures["chart-respondents-by-category.png"].axes[0].patches]
+            rate_axis = figures["chart-answer-rate.png"].axes[0].get_ylabel()
+        summary = (tmp_path / scope.value / "summary.md").read_text()
+        assert started in summary and government in summary and unfinished in summary
+        assert next(line for line in summary.splitlines() if line.startswith("| 3. ")).endswith(q3)
+        if scope is Scope.SUBMITTED:
+            assert "Started but not submitted yet (not in these files): **1**" in summary
+            assert bars[:2] == bars[4:6] == [1, 3]  # started = submitted: Emil is not in these files
+            assert rate_axis == "% of submitted respondents"
+        else:
+            assert bars[:2] == [2, 3] and rate_axis == "% of respondents, drafts included"

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from core import progress
-from core.export import csv_file, xlsx
+from core.export import csv_file, json_file, xlsx
 from core.export.base import ExportInput
 from core.export.records import Audience, Scope, compile_responses
 from core.export.table import neutralise
@@ -29,8 +29,8 @@ Q8 = (
     "issues associated with coordination and management of critical Internet resources?"
 )
 FIRST_HEADERS = [
-    "Respondent", "Submitted at (UTC)", "Front end", "Status", "Consent to cite", "Your name",
-    "Your organisation", "Your country", "Your e-mail address", "1. Which stakeholder category do you belong to?",
+    "Respondent", "Submitted at (UTC)", "Front end", "Status", "Consent to cite", "May be cited", "Your name",
+    "Your organisation", "Your country", "1. Which stakeholder category do you belong to?",
     "1a. If non-government, please indicate:", "1b. If non-government, please indicate if you are:",
 ]
 # Everything that names Bruno Costa or Dana Smith, who did not authorise citation.
@@ -107,30 +107,32 @@ def test_one_row_per_respondent_with_the_values_given(tmp_path: Path) -> None:
     csv_path, xlsx_path = export(tmp_path, panel())
     rows = csv_rows(csv_path)
     assert len(rows) == 1 + 5
-    assert rows[1][:15] == ["1", "2013-07-01T10:00:00Z", "console", "submitted", "Yes", "Amina Diallo",
-                            "Amina Diallo Org", "Senegal", "amina.diallo@example.org", "Government", "", "",
+    assert rows[1][:15] == ["1", "2013-07-01T10:00:00Z", "console", "submitted", "Yes", "Yes", "Amina Diallo",
+                            "Amina Diallo Org", "Senegal", "Government", "", "",
                             "Significance: high.", "Partly.", ""]
-    assert rows[5][:6] == ["5", "", "console", "in progress", "Yes", "Emil Novak"]
+    # Emil consented but has not submitted: a draft is counted, never attributed.
+    assert rows[5][:12] == ["5", "", "console", "in progress", "Yes", "No", "", "", "", "Government", "", ""]
+    assert not any(rows[5][12:])
     assert sheet_rows(xlsx_path)[1][:5] == [1, "2013-07-01T10:00:00Z", "console", "submitted", "Yes"]
     rows_xlsx = sheet_rows(xlsx_path)
     # The two files hold the same values; only the CSV marks formula-like text with a quote.
     assert [[neutralise("" if v is None else str(v)) for v in row] for row in rows_xlsx] == rows
-    assert rows_xlsx[3][:12] == [3, "2013-07-02T10:00:00Z", "console", "submitted", "Yes", "Chen Wei",
-                                 "Chen Wei Org", "China", "chen.wei@example.org", "Non-Government",
-                                 "Civil society", None]
+    assert rows_xlsx[3][:12] == [3, "2013-07-02T10:00:00Z", "console", "submitted", "Yes", "Yes", "Chen Wei",
+                                 "Chen Wei Org", "China", "Non-Government", "Civil society", None]
 
 
 def test_public_files_hide_who_did_not_authorise_citation(tmp_path: Path) -> None:
     csv_path, xlsx_path = export(tmp_path, panel())
-    assert csv_rows(csv_path)[2][4:12] == ["No", "", "", "", "", "Non-Government", "Civil society",
-                                          "With ECOSOC consultative status"]
+    # The default rule: counted in the figures by their group; none of their answers is in their row.
+    assert csv_rows(csv_path)[2][4:11] == ["No", "No", "", "", "", "Non-Government", "Civil society"]
+    assert not any(csv_rows(csv_path)[2][11:])
     book = load_workbook(xlsx_path)
     cells = [str(v) for sheet in book for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
     metadata = [str(value) for value in vars(book.properties).values()] + book.sheetnames
     raw = [csv_path.read_bytes().decode("utf-8-sig"), *_unzipped(xlsx_path), csv_path.name, xlsx_path.name]
     everything = "\n".join(cells + metadata + raw)
     assert "Amina Diallo" in everything  # the scan sees names: a consenting respondent is there
-    for secret in HIDDEN:
+    for secret in [*HIDDEN, "Civil society view.", "HYPERLINK", "Business view.", "@example.org"]:
         assert secret not in everything, secret
     assert "Confidential" not in everything
 
@@ -140,10 +142,12 @@ def test_internal_files_have_everyone_and_say_confidential(tmp_path: Path) -> No
     assert csv_path.name == "CONFIDENTIAL-responses.csv" and xlsx_path.name == "CONFIDENTIAL-responses.xlsx"
     rows = csv_rows(csv_path)
     assert rows[0][:3] == ["Respondent (Confidential)", "Respondent id", "Invitation code"]
-    assert rows[2][:11] == ["2", "console:Bruno Costa", "", "2013-07-02T10:00:00Z", "console", "submitted", "No",
-                            "Bruno Costa", "Bruno Costa Org", "Brazil", "bruno.costa@example.org"]
+    assert rows[0][6:9] == ["Consent to cite", "May be cited", "Consent changed"]
+    assert rows[2][:13] == ["2", "console:Bruno Costa", "", "2013-07-02T10:00:00Z", "console", "submitted", "No",
+                            "No", "", "Bruno Costa", "Bruno Costa Org", "Brazil", "bruno.costa@example.org"]
+    assert rows[2][15:18] == ["With ECOSOC consultative status", "Civil society view.", "'=HYPERLINK(\"http://x\")"]
     book = load_workbook(xlsx_path)
-    assert sheet_rows(xlsx_path)[4][7] == "Dana Smith"
+    assert sheet_rows(xlsx_path)[4][9] == "Dana Smith"
     assert book["Responses"]["A1"].value == "Respondent (Confidential)"
     for sheet in book:
         assert sheet.oddHeader.center.text == "Confidential" == sheet.oddFooter.center.text
@@ -265,3 +269,24 @@ def test_formula_like_contact_details_are_never_formulas(tmp_path: Path) -> None
     assert row[column] == "'" + name
     cell = load_workbook(xlsx_path)["Responses"].cell(row=2, column=column + 1)
     assert cell.data_type == "s" and cell.value == name
+
+
+def test_public_files_carry_name_organisation_and_country_but_no_other_contact_detail(tmp_path: Path) -> None:
+    phone = '{ id = "phone", label = "Phone", required = false }, '
+    survey = parse(SURVEY.replace('{ id = "email"', phone + '{ id = "email"'))
+    cited = respondent("Ana Cited", q=survey, answers={"q2": ["Access"]})
+    cited.answers["contact"].value["phone"] = "+254 700 000 111"  # type: ignore[index]
+    public_csv, public_xlsx = export(tmp_path, [cited], q=survey)
+    assert csv_rows(public_csv)[0][5:9] == ["May be cited", "Name", "Organisation", "Country"]
+    assert csv_rows(public_csv)[1][5:9] == ["Yes", "Ana Cited", "Ana Cited Org", "Kenya"]
+    data = ExportInput(compile_responses(survey, [cited], Audience.PUBLIC, Scope.ALL, NOW),
+                       progress.report(survey, [cited], NOW))
+    [public_json] = json_file.write(data, tmp_path)
+    public = [public_csv.read_text(encoding="utf-8-sig"), public_json.read_text(), *_unzipped(public_xlsx)]
+    for text in public:
+        assert "ana.cited@example.org" not in text and "700 000 111" not in text
+    assert "E-mail" not in csv_rows(public_csv)[0] and "Phone" not in sheet_rows(public_xlsx)[0]
+    internal_csv, _ = export(tmp_path, [cited], Audience.INTERNAL, q=survey)
+    assert csv_rows(internal_csv)[0][9:14] == ["Name", "Organisation", "Country", "Phone", "E-mail"]
+    assert csv_rows(internal_csv)[1][9:14] == ["Ana Cited", "Ana Cited Org", "Kenya", "'+254 700 000 111",
+                                               "ana.cited@example.org"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from questionnaire.loader import QuestionnaireError, bundled_path, load, parse
-from questionnaire.model import Kind, Role
+from questionnaire.model import ConsentRule, Kind, Role
 from tests.support.chat import SMALL
 
 HEAD = 'id = "t"\ntitle = "T"\nintroduction = "I"\n'
@@ -96,3 +96,12 @@ def test_yes_and_no_stay_text_in_toml() -> None:
     # The reason for TOML over YAML: an option "No" stays the text "No" (YAML 1.1 reads false).
     q = parse(items('id = "a"\nkind = "single"\ntext = "A"\noptions = ["Yes", "No", "Norway"]'))
     assert q.item("a").options == ("Yes", "No", "Norway")
+
+
+def test_the_consent_rule_is_aggregate_unless_the_file_says_anonymous() -> None:
+    assert load().consent_rule is ConsentRule.AGGREGATE
+    assert parse(SMALL).consent_rule is ConsentRule.AGGREGATE  # the default, for files that do not say
+    assert parse('consent_rule = "anonymous"\n' + SMALL).consent_rule is ConsentRule.ANONYMOUS
+    message = "consent_rule: 'public' is not allowed. Input should be 'aggregate' or 'anonymous'"
+    with pytest.raises(QuestionnaireError, match=re.escape(message)):
+        parse('consent_rule = "public"\n' + SMALL)

@@ -25,7 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", default=None, help="comma-separated: xlsx,csv,json,docx,md,png (default: all)")
     parser.add_argument("--audience", default="public", help="public (default) or internal (everything, Confidential)")
     parser.add_argument("--status", default="submitted", help="submitted (default) or all (unfinished too)")
-    parser.add_argument("--force", action="store_true", help="write into a folder that already holds files")
+    parser.add_argument("--force", action="store_true",
+                        help="replace the files of the last export in that folder (refused if it holds others)")
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ async def run(app: App, choices: Choices, console: Console | None = None) -> Exp
 
 def _summary(result: ExportResult, console: Console) -> None:
     table = Table("File", "Size", title=f"{result.respondents} respondents, {result.audience.value} audience")
-    for path in result.files:
+    for path in [*result.files, *([result.manifest] if result.manifest else [])]:
         table.add_row(str(path), f"{path.stat().st_size:,} bytes")
     console.print(table)
     for note in result.notes:

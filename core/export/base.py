@@ -12,10 +12,11 @@ from core.progress import ProgressReport
 
 @dataclass(frozen=True)
 class ExportInput:
-    """The compiled records (consent applied) and the progress figures of the same sessions."""
+    """The compiled records (consent applied) and the progress figures of the same respondents."""
 
     compilation: Compilation
     report: ProgressReport
+    left_out: int = 0  # started but not in this export (not submitted yet, with the status 'submitted')
 
 
 # A writer writes its files into the folder given and returns their paths.

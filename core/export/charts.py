@@ -25,6 +25,7 @@ from core.export.naming import (
     CONFIDENTIAL,
     file_name,
 )
+from core.export.records import Scope
 from core.progress import ProgressReport, Tally, place_label
 from core.text import shorten
 
@@ -36,11 +37,12 @@ def write(data: ExportInput, folder: Path) -> list[Path]:
     """Write the three charts; internal ones are titled Confidential."""
     c, r = data.compilation, data.report
     mark = f" ({CONFIDENTIAL})" if c.confidential else ""
+    drafts = c.scope is Scope.ALL  # the figures are of the respondents the status chose, as in summary.md
     charts = {
         CHART_CATEGORIES: categories(r, mark),
         CHART_COUNTRIES: countries_and_front_ends(r, mark),
-        CHART_ANSWER_RATE: answer_rates(r, mark),
-        CHART_STOPPED: where_stopped(r, mark),
+        CHART_ANSWER_RATE: answer_rates(r, mark, drafts),
+        CHART_STOPPED: where_stopped(r, mark, drafts),
         CHART_PER_DAY: per_day(r, mark),
     }
     paths = []
@@ -69,9 +71,10 @@ def countries_and_front_ends(r: ProgressReport, mark: str = "") -> Figure:
     return figure
 
 
-def where_stopped(r: ProgressReport, mark: str = "") -> Figure:
-    """For respondents who have not submitted: the question they are at."""
-    labels = [shorten(place_label(r, place), 50) for place in r.stopped_at] or ["(everyone has submitted)"]
+def where_stopped(r: ProgressReport, mark: str = "", drafts: bool = True) -> Figure:
+    """For respondents who have not submitted: the question they are at (only when drafts are exported)."""
+    nobody = "(everyone has submitted)" if drafts else "(not in this export: status 'submitted')"
+    labels = [shorten(place_label(r, place), 50) for place in r.stopped_at] or [nobody]
     figure, axes = plt.subplots(figsize=(9, 1.2 + 0.45 * len(labels)), layout="constrained")
     axes.barh(labels, list(r.stopped_at.values()) or [0], color="#1f5f99")
     axes.invert_yaxis()
@@ -90,14 +93,14 @@ def _tally_bars(axes: Axes, rows: dict[str, Tally], title: str) -> None:
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2, frameon=False)
 
 
-def answer_rates(r: ProgressReport, mark: str = "") -> Figure:
-    """Per question, the share of submitted respondents who answered it."""
+def answer_rates(r: ProgressReport, mark: str = "", drafts: bool = False) -> Figure:
+    """Per question, the share of respondents (submitted ones, or drafts too) who answered it."""
     labels = [q.number or q.item_id for q in r.questions]
     rates = [100 * (q.answer_rate or 0) for q in r.questions]
     figure, axes = plt.subplots(figsize=(9, 4), layout="constrained")
     axes.bar(labels, rates, color="#1f5f99")
     axes.set_ylim(0, 100)
-    axes.set_ylabel("% of submitted respondents")
+    axes.set_ylabel("% of respondents, drafts included" if drafts else "% of submitted respondents")
     axes.set_title(f"Answer rate per question{mark}")
     axes.tick_params(axis="x", labelrotation=60)
     return figure

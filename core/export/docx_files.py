@@ -34,6 +34,7 @@ from core.export.grouping import (
     describe,
     group_answers,
     group_heading,
+    not_shown_line,
     one_line,
     question_summary,
     was_asked,
@@ -91,7 +92,7 @@ def write_by_question(data: ExportInput, folder: Path) -> list[Path]:
 def write_by_respondent(data: ExportInput, folder: Path) -> list[Path]:
     """Each respondent on its own page, with every question and their answer."""
     c = data.compilation
-    entries = [(1, record.label) for record in c.records]
+    entries = [(1, record.label) for record in c.records if record.shown]
     body = itertools.chain(_contents(entries, 1), _respondent_pages(c))
     path = folder / file_name(c, BY_RESPONDENT_DOCX)
     _save(_frame(c, "Compilation by respondent"), path, body if c.records else [_p(_run(NO_RESPONSES))])
@@ -107,10 +108,12 @@ def _question_pages(c: Compilation, grouped: list[tuple[Question, list[Group]]])
             for record, text in group.answers:
                 yield _p(_run(one_line(attribution(record, c.confidential)), bold=True), KEEP_WITH_NEXT)
                 yield from _text(text)
+            if group.not_shown:
+                yield _p(_run(not_shown_line(group), italic=True))
 
 
 def _respondent_pages(c: Compilation) -> Iterator[str]:
-    for record in c.records:
+    for record in (r for r in c.records if r.shown):  # the others are counted, never shown one by one
         yield _heading(record.label, 1)
         yield _p(_run(one_line(_standing(record, c.confidential))))
         for question in c.questions:

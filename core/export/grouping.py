@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from core.export.records import Compilation, Question, Record, Scope, value_text
 from core.export.text import readable
 from core.flow import condition_holds
-from questionnaire.model import Questionnaire, Role
+from questionnaire.model import ConsentRule, Questionnaire, Role
 
 NAMING_FIELDS = ("name", "organisation")  # the contact fields the label already shows
 NO_ANSWER = "No answer"
@@ -27,10 +27,11 @@ class Group:
     name: str
     answers: list[tuple[Record, str]]  # (respondent, answer text), in respondent order
     no_answer: int  # asked, but skipped or not answered (yet)
+    not_shown: int = 0  # answered, counted, but not shown under the consent rule
 
     @property
     def answered(self) -> int:
-        return len(self.answers)
+        return len(self.answers) + self.not_shown
 
     @property
     def counts(self) -> str:
@@ -41,6 +42,7 @@ def group_answers(c: Compilation, question: Question) -> list[Group]:
     """The groups asked the question: category, then sub-category, in option order; not given last."""
     answered: dict[str, list[tuple[Record, str]]] = {}
     silent: dict[str, int] = {}
+    hidden: dict[str, int] = {}
     order: dict[str, tuple[int, int, str]] = {}
     for record in c.records:
         if not was_asked(question, record):
@@ -48,12 +50,14 @@ def group_answers(c: Compilation, question: Question) -> list[Group]:
         if record.group not in order:
             order[record.group] = _group_order(c.questionnaire, record)
         text = answer_text(record, question)
-        if text:
+        if not record.shown and record.gave(question.id):
+            hidden[record.group] = hidden.get(record.group, 0) + 1
+        elif text:
             answered.setdefault(record.group, []).append((record, text))
         else:
             silent[record.group] = silent.get(record.group, 0) + 1
     names = sorted(order, key=order.__getitem__)
-    return [Group(name, answered.get(name, []), silent.get(name, 0)) for name in names]
+    return [Group(name, answered.get(name, []), silent.get(name, 0), hidden.get(name, 0)) for name in names]
 
 
 def answer_text(record: Record, question: Question) -> str:
@@ -61,7 +65,7 @@ def answer_text(record: Record, question: Question) -> str:
 
     Each writer makes it safe for its own format (XML for DOCX, escaping for Markdown).
     """
-    answer = record.answers.get(question.id)
+    answer = record.shown_answers.get(question.id)
     text = value_text(answer.value) if answer is not None else ""
     if not text or text.isspace():
         return ""
@@ -72,7 +76,7 @@ def was_asked(question: Question, record: Record) -> bool:
     """False when the question's condition did not hold for this respondent, so silence is no refusal."""
     if question.item is None:
         # A removed item: only those who met it (and have an answer or a skip stored) count.
-        return question.id in record.answers
+        return record.met(question.id)
     if question.item.when is None:
         return True
     return condition_holds(question.item, record.answers)
@@ -87,9 +91,23 @@ def attribution(record: Record, confidential: bool) -> str:
 def describe(c: Compilation) -> str:
     """The line under a compilation's title: when, how many, and for whom."""
     who = "all who started" if c.scope is Scope.ALL else "those who submitted"
-    audience = ("Internal: everyone is named." if c.confidential
-                else "Public: respondents who did not authorise citation are shown by number only.")
+    if c.confidential:
+        audience = "Internal: everyone is named."
+    elif c.rule is ConsentRule.AGGREGATE:
+        audience = (f"Public: only the views of respondents who authorised citation are shown; {c.not_shown} "
+                    "others are counted but not shown.")
+    else:
+        drafts = ", and answers not yet submitted," if c.scope is Scope.ALL else ""
+        audience = f"Public: respondents who did not authorise citation{drafts} are shown by number only."
     return f"Generated {c.generated_at:%d %B %Y, %H:%M %Z}. {len(c.records)} respondents ({who}). {audience}"
+
+
+def not_shown_line(group: Group) -> str:
+    """Under a group's answers: how many more answered but may not be shown. Empty when none."""
+    if not group.not_shown:
+        return ""
+    responses = "response" if group.not_shown == 1 else "responses"
+    return f"{group.not_shown} {responses} counted but not shown (not authorised for citation)."
 
 
 def question_summary(groups: list[Group]) -> str:

@@ -41,7 +41,9 @@ def _head(c: Compilation) -> dict[str, Any]:
             {"id": q.id, "header": q.header, "text": q.text, "kind": q.kind.value, "removed": q.item is None}
             for q in c.questions
         ],
+        "consent_rule": c.rule.value,
         "respondent_count": len(c.records),
+        "not_shown_count": c.not_shown,
     }
 
 
@@ -55,12 +57,14 @@ def _record(r: Record) -> dict[str, Any]:
         "submitted_at": _iso(r.submitted_at),
         "consent": r.consent,
         "may_cite": r.may_cite,
+        "answers_shown": r.shown,
         "identity": r.identity,
         "category": r.category,
         "subcategories": r.subcategories,
-        "answers": {key: _answer(a) for key, a in r.answers.items()},
+        "answers": {key: _answer(a) for key, a in r.shown_answers.items()},
     }
     if r.respondent_id is not None:
+        fields["consent_changed"] = r.consent_change
         fields["respondent_id"] = r.respondent_id
         fields["invite"] = r.invite
         fields["history"] = [

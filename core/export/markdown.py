@@ -19,6 +19,7 @@ from core.export.grouping import (
     describe,
     group_answers,
     group_heading,
+    not_shown_line,
     one_line,
     question_summary,
 )
@@ -100,6 +101,8 @@ def _question(c: Compilation, number: int, question: Question, groups: list[Grou
         for record, text in group.answers:
             yield f"**{escape(one_line(attribution(record, c.confidential)))}**\n\n"
             yield blockquote(text)
+        if group.not_shown:
+            yield f"*{escape(not_shown_line(group))}*\n\n"
 
 
 def _heading_text(question: Question) -> str:

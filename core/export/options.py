@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import TypeVar
 
+from core.export import manifest
 from core.export.records import Audience, Scope
 
 FORMATS = ("xlsx", "csv", "json", "docx", "md", "png")
@@ -37,8 +38,12 @@ def parse_choice(kind: type[Choice], text: str, what: str) -> Choice:
         raise ExportError(f"unknown {what} {text!r}; choose {' or '.join(v.value for v in kind)}") from None
 
 
-def check_folder(out: Path, force: bool) -> None:
-    """Refuse a file, an unwritable place, or a folder with files in it (unless force)."""
+def check_folder(out: Path, force: bool) -> list[Path]:
+    """Refuse a file, an unwritable place, or a folder with files in it (unless force).
+
+    With force, the folder may only hold what the last export wrote: those files are returned, to
+    be replaced; anything else is refused, and nothing is removed.
+    """
     if out.exists() and not out.is_dir():
         raise ExportError(f"{out} is a file, not a folder; give a folder for the export")
     if out.is_dir() and any(out.iterdir()) and not force:
@@ -46,6 +51,12 @@ def check_folder(out: Path, force: bool) -> None:
     parent = out if out.is_dir() else _existing_parent(out)
     if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
         raise ExportError(f"cannot write to {out}: {parent} is not a writable folder")
+    if not out.is_dir():
+        return []
+    try:
+        return manifest.earlier_files(out)
+    except manifest.ManifestError as error:
+        raise ExportError(str(error)) from None
 
 
 def _existing_parent(path: Path) -> Path:

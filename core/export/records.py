@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from core import consent, flow
 from core.session import Answer, AnswerValue, Session, Status, Submission
-from questionnaire.model import Item, Kind, Questionnaire, Role
+from questionnaire.model import ConsentRule, Item, Kind, Questionnaire, Role
 
 
 class Audience(StrEnum):
@@ -53,15 +53,34 @@ class Record:
     status: Status
     started_at: datetime | None
     submitted_at: datetime | None
-    consent: str | None  # "Yes", "No", or None when not answered
+    consent: str | None  # what they answer now: "Yes", "No", or None (not answered, or cleared by restart)
     may_cite: bool
     identity: dict[str, str]  # contact fields; empty when they may not be shown
     category: str | None
     subcategories: dict[str, str]  # item id -> value of each follow-up
-    answers: dict[str, Answer]  # every answer but the contact details (those are `identity`)
+    # Every answer but the contact details (those are `identity`). When the views are not shown,
+    # only the choices remain (they count in the figures and decide which questions were asked).
+    answers: dict[str, Answer]
+    shown: bool = True  # False: counted in figures only, under the consent rule; no text of theirs is here
+    withheld: frozenset[str] = frozenset()  # questions they answered in words that are not shown
+    consent_change: str | None = None  # internal audience only: how consent moved since submitting
     respondent_id: str | None = None  # internal audience only
     invite: str | None = None  # internal audience only
     history: list[Submission] = field(default_factory=list)  # internal audience only
+
+    @property
+    def shown_answers(self) -> dict[str, Answer]:
+        """The answers a file may show with this respondent's row or label: none when counted only."""
+        return self.answers if self.shown else {}
+
+    def gave(self, question_id: str) -> bool:
+        """True when they answered the question (not skipped), shown or not."""
+        answer = self.answers.get(question_id)
+        return question_id in self.withheld or (answer is not None and bool(value_text(answer.value).strip()))
+
+    def met(self, question_id: str) -> bool:
+        """True when an answer or a skip of theirs is stored for the question, shown or not."""
+        return question_id in self.withheld or question_id in self.answers
 
     @property
     def group(self) -> str:
@@ -104,12 +123,22 @@ class Compilation:
     def confidential(self) -> bool:
         return self.audience is Audience.INTERNAL
 
+    @property
+    def rule(self) -> ConsentRule:
+        """The consent rule applied to the public files (the internal ones show everything)."""
+        return self.questionnaire.consent_rule
+
+    @property
+    def not_shown(self) -> int:
+        """Respondents counted in the figures whose answers no file of this audience shows."""
+        return sum(not r.shown for r in self.records)
+
 
 def compile_responses(
     q: Questionnaire, sessions: Iterable[Session], audience: Audience, scope: Scope, now: datetime
 ) -> Compilation:
     """Records for every respondent in scope, numbered in the order they started."""
-    chosen = [(n, s) for n, s in respondent_numbers(sessions, now) if _in_scope(s, scope)]
+    chosen = [(n, s) for n, s in respondent_numbers(sessions, now) if in_scope(s, scope)]
     records = [_record(q, s, n, audience) for n, s in chosen]
     return Compilation(q, audience, scope, now, questions(q, [s for _, s in chosen]), records)
 
@@ -124,7 +153,8 @@ def respondent_numbers(sessions: Iterable[Session], now: datetime) -> list[tuple
     return list(enumerate(ordered, start=1))
 
 
-def _in_scope(session: Session, scope: Scope) -> bool:
+def in_scope(session: Session, scope: Scope) -> bool:
+    """Whether the status chosen for an export takes this respondent in."""
     if scope is Scope.SUBMITTED:
         return session.submitted is not None
     return session.status in (Status.IN_PROGRESS, Status.SUBMITTED)
@@ -154,28 +184,44 @@ def item_header(item: Item) -> str:
 
 def _record(q: Questionnaire, session: Session, number: int, audience: Audience) -> Record:
     answers = session.counted
-    cite = consent.may_cite(q, session)
-    shown = cite or audience is Audience.INTERNAL
     internal = audience is Audience.INTERNAL
+    cite = consent.may_cite(q, session)
+    shown = internal or consent.views_shown(q, session)
+    given = {k: v for k, v in answers.items() if not consent.is_identity(q, k, v)}
+    who = consent.identity(q, answers)
+    if not internal:  # public: name, organisation and country, only of those who may be cited
+        who = {k: v for k, v in who.items() if cite and k in consent.PUBLIC_CONTACT}
     return Record(
         number=number,
         channel=session.channel,
         status=session.status,
         started_at=session.started_at,
         submitted_at=session.submitted.at if session.submitted else None,
-        consent=consent.consent_of(q, answers),
+        consent=consent.current_consent(q, session),
         may_cite=cite,
-        identity=consent.identity(q, answers) if shown else {},
+        identity=who,
         category=next(iter(flow.role_values(q, answers, Role.CATEGORY)), None),
         subcategories={
             item.id: text for item in q.with_role(Role.SUBCATEGORY)
             if (text := _text(answers.get(item.id))) is not None
         },
-        answers={k: v for k, v in answers.items() if not consent.is_identity(q, k, v)},
+        answers=given if shown else {k: v for k, v in given.items() if _is_choice(q, k)},
+        shown=shown,
+        withheld=frozenset() if shown else frozenset(k for k, v in given.items() if _is_words(q, k, v)),
+        consent_change=consent.consent_change(q, session) if internal else None,
         respondent_id=session.respondent_id if internal else None,
         invite=session.invite if internal else None,
         history=list(session.submissions[:-1]) if internal else [],
     )
+
+
+def _is_choice(q: Questionnaire, item_id: str) -> bool:
+    # Options of the questionnaire, not the respondent's words: they count in the figures.
+    return q.has(item_id) and q.item(item_id).kind in (Kind.SINGLE, Kind.MULTIPLE, Kind.CONSENT)
+
+
+def _is_words(q: Questionnaire, item_id: str, answer: Answer) -> bool:
+    return not _is_choice(q, item_id) and bool(value_text(answer.value).strip())
 
 
 def _text(answer: Answer | None) -> str | None:

@@ -8,8 +8,10 @@ from core.export.base import ExportInput
 from core.export.grouping import one_line
 from core.export.markdown import escape
 from core.export.naming import SUMMARY_MD, file_name
+from core.export.records import Compilation, Scope
 from core.progress import ProgressReport, Tally, place_label
 from core.text import shorten
+from questionnaire.model import ConsentRule
 
 
 def write(data: ExportInput, folder: Path) -> list[Path]:
@@ -20,7 +22,7 @@ def write(data: ExportInput, folder: Path) -> list[Path]:
         lines += ["**Confidential**: internal audience; do not share.", ""]
     lines += [f"# Summary: {md_cell(c.questionnaire.title)}", "", f"Generated {c.generated_at:%d %B %Y, %H:%M} UTC."]
     lines.append("")
-    lines += _overview(r)
+    lines += _overview(data) + _consent(c)
     for title, tallies in (
         ("Respondents by stakeholder category", r.by_category),
         ("Respondents by sub-category", r.by_subcategory),
@@ -28,24 +30,47 @@ def write(data: ExportInput, folder: Path) -> list[Path]:
         ("Respondents by front end", r.by_channel),
     ):
         lines += _tally_table(title, tallies)
-    lines += _answer_rates(r) + _stopped(r) + _per_day(r)
+    lines += _answer_rates(r, c.scope) + _stopped(r, c.scope) + _per_day(r)
     path = folder / file_name(c, SUMMARY_MD)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return [path]
 
 
-def _overview(r: ProgressReport) -> list[str]:
-    lines = [
-        f"- Respondents who started: **{r.started}**",
-        f"- Submitted: **{r.submitted}**",
-        f"- Not yet submitted: **{r.in_progress}**",
-        f"- Withdrew (answers deleted): **{r.withdrawn}**",
-    ]
+def _overview(data: ExportInput) -> list[str]:
+    r, scope = data.report, data.compilation.scope
+    if scope is Scope.ALL:
+        lines = [
+            "Status: **all**: answers not yet submitted are included, as drafts (counted, never attributed).",
+            "",
+            f"- Respondents who started: **{r.started}**",
+            f"- Submitted: **{r.submitted}**",
+            f"- Not yet submitted (drafts): **{r.in_progress}**",
+        ]
+    else:
+        lines = [
+            "Status: **submitted**: the last version each respondent submitted.",
+            "",
+            f"- Respondents who submitted: **{r.submitted}**",
+            f"- Started but not submitted yet (not in these files): **{data.left_out}**",
+        ]
+    lines.append(f"- Withdrew (answers deleted): **{r.withdrawn}**")
     if r.closes is not None:
         lines.append(f"- Closing date: {r.closes:%d %B %Y} ({r.days_left} days left)")
-    if r.started == 0:
+    if r.started + data.left_out == 0:
         lines += ["", "No responses yet: the other files hold their headings only."]
     return [*lines, ""]
+
+
+def _consent(c: Compilation) -> list[str]:
+    lines = ["## Consent", ""]
+    if c.confidential:
+        return [*lines, "Internal files: every respondent and every answer is shown. Do not share.", ""]
+    if c.rule is ConsentRule.ANONYMOUS:
+        return [*lines, "Rule applied: **anonymous**. Respondents who did not authorise citation (and answers "
+                "not yet submitted) are shown by number only, without name, organisation or contact details.", ""]
+    return [*lines, "Rule applied: **aggregate**. The views of respondents who did not authorise citation "
+            "(and answers not yet submitted) are counted in the figures and charts, and not shown.", "",
+            f"- Counted but not shown: **{c.not_shown}** of {len(c.records)} respondents", ""]
 
 
 def _tally_table(title: str, tallies: dict[str, Tally]) -> list[str]:
@@ -54,9 +79,10 @@ def _tally_table(title: str, tallies: dict[str, Tally]) -> list[str]:
     return [*lines, ""] if tallies else [f"## {title}", "", "None yet.", ""]
 
 
-def _answer_rates(r: ProgressReport) -> list[str]:
+def _answer_rates(r: ProgressReport, scope: Scope) -> list[str]:
+    who = "respondents in these files (drafts included)" if scope is Scope.ALL else "submitted respondents"
     lines = ["## Answer rate per question", "",
-             "Share of submitted respondents who were asked the question and answered it.", "",
+             f"Share of {who} who were asked the question and answered it.", "",
              "| Question | Answered | Rate |", "|---|---:|---:|"]
     for q in r.questions:
         rate = f"{q.answer_rate:.0%}" if q.answer_rate is not None else "-"
@@ -65,8 +91,10 @@ def _answer_rates(r: ProgressReport) -> list[str]:
     return [*lines, ""]
 
 
-def _stopped(r: ProgressReport) -> list[str]:
+def _stopped(r: ProgressReport, scope: Scope) -> list[str]:
     lines = ["## Where unfinished respondents are", ""]
+    if scope is Scope.SUBMITTED:
+        return [*lines, "Not in these files (status 'submitted'): export with the status 'all' to see them.", ""]
     if not r.stopped_at:
         return [*lines, "Everyone who started has submitted.", ""]
     lines += ["| Question | Respondents |", "|---|---:|"]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
 
+from core.consent import PUBLIC_CONTACT
 from core.export.naming import CONFIDENTIAL
 from core.export.records import Compilation, Question, Record, item_header, value_text
 from core.export.text import readable
@@ -102,17 +103,23 @@ def _details(c: Compilation) -> list[Column]:
         Column("Submitted at (UTC)", Width.SHORT, lambda r: iso_utc(r.submitted_at)),
         Column("Front end", Width.SHORT, lambda r: r.channel),
         Column("Status", Width.SHORT, lambda r: r.status.value.replace("_", " ")),
+        # What they answer now, then what the one consent rule makes of it (a withdrawal counts at once).
         Column("Consent to cite", Width.SHORT, lambda r: r.consent),
+        Column("May be cited", Width.SHORT, lambda r: "Yes" if r.may_cite else "No"),
     ]
+    if c.confidential:
+        columns.append(Column("Consent changed", Width.SHORT, lambda r: r.consent_change))
     return columns
 
 
 def _contact(c: Compilation) -> list[Column]:
     # Records merge the fields of every contact item by field id, so one column per distinct id.
+    # Public files carry no e-mail or other contact detail, even of those who may be cited.
     labels: dict[str, str] = {}
     for item in c.questionnaire.with_role(Role.CONTACT):
         for field in item.fields:
-            labels.setdefault(field.id, field.label)
+            if c.confidential or field.id in PUBLIC_CONTACT:
+                labels.setdefault(field.id, field.label)
     return [Column(label, Width.SHORT, _identity_field(field_id)) for field_id, label in labels.items()]
 
 
@@ -144,7 +151,7 @@ def _subcategory(item_id: str) -> Callable[[Record], Cell]:
 
 def _answer_text(item_id: str) -> Callable[[Record], Cell]:
     def text(r: Record) -> Cell:
-        answer = r.answers.get(item_id)
+        answer = r.shown_answers.get(item_id)
         return None if answer is None else value_text(answer.value)
 
     return text
@@ -153,7 +160,7 @@ def _answer_text(item_id: str) -> Callable[[Record], Cell]:
 def _chose(item_id: str, option: str) -> Callable[[Record], Cell]:
     # 1 or 0 only for those who answered, so an average over the column is the share who chose it.
     def chose(r: Record) -> Cell:
-        answer = r.answers.get(item_id)
+        answer = r.shown_answers.get(item_id)
         if answer is None or not isinstance(answer.value, list):
             return None
         return int(option in answer.value)

@@ -6,9 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 from core.session import Answer, AnswerValue, Session, Status, Submission
 from questionnaire.loader import load
-from questionnaire.model import Questionnaire
+from questionnaire.model import ConsentRule, Questionnaire
 
 WGEC = load()
+# The same questionnaire under the rule that shows the answers of those who may not be cited, by number.
+WGEC_ANONYMOUS = WGEC.model_copy(update={"consent_rule": ConsentRule.ANONYMOUS})
 DAY0 = datetime(2013, 7, 1, 9, 0, tzinfo=UTC)
 
 
