@@ -96,3 +96,21 @@ def test_yes_and_no_stay_text_in_toml() -> None:
     # The reason for TOML over YAML: an option "No" stays the text "No" (YAML 1.1 reads false).
     q = parse(items('id = "a"\nkind = "single"\ntext = "A"\noptions = ["Yes", "No", "Norway"]'))
     assert q.item("a").options == ("Yes", "No", "Norway")
+
+
+def test_a_renamed_option_names_an_option_it_became() -> None:
+    base = HEAD + '[[items]]\nid = "q1"\nkind = "single"\ntext = "Which?"\noptions = ["Gov", "Non-governmental"]\n'
+    ok = parse(base + 'renamed_options = { "Non-Government" = "Non-governmental" }')
+    assert ok.item("q1").renamed_options == {"Non-Government": "Non-governmental"}
+    with pytest.raises(QuestionnaireError, match=r"'Nongov' .*is not one of the options"):
+        parse(base + 'renamed_options = { "Non-Government" = "Nongov" }')
+    with pytest.raises(QuestionnaireError, match="'gov' is still an option"):
+        parse(base + 'renamed_options = { "gov" = "Gov" }')
+
+
+def test_a_condition_on_a_renamed_option_says_its_new_name() -> None:
+    text = bundled_path().read_text().replace(
+        'options = ["Government", "Non-Government"]',
+        'options = ["Government", "Non-governmental"]\nrenamed_options = { "Non-Government" = "Non-governmental" }')
+    with pytest.raises(QuestionnaireError, match="'Non-Government' is now 'Non-governmental': write the new name"):
+        parse(text)
