@@ -1,0 +1,38 @@
+"""A session meets a changed questionnaire file: renamed options, answers set aside, a removed question.
+
+Run on every input before it is applied, so that an edit of the file never deletes a stored answer
+and never leaves a respondent on a question that is gone.
+"""
+
+from __future__ import annotations
+
+from core import flow, renames, set_aside
+from core.turn import Turn
+
+REMOVED = "The question you were on was removed from the questionnaire, so we go on with the next one."
+NO_LONGER_APPLIES = (
+    "The questionnaire has changed, and the question you were on no longer applies to you, "
+    "so we go on with the next one."
+)
+
+
+def catch_up(turn: Turn) -> bool:
+    """Bring the turn's session in line with the questionnaire in use; True if the respondent was moved."""
+    turn.session = renames.migrate(turn.q, turn.session)
+    set_aside.settle(turn.q, turn.session, turn.now)
+    return _off_a_question_gone(turn)
+
+
+def _off_a_question_gone(turn: Turn) -> bool:
+    s, q = turn.session, turn.q
+    if s.cursor is None or s.cursor in {item.id for item in flow.questions(q, s.answers)}:
+        return False
+    removed = not q.has(s.cursor)
+    if s.draft is not None and removed:
+        set_aside.keep_draft(s, s.draft, turn.now)
+    # Where the question stood is known only while it is in the file; a removed one restarts the search.
+    start = 0 if removed else [item.id for item in q.items].index(s.cursor)
+    following = flow.first_open(q, s.answers, start)
+    s.cursor, s.field_index, s.draft = (following.id if following else None), 0, None
+    turn.messages.append(REMOVED if removed else NO_LONGER_APPLIES)
+    return True

@@ -1,0 +1,215 @@
+"""A questionnaire changed while people answer: no stored answer is lost, nobody is locked out."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core import engine, flow, inputs
+from core.inputs import Input
+from core.renames import Renames, rename_all
+from core.service import ConsultService
+from core.session import Session, Status
+from questionnaire.loader import bundled_path, parse
+from questionnaire.model import Questionnaire
+from storage.memory import MemoryRepository
+from tests.support.chat import SMALL, Clock, Respondent
+from tests.test_engine_properties import QUESTIONNAIRES, T0, sensible_answer
+
+WGEC = bundled_path().read_text(encoding="utf-8")
+# Up to question 2: consent, contact, category, then both follow-ups of "Non-Government".
+TO_Q2 = ["start", "yes", "Ana Silva", "Open Net Initiative", "Kenya", "ana@example.org",
+         "Non-Government", "1", "With ECOSOC consultative status"]
+RENAMED = 'options = ["Government", "Non-governmental"]'
+
+
+def renamed_in_copy(mark: bool) -> Questionnaire:
+    """The WGEC file with 'Non-Government' renamed, as a secretariat would edit a copy."""
+    text = WGEC.replace('options = ["Government", "Non-Government"]', RENAMED)
+    text = text.replace('any_of = ["Non-Government"]', 'any_of = ["Non-governmental"]')
+    if mark:
+        text = text.replace(RENAMED, RENAMED + '\nrenamed_options = { "Non-Government" = "Non-governmental" }')
+    return parse(text)
+
+
+class Consultation:
+    """One database, served by one questionnaire file and then by its edited copy."""
+
+    def __init__(self, q: Questionnaire) -> None:
+        self.repository = MemoryRepository()
+        self.clock = Clock()
+        self.service = ConsultService(q, self.repository, self.clock)
+
+    def change_to(self, q: Questionnaire) -> None:
+        self.clock.advance(days=1)
+        self.service = ConsultService(q, self.repository, self.clock)
+
+    def respondent(self, name: str = "ana") -> Respondent:
+        return Respondent(self.service, name)
+
+
+async def test_a_renamed_option_without_a_mark_sets_answers_aside_and_never_deletes_them() -> None:
+    consultation = Consultation(parse(WGEC))
+    ana = consultation.respondent()
+    await ana.says(*TO_Q2)
+    before = (await ana.session()).answers
+    consultation.change_to(renamed_in_copy(mark=False))
+    ana = consultation.respondent()
+    await ana.say("hello")
+    session = await ana.session()
+    kept = {**session.answers, **{k: aside.answer for k, aside in session.set_aside.items()}}
+    assert {k: a.value for k, a in kept.items()} == {k: a.value for k, a in before.items()}
+    assert set(session.set_aside) == {"q1_group", "q1_status"}
+    assert "Non-Government" in session.set_aside["q1_group"].why
+
+
+async def test_a_renamed_option_with_a_mark_keeps_the_answers_under_the_new_name() -> None:
+    consultation = Consultation(parse(WGEC))
+    ana = consultation.respondent()
+    await ana.says(*TO_Q2)
+    consultation.change_to(renamed_in_copy(mark=True))
+    ana = consultation.respondent()
+    reply = await ana.say("hello")
+    session = await ana.session()
+    assert session.answers["q1"].value == "Non-governmental"
+    assert session.answers["q1_group"].value == "Civil society"
+    assert session.answers["q1_status"].value == "With ECOSOC consultative status"
+    assert session.set_aside == {}
+    assert reply.progress is not None and reply.progress.answered == 5
+
+
+async def test_answers_set_aside_by_the_respondent_come_back_when_they_change_back() -> None:
+    consultation = Consultation(parse(WGEC))
+    ana = consultation.respondent()
+    await ana.says(*TO_Q2, "edit 3", "Government")
+    session = await ana.session()
+    assert "q1_group" not in session.answers and set(session.set_aside) == {"q1_group", "q1_status"}
+    await ana.says("edit 3", "Non-Government")
+    session = await ana.session()
+    assert session.answers["q1_group"].value == "Civil society" and session.set_aside == {}
+
+
+# -- point 15: the question someone is on is removed from the file ---------------------------
+
+TOPICS = SMALL[SMALL.index('[[items]]\nid = "topics"'):SMALL.index('[[items]]\nid = "note"')]
+WITHOUT_TOPICS = SMALL.replace(TOPICS, "")
+
+EVERY_INPUT: dict[str, Input] = {
+    "hello": inputs.parse_text("hello"),
+    "start": inputs.Start(),
+    "resume": inputs.Resume(),
+    "status": inputs.ShowStatus(),
+    "help": inputs.ShowHelp(),
+    "review": inputs.ShowReview(),
+    "back": inputs.GoBack(),
+    "skip": inputs.SkipItem(),
+    "keep": inputs.KeepAnswer(),
+    "done": inputs.FinishAnswer(),
+    "an answer": inputs.parse_text("Security"),
+    "a button of the removed question": inputs.ChooseOptions("topics", (0,)),
+    "a tick of the removed question": inputs.ToggleOption("topics", 1),
+    "show 1": inputs.ShowAnswer(1, "1"),
+    "edit 2": inputs.EditItem(2, "2"),
+    "submit": inputs.SubmitAnswers(),
+    "restart": inputs.RestartAnswers(),
+    "an edited message": inputs.EditMessage("m1", "Ana Maria"),
+}
+
+
+@pytest.mark.parametrize("name", list(EVERY_INPUT))
+async def test_someone_on_a_removed_question_is_moved_on_and_told(name: str) -> None:
+    consultation = Consultation(parse(SMALL))
+    ana = consultation.respondent()
+    await ana.says("start", "yes")
+    await ana.say("Ana", ref="m1")
+    await ana.says("skip", "ana@example.org", "2", "1")
+    await ana.send(inputs.ToggleOption("topics", 0))
+    assert (await ana.session()).cursor == "topics"
+    consultation.change_to(parse(WITHOUT_TOPICS))
+    ana = consultation.respondent()
+    reply = await ana.send(EVERY_INPUT[name])
+    assert "The question you were on was removed from the questionnaire" in reply.text
+    session = await ana.session()
+    assert session.cursor != "topics" and session.status is Status.IN_PROGRESS
+    assert "motto" not in session.answers, "an input meant for the removed question answered the next one"
+    assert reply.prompt is not None
+    # The next input is an ordinary one: no word about the removed question any more.
+    reply = await ana.say("status")
+    assert "removed" not in reply.text and "You have answered" in reply.text
+
+
+# -- any edit of the file, any input after it --------------------------------------------------
+
+EVERY_KIND = QUESTIONNAIRES["every_kind"]
+
+
+def _walked(data: st.DataObject) -> Session:
+    """A respondent somewhere in the every-kind questionnaire, reached by sensible answers."""
+    session = engine.apply(EVERY_KIND, engine.new_session("t:one", "t"), inputs.Start(), T0).session
+    for _ in range(data.draw(st.integers(0, 25), label="steps")):
+        if session.cursor is None:
+            break
+        command = data.draw(sensible_answer(EVERY_KIND.item(session.cursor), session), label="answer")
+        session = engine.apply(EVERY_KIND, session, command, T0).session
+    return session
+
+
+def _edited(data: st.DataObject) -> tuple[Questionnaire, Renames]:
+    """The questionnaire with one item removed, or one option renamed (marked or not)."""
+    raw = EVERY_KIND.model_dump(mode="json", exclude_defaults=True)
+    named = {item["when"]["item"] for item in raw["items"] if "when" in item}
+    removable = [n for n, item in enumerate(raw["items"]) if item["id"] not in named]
+    choices = [item for item in raw["items"] if item.get("options")]
+    if data.draw(st.booleans(), label="remove an item"):
+        del raw["items"][data.draw(st.sampled_from(removable), label="removed")]
+        return Questionnaire.model_validate(raw), {}
+    item = data.draw(st.sampled_from(choices), label="renamed in")
+    old = data.draw(st.sampled_from(item["options"]), label="old name")
+    new = old + " (renamed)"
+    item["options"] = [new if option == old else option for option in item["options"]]
+    for other in raw["items"]:
+        if other.get("when", {}).get("item") == item["id"]:
+            other["when"]["any_of"] = [new if v == old else v for v in other["when"]["any_of"]]
+    marked = data.draw(st.booleans(), label="marked")
+    if marked:
+        item["renamed_options"] = {old: new}
+    return Questionnaire.model_validate(raw), {item["id"]: {old: new}} if marked else {}
+
+
+ANY_INPUT = st.sampled_from([
+    inputs.Resume(), inputs.Start(), inputs.ShowStatus(), inputs.ShowHelp(), inputs.ShowReview(),
+    inputs.GoBack(), inputs.SkipItem(), inputs.KeepAnswer(), inputs.FinishAnswer(), inputs.SubmitAnswers(),
+    inputs.EditItem(1, "1"), inputs.ShowAnswer(2, "2"), inputs.parse_text("hello"), inputs.parse_text("2"),
+    *[inputs.ChooseOptions(item.id, (0,)) for item in EVERY_KIND.items],
+])
+
+
+@given(st.data())
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_no_edit_of_the_file_loses_an_answer_or_locks_anyone_out(data: st.DataObject) -> None:
+    session = _walked(data)
+    q, table = _edited(data)
+    held = rename_all(session.answers, table)
+    looked = engine.apply(q, session, inputs.ShowStatus(), T0)
+    kept = {**looked.session.answers, **{k: aside.answer for k, aside in looked.session.set_aside.items()}}
+    assert {k: kept[k].value for k in held} == {k: a.value for k, a in held.items()}, "an answer was lost"
+    out = engine.apply(q, looked.session, data.draw(ANY_INPUT, label="then"), T0)
+    s = out.session
+    assert out.reply.text.strip() and set(held) <= set(s.answers) | set(s.set_aside)
+    assert s.cursor is None or s.cursor in {item.id for item in flow.questions(q, s.answers)}
+
+
+async def test_an_unfinished_answer_to_a_removed_question_is_kept_aside() -> None:
+    consultation = Consultation(parse(SMALL))
+    ana = consultation.respondent()
+    await ana.says("start", "yes", "Ana", "skip", "ana@example.org", "1", "1", "Be kind", "First part.")
+    assert (await ana.session()).draft is not None
+    essay = SMALL[SMALL.index('[[items]]\nid = "essay"'):SMALL.index('[[items]]\nid = "extra"')]
+    consultation.change_to(parse(SMALL.replace(essay, "")))
+    ana = consultation.respondent()
+    reply = await ana.say("Second part.")
+    assert "was removed from the questionnaire" in reply.text
+    assert reply.prompt is not None and reply.prompt.item_id == "extra"
+    session = await ana.session()
+    assert session.set_aside["essay"].answer.value == "First part." and "extra" not in session.answers
