@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import engine, flow, inputs
+from core import engine, flow, inputs, progress
+from core.export.records import Audience, Scope, compile_responses
+from core.export.run import export
 from core.inputs import Input
 from core.renames import Renames, rename_all
 from core.service import ConsultService
@@ -213,3 +218,46 @@ async def test_an_unfinished_answer_to_a_removed_question_is_kept_aside() -> Non
     assert reply.prompt is not None and reply.prompt.item_id == "extra"
     session = await ana.session()
     assert session.set_aside["essay"].answer.value == "First part." and "extra" not in session.answers
+
+
+# -- what the secretariat sees of a changed file ----------------------------------------------------
+
+
+async def submitted_before_the_change(q: Questionnaire) -> tuple[Consultation, list[Session]]:
+    """Ana (Non-Government, civil society) submitted; the file changes; she has not come back since."""
+    consultation = Consultation(parse(WGEC))
+    ana = consultation.respondent()
+    await ana.says(*TO_Q2, "Views.", "done", "skip", "Security.", "done", "n/a", "done",
+                   *["skip"] * 7, "Capacity.", "done", "skip", "submit")
+    assert (await ana.session()).status is Status.SUBMITTED
+    consultation.change_to(q)
+    return consultation, await consultation.repository.all()
+
+
+async def test_set_aside_answers_are_counted_nowhere_but_shown_to_the_secretariat(tmp_path: Path) -> None:
+    q = renamed_in_copy(mark=False)
+    consultation, sessions = await submitted_before_the_change(q)
+    figures = progress.report(q, sessions, consultation.clock())
+    assert (figures.set_aside, figures.set_aside_respondents) == (2, 1)
+    assert figures.by_subcategory == {}
+    assert next(c for c in figures.questions if c.item_id == "q1_group").answered_so_far == 0
+    internal = compile_responses(q, sessions, Audience.INTERNAL, Scope.SUBMITTED, consultation.clock())
+    record = internal.records[0]
+    assert "q1_group" not in record.answers and record.subcategories == {}
+    assert record.set_aside["q1_group"].answer.value == "Civil society"
+    export(q, sessions, tmp_path / "internal", formats=["json"], audience=Audience.INTERNAL, now=consultation.clock())
+    written = json.loads(next((tmp_path / "internal").glob("*.json")).read_text())
+    aside = written["respondents"][0]["set_aside"]["q1_group"]
+    assert aside["value"] == "Civil society" and "Non-Government" in aside["why"]
+    export(q, sessions, tmp_path / "public", formats=["json"], now=consultation.clock())
+    public = (tmp_path / "public" / "responses.json").read_text()
+    assert "set_aside" not in public and "Civil society" not in public
+
+
+async def test_a_marked_rename_counts_the_old_answers_under_the_new_name_at_once() -> None:
+    q = renamed_in_copy(mark=True)
+    consultation, sessions = await submitted_before_the_change(q)
+    figures = progress.report(q, sessions, consultation.clock())
+    assert list(figures.by_category) == ["Non-governmental"] and figures.set_aside == 0
+    record = compile_responses(q, sessions, Audience.PUBLIC, Scope.SUBMITTED, consultation.clock()).records[0]
+    assert record.category == "Non-governmental" and record.subcategories == {"q1_group": "Civil society"}
