@@ -13,6 +13,7 @@ from core import engine, flow, inputs, progress
 from core.export.records import Audience, Scope, compile_responses
 from core.export.run import export
 from core.inputs import Input
+from core.questionnaire_change import compare
 from core.renames import Renames, rename_all
 from core.service import ConsultService
 from core.session import Session, Status
@@ -20,6 +21,7 @@ from questionnaire.loader import bundled_path, parse
 from questionnaire.model import Questionnaire
 from storage.memory import MemoryRepository
 from tests.support.chat import SMALL, Clock, Respondent
+from tests.test_cli import WALK, consult
 from tests.test_engine_properties import QUESTIONNAIRES, T0, sensible_answer
 
 WGEC = bundled_path().read_text(encoding="utf-8")
@@ -29,13 +31,17 @@ TO_Q2 = ["start", "yes", "Ana Silva", "Open Net Initiative", "Kenya", "ana@examp
 RENAMED = 'options = ["Government", "Non-governmental"]'
 
 
-def renamed_in_copy(mark: bool) -> Questionnaire:
+def renamed_text(mark: bool) -> str:
     """The WGEC file with 'Non-Government' renamed, as a secretariat would edit a copy."""
     text = WGEC.replace('options = ["Government", "Non-Government"]', RENAMED)
     text = text.replace('any_of = ["Non-Government"]', 'any_of = ["Non-governmental"]')
     if mark:
         text = text.replace(RENAMED, RENAMED + '\nrenamed_options = { "Non-Government" = "Non-governmental" }')
-    return parse(text)
+    return text
+
+
+def renamed_in_copy(mark: bool) -> Questionnaire:
+    return parse(renamed_text(mark))
 
 
 class Consultation:
@@ -261,3 +267,38 @@ async def test_a_marked_rename_counts_the_old_answers_under_the_new_name_at_once
     assert list(figures.by_category) == ["Non-governmental"] and figures.set_aside == 0
     record = compile_responses(q, sessions, Audience.PUBLIC, Scope.SUBMITTED, consultation.clock()).records[0]
     assert record.category == "Non-governmental" and record.subcategories == {"q1_group": "Civil society"}
+
+
+async def test_the_check_against_the_database_names_who_is_on_a_removed_question() -> None:
+    consultation = Consultation(parse(SMALL))
+    ana, bo = consultation.respondent("ana"), consultation.respondent("bo")
+    await ana.says("start", "yes", "Ana", "skip", "ana@example.org", "2", "1", "1, 2")
+    await bo.says("start", "no", "Bo", "skip", "bo@example.org", "2", "2")
+    effects = compare(parse(SMALL), parse(WITHOUT_TOPICS), await consultation.repository.all())
+    assert [e.text for e in effects] == [
+        "Item 'topics' is removed: answered by 1 respondent (the answers are kept, and the exports show them "
+        "under the old text); 1 respondent on it now will be moved to the next question."
+    ]
+    assert effects[0].respondents == 2
+
+
+def test_consult_questionnaire_check_against_db_says_what_a_rename_would_do(tmp_path: Path) -> None:
+    assert consult(tmp_path, "chat", "--as", "ana", "--jsonl", stdin="\n".join(WALK) + "\n").returncode == 0
+    (tmp_path / "changed.toml").write_text(WGEC.replace('"Non-Government"', '"Non-governmental"'))
+    checked = consult(tmp_path, "questionnaire", "check", "changed.toml", "--against-db")
+    assert checked.returncode == 0, checked.stderr
+    said = " ".join(checked.stdout.split())
+    assert "Option 'Non-Government' of question 1 is removed: chosen by 1 respondent" in said
+    assert "The answers of 1 respondent to question 1a will be set aside (kept, not counted)" in said
+    assert "The answers of 1 respondent to question 1b will be set aside" in said
+
+    (tmp_path / "marked.toml").write_text(renamed_text(mark=True))
+    said = " ".join(consult(tmp_path, "questionnaire", "check", "marked.toml", "--against-db").stdout.split())
+    assert "Option 'Non-Government' of question 1 is renamed 'Non-governmental': chosen by 1 respondent" in said
+    assert "set aside" not in said
+
+    changed = {"CONSULT_QUESTIONNAIRE": "changed.toml"}
+    opened = consult(tmp_path, "chat", "--as", "ana", "--jsonl", env=changed)
+    assert opened.returncode == 0 and "Traceback" not in opened.stderr, opened.stderr
+    shown = " ".join(consult(tmp_path, "progress", env=changed).stdout.split())
+    assert "Set aside: 2 answers of 1 respondent, kept but not counted" in shown
