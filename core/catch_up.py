@@ -25,7 +25,7 @@ def catch_up(turn: Turn) -> bool:
 
 def _off_a_question_gone(turn: Turn) -> bool:
     s, q = turn.session, turn.q
-    if s.cursor is None or s.cursor in {item.id for item in flow.questions(q, s.answers)}:
+    if s.cursor is None or (q.has(s.cursor) and flow.condition_holds(q.item(s.cursor), s.answers)):
         return False
     removed = not q.has(s.cursor)
     if s.draft is not None and removed:
