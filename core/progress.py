@@ -72,6 +72,15 @@ def place_label(report: ProgressReport, place: str) -> str:
     return "The review, before submitting" if place == "review" else place
 
 
+def set_aside_line(report: ProgressReport) -> str | None:
+    """One sentence on the answers set aside, for every front end; None when there are none."""
+    if not report.set_aside:
+        return None
+    people = f"{report.set_aside_respondents} respondent{'s' if report.set_aside_respondents != 1 else ''}"
+    return (f"Set aside: {report.set_aside} answers of {people}, kept but not counted because their question "
+            "no longer applies. The internal export lists them.")
+
+
 def report(q: Questionnaire, sessions: Iterable[Session], now: datetime, *, public: bool = False) -> ProgressReport:
     """Count the sessions (withdrawn ones only as a number; they are deleted answers).
 

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core import engine, flow, inputs, progress
+from core.chat.secretariat import progress_text
 from core.export.records import Audience, Scope, compile_responses
 from core.export.run import export
 from core.inputs import Input
@@ -245,6 +246,7 @@ async def test_set_aside_answers_are_counted_nowhere_but_shown_to_the_secretaria
     consultation, sessions = await submitted_before_the_change(q)
     figures = progress.report(q, sessions, consultation.clock())
     assert (figures.set_aside, figures.set_aside_respondents) == (2, 1)
+    assert "Set aside: 2 answers of 1 respondent, kept but not counted" in progress_text(figures)
     assert figures.by_subcategory == {}
     assert next(c for c in figures.questions if c.item_id == "q1_group").answered_so_far == 0
     internal = compile_responses(q, sessions, Audience.INTERNAL, Scope.SUBMITTED, consultation.clock())

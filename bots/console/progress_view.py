@@ -33,12 +33,8 @@ def _print(report: ProgressReport, console: Console) -> None:
         f"Started: {report.started}   Submitted: {report.submitted}   "
         f"Not yet submitted: {report.in_progress}   Withdrawn: {report.withdrawn}"
     )
-    if report.set_aside:
-        people = f"{report.set_aside_respondents} respondent{'s' if report.set_aside_respondents != 1 else ''}"
-        console.print(
-            f"Set aside: {report.set_aside} answers of {people}, kept but not counted because their question "
-            "no longer applies. The internal export lists them."
-        )
+    if (aside := progress.set_aside_line(report)) is not None:
+        console.print(aside, markup=False)
     for title, tallies in (
         ("By stakeholder category", report.by_category),
         ("By sub-category", report.by_subcategory),
