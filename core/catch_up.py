@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from core import flow, renames, set_aside
 from core.turn import Turn
+from questionnaire.model import Kind
 
 REMOVED = "The question you were on was removed from the questionnaire, so we go on with the next one."
 NO_LONGER_APPLIES = (
@@ -20,7 +21,22 @@ def catch_up(turn: Turn) -> bool:
     """Bring the turn's session in line with the questionnaire in use; True if the respondent was moved."""
     turn.session = renames.migrate(turn.q, turn.session)
     set_aside.settle(turn.q, turn.session, turn.now)
-    return _off_a_question_gone(turn)
+    if _off_a_question_gone(turn):
+        return True
+    _within_the_question(turn)
+    return False
+
+
+def _within_the_question(turn: Turn) -> None:
+    """A field or a ticked option may be gone from the question on screen."""
+    s = turn.session
+    if s.cursor is None:
+        return
+    item = turn.q.item(s.cursor)
+    if item.kind is Kind.FIELDS:
+        s.field_index = min(s.field_index, len(item.fields) - 1)
+    if s.draft is not None:
+        s.draft.choices = [n for n in s.draft.choices if n < len(item.choices)]
 
 
 def _off_a_question_gone(turn: Turn) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -159,7 +160,7 @@ EVERY_KIND = QUESTIONNAIRES["every_kind"]
 def _walked(data: st.DataObject) -> Session:
     """A respondent somewhere in the every-kind questionnaire, reached by sensible answers."""
     session = engine.apply(EVERY_KIND, engine.new_session("t:one", "t"), inputs.Start(), T0).session
-    for _ in range(data.draw(st.integers(0, 25), label="steps")):
+    for _ in range(data.draw(st.integers(0, 8) | st.integers(0, 25), label="steps")):
         if session.cursor is None:
             break
         command = data.draw(sensible_answer(EVERY_KIND.item(session.cursor), session), label="answer")
@@ -167,14 +168,35 @@ def _walked(data: st.DataObject) -> Session:
     return session
 
 
-def _edited(data: st.DataObject) -> tuple[Questionnaire, Renames]:
-    """The questionnaire with one item removed, or one option renamed (marked or not)."""
+def _first_often(first: list[Any], rest: list[Any]) -> st.SearchStrategy[Any]:
+    return st.sampled_from(first) | st.sampled_from(rest) if first else st.sampled_from(rest)
+
+
+def _edited(data: st.DataObject, at: str | None) -> tuple[Questionnaire, Renames]:
+    """The questionnaire with one item, field or option removed, or one option renamed (marked or not).
+
+    Often the one the respondent is on (`at`): where an edit is most likely to lock someone out.
+    """
     raw = EVERY_KIND.model_dump(mode="json", exclude_defaults=True)
     named = {item["when"]["item"] for item in raw["items"] if "when" in item}
     removable = [n for n, item in enumerate(raw["items"]) if item["id"] not in named]
     choices = [item for item in raw["items"] if item.get("options")]
-    if data.draw(st.booleans(), label="remove an item"):
-        del raw["items"][data.draw(st.sampled_from(removable), label="removed")]
+    here = [n for n, item in enumerate(raw["items"]) if item["id"] == at]
+    edit = data.draw(st.sampled_from(["item", "field", "option", "rename"]), label="edit")
+    if edit == "item":
+        del raw["items"][data.draw(_first_often([n for n in here if n in removable], removable), label="removed")]
+    elif edit == "field":
+        groups = [item["fields"] for item in [raw["items"][n] for n in here] + raw["items"] if "fields" in item]
+        fields = data.draw(_first_often(groups[:1], groups), label="fields of")
+        del fields[data.draw(st.integers(1, len(fields) - 1), label="field removed")]
+    elif edit == "option":
+        fit = [item for item in [raw["items"][n] for n in here] + choices
+               if len(item.get("options", [])) > 2 and item["id"] not in named]
+        item = data.draw(_first_often(fit[:1], fit), label="option removed from")
+        item["options"].pop(data.draw(st.integers(0, len(item["options"]) - 1), label="option removed"))
+        if item["kind"] == "multiple":
+            item["max_choices"] = min(item.get("max_choices", 99), len(item["options"]))
+    if edit != "rename":
         return Questionnaire.model_validate(raw), {}
     item = data.draw(st.sampled_from(choices), label="renamed in")
     old = data.draw(st.sampled_from(item["options"]), label="old name")
@@ -201,7 +223,7 @@ ANY_INPUT = st.sampled_from([
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_no_edit_of_the_file_loses_an_answer_or_locks_anyone_out(data: st.DataObject) -> None:
     session = _walked(data)
-    q, table = _edited(data)
+    q, table = _edited(data, session.cursor)
     held = rename_all(session.answers, table)
     looked = engine.apply(q, session, inputs.ShowStatus(), T0)
     kept = {**looked.session.answers, **{k: aside.answer for k, aside in looked.session.set_aside.items()}}
@@ -304,3 +326,22 @@ def test_consult_questionnaire_check_against_db_says_what_a_rename_would_do(tmp_
     assert opened.returncode == 0 and "Traceback" not in opened.stderr, opened.stderr
     shown = " ".join(consult(tmp_path, "progress", env=changed).stdout.split())
     assert "Set aside: 2 answers of 1 respondent, kept but not counted" in shown
+
+
+async def test_someone_on_a_removed_field_or_a_ticked_option_removed_goes_on() -> None:
+    consultation = Consultation(parse(SMALL))
+    ana, bo = consultation.respondent("ana"), consultation.respondent("bo")
+    await ana.says("start", "yes", "Ana", "skip")  # at the e-mail field
+    await bo.says("start", "no", "Bo", "skip", "bo@example.org", "1")
+    await bo.send(inputs.ToggleOption("topics", 0))
+    await bo.send(inputs.ToggleOption("topics", 3))  # ticks "Standards"
+    fewer = SMALL.replace('  { id = "email", label = "E-mail", kind = "email" },\n', "")
+    consultation.change_to(parse(fewer.replace('"Rights", "Standards"]', '"Rights"]')))
+    ana, bo = consultation.respondent("ana"), consultation.respondent("bo")
+    assert "Phone (2 of 2)" in (await ana.say("status")).text
+    assert "Name: Ana" in (await ana.say("review")).text
+    assert "Which topics?" in (await bo.say("status")).text
+    await ana.say("skip")
+    assert (await ana.session()).cursor == "sector"
+    await bo.say("done")
+    assert (await bo.session()).answers["topics"].value == ["Access"]
