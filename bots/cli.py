@@ -117,6 +117,8 @@ async def _questionnaire(args: argparse.Namespace) -> int:
         sessions = list(await app.repository.all())
     finally:
         await app.repository.close()
+    if (note := bootstrap.missing_database_note(app.settings)) is not None:
+        print(note, file=sys.stderr)
     return questionnaire_view.run("check", args.file, against=(app.questionnaire, sessions))
 
 

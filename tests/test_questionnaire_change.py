@@ -307,8 +307,11 @@ async def test_the_check_against_the_database_names_who_is_on_a_removed_question
 
 
 def test_consult_questionnaire_check_against_db_says_what_a_rename_would_do(tmp_path: Path) -> None:
-    assert consult(tmp_path, "chat", "--as", "ana", "--jsonl", stdin="\n".join(WALK) + "\n").returncode == 0
     (tmp_path / "changed.toml").write_text(WGEC.replace('"Non-Government"', '"Non-governmental"'))
+    early = consult(tmp_path, "questionnaire", "check", "changed.toml", "--against-db")
+    assert early.returncode == 0 and "There is no database at data/consult.json" in early.stderr
+    assert not (tmp_path / "data").exists(), "a check created the database"
+    assert consult(tmp_path, "chat", "--as", "ana", "--jsonl", stdin="\n".join(WALK) + "\n").returncode == 0
     checked = consult(tmp_path, "questionnaire", "check", "changed.toml", "--against-db")
     assert checked.returncode == 0, checked.stderr
     said = " ".join(checked.stdout.split())
