@@ -41,7 +41,8 @@ def _within_the_question(turn: Turn) -> None:
 
 def _off_a_question_gone(turn: Turn) -> bool:
     s, q = turn.session, turn.q
-    if s.cursor is None or (q.has(s.cursor) and flow.condition_holds(q.item(s.cursor), s.answers)):
+    item = q.item(s.cursor) if s.cursor is not None and q.has(s.cursor) else None
+    if s.cursor is None or (item is not None and item.answerable and flow.condition_holds(item, s.answers)):
         return False
     removed = not q.has(s.cursor)
     if s.draft is not None and removed:

@@ -182,8 +182,11 @@ def _edited(data: st.DataObject, at: str | None) -> tuple[Questionnaire, Renames
     removable = [n for n, item in enumerate(raw["items"]) if item["id"] not in named]
     choices = [item for item in raw["items"] if item.get("options")]
     here = [n for n, item in enumerate(raw["items"]) if item["id"] == at]
-    edit = data.draw(st.sampled_from(["item", "field", "option", "rename"]), label="edit")
-    if edit == "item":
+    edit = data.draw(st.sampled_from(["item", "note", "field", "option", "rename"]), label="edit")
+    if edit == "note":  # a question made a note (its text kept, its answers too)
+        n = data.draw(_first_often([n for n in here if n in removable], removable), label="made a note")
+        raw["items"][n] = {"id": raw["items"][n]["id"], "kind": "note", "text": raw["items"][n]["text"]}
+    elif edit == "item":
         del raw["items"][data.draw(_first_often([n for n in here if n in removable], removable), label="removed")]
     elif edit == "field":
         groups = [item["fields"] for item in [raw["items"][n] for n in here] + raw["items"] if "fields" in item]
