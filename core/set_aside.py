@@ -39,7 +39,8 @@ def keep_draft(s: Session, draft: Draft, now: datetime) -> None:
 def counted(q: Questionnaire, session: Session) -> tuple[dict[str, Answer], dict[str, SetAside]]:
     """The answers that count under the questionnaire in use, and those set aside from them."""
     kept, out = flow.split(q, session.counted)
-    aside = {} if session.submitted is not None else dict(session.set_aside)
+    # Set aside since the last submission, an answer still counts as submitted until the next one.
+    aside = {key: a for key, a in session.set_aside.items() if key not in kept}
     aside.update({key: SetAside(answer=a, at=None, why=why(q, q.item(key), kept)) for key, a in out.items()})
     return kept, aside
 

@@ -351,3 +351,16 @@ async def test_someone_on_a_removed_field_or_a_ticked_option_removed_goes_on() -
     assert (await ana.session()).cursor == "sector"
     await bo.say("done")
     assert (await bo.session()).answers["topics"].value == ["Access"]
+
+
+async def test_answers_set_aside_before_submitting_are_shown_to_the_secretariat_not_counted() -> None:
+    q = parse(WGEC)
+    consultation, _ = await submitted_before_the_change(q)
+    ana = consultation.respondent()
+    await ana.says("edit 3", "Government", "submit", "submit")
+    sessions = await consultation.repository.all()
+    figures = progress.report(q, sessions, consultation.clock())
+    assert (figures.set_aside, figures.set_aside_respondents) == (2, 1) and figures.by_subcategory == {}
+    record = compile_responses(q, sessions, Audience.INTERNAL, Scope.SUBMITTED, consultation.clock()).records[0]
+    assert record.category == "Government" and "q1_group" not in record.answers
+    assert record.set_aside["q1_group"].answer.value == "Civil society"
