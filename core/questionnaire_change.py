@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from core import flow, renames, set_aside
 from core.session import Answer, Session, Status
-from questionnaire.model import Item, Questionnaire
+from core.set_aside import label
+from questionnaire.model import Questionnaire
 
 
 @dataclass(frozen=True)
@@ -37,11 +38,6 @@ def _stored(session: Session) -> list[dict[str, Answer]]:
 def people(n: int) -> str:
     """'1 respondent', '2 respondents'."""
     return f"{n} respondent{'' if n == 1 else 's'}"
-
-
-def label(item: Item) -> str:
-    """How the secretariat recognises an item: its number, else its id."""
-    return f"question {item.number}" if item.number else f"item '{item.id}'"
 
 
 def _removed_items(old: Questionnaire, new: Questionnaire, sessions: list[Session]) -> list[Effect]:
@@ -114,7 +110,8 @@ def _set_aside(old: Questionnaire, new: Questionnaire, sessions: list[Session]) 
         for key in future.set_aside.keys() & kept.keys():
             back[key] = back.get(key, 0) + 1
     effects = [Effect(f"The answers of {people(n)} to {label(new.item(key))} will be set aside (kept, not "
-                      "counted): the question no longer applies to them.", n) for key, n in aside.items()]
+                      "counted): the question no longer applies to them.", n) for key, n in aside.items()
+               if new.has(key)]
     effects += [Effect(f"The set-aside answers of {people(n)} to {label(new.item(key))} will count again.", n)
                 for key, n in back.items() if new.has(key)]
     return effects

@@ -49,8 +49,12 @@ def why(q: Questionnaire, item: Item, answers: dict[str, Answer]) -> str:
     """In a sentence for the secretariat: the condition that no longer holds."""
     assert item.when is not None
     target = q.item(item.when.item)
-    name = f"question {target.number}" if target.number else f"'{target.id}'"
     given = answers.get(target.id)
     value = given.value if given is not None else None
     shown = ", ".join(value) if isinstance(value, list) else value if isinstance(value, str) else "no answer"
-    return f"Asked only when {name} is {' or '.join(item.when.any_of)}; the answer there is {shown}."
+    return f"Asked only when {label(target)} is {' or '.join(item.when.any_of)}; the answer there is {shown}."
+
+
+def label(item: Item) -> str:
+    """How the secretariat recognises an item: its number, else its id."""
+    return f"question {item.number}" if item.number else f"item '{item.id}'"
