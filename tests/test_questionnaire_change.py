@@ -326,6 +326,8 @@ def test_consult_questionnaire_check_against_db_says_what_a_rename_would_do(tmp_
     said = " ".join(consult(tmp_path, "questionnaire", "check", "marked.toml", "--against-db").stdout.split())
     assert "Option 'Non-Government' of question 1 is renamed 'Non-governmental': chosen by 1 respondent" in said
     assert "set aside" not in said
+    shown = consult(tmp_path, "questionnaire", "show", "marked.toml").stdout
+    assert "2) Non-governmental\n   (answers 'Non-Government' count as 'Non-governmental')" in shown
 
     changed = {"CONSULT_QUESTIONNAIRE": "changed.toml"}
     opened = consult(tmp_path, "chat", "--as", "ana", "--jsonl", env=changed)

@@ -54,6 +54,7 @@ def describe(q: Questionnaire) -> str:
         lines.append(f"{index}. [{item.id}] ({', '.join(flags)})")
         lines.append("   " + item.text.replace("\n", "\n   "))
         lines += [f"   {n}) {option}" for n, option in enumerate(item.choices, start=1)]
+        lines += [f"   (answers '{old}' count as '{new}')" for old, new in item.renamed_options.items()]
         lines += [f"   - {f.label}{'' if f.required else ' (optional)'}" for f in item.fields]
         lines.append("")
     return "\n".join(lines)
