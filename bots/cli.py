@@ -16,6 +16,7 @@ from bots.config import ConfigError, load_settings
 from bots.console import chat, export_view, progress_view, questionnaire_view
 from core.export.options import ExportError
 from core.ports import StorageError
+from questionnaire import loader
 from questionnaire.loader import QuestionnaireError
 
 DEFAULT_PORT = 8080
@@ -37,7 +38,10 @@ def _parser() -> argparse.ArgumentParser:
     export_view.add_arguments(sub.add_parser("export", help="write the compilation files"))
     ques = sub.add_parser("questionnaire", help="check or show a questionnaire file")
     qsub = ques.add_subparsers(dest="action", required=True)
-    qsub.add_parser("check", help="validate a questionnaire file").add_argument("file", type=Path)
+    check = qsub.add_parser("check", help="validate a questionnaire file")
+    check.add_argument("file", type=Path)
+    check.add_argument("--against-db", action="store_true",
+                       help="also say what the file would do to the answers stored (reads the database only)")
     qsub.add_parser("show", help="print a questionnaire").add_argument("file", type=Path, nargs="?")
     return parser
 
@@ -104,7 +108,18 @@ async def _export(args: argparse.Namespace) -> int:
 
 
 async def _questionnaire(args: argparse.Namespace) -> int:
-    return questionnaire_view.run(args.action, args.file)
+    if args.action != "check" or not args.against_db:
+        return questionnaire_view.run(args.action, args.file)
+    loader.load(args.file)  # a broken file stops here, before the database is opened
+    # A reader, like `progress`: safe while the bots run.
+    app = bootstrap.build(load_settings(), writer=False)
+    try:
+        sessions = list(await app.repository.all())
+    finally:
+        await app.repository.close()
+    if (note := bootstrap.missing_database_note(app.settings)) is not None:
+        print(note, file=sys.stderr)
+    return questionnaire_view.run("check", args.file, against=(app.questionnaire, sessions))
 
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace], Coroutine[Any, Any, int]]] = {

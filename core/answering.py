@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import answers, flow, render
+from core import answers, flow, render, set_aside
 from core import inputs as i
 from core.answers import Invalid
 from core.session import Answer, AnswerValue, Draft, Session, Source, Status, Submission, same_answers
@@ -48,7 +48,7 @@ def save(turn: Turn, item: Item, value: AnswerValue | None) -> None:
     old = s.answers.get(item.id)
     if old is None or old.value != value or old.text != item.text:  # the same answer again changes nothing
         s.answers[item.id] = Answer(value=value, at=turn.now, text=item.text)
-    s.answers = flow.prune(turn.q, s.answers)
+    set_aside.settle(turn.q, s, turn.now)  # a changed category sets its follow-ups aside, or brings them back
     move_on(turn, after=item.id)
 
 

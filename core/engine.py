@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from core import flow, render
+from core import flow, render, set_aside
+from core import inputs as i
+from core.catch_up import catch_up
 from core.handlers import dispatch
 from core.inputs import Input, SendText
 from core.reply import Reply
@@ -21,6 +23,9 @@ UNSENT_CHANGE = (
     "Your change is saved here, but the secretariat still has your submitted answers. "
     "Send 'submit' when you want them to have this version."
 )
+
+# Inputs that answer the question on screen.
+_ANSWERS = (i.SendText, i.ChooseOptions, i.ToggleOption, i.FinishAnswer, i.SkipItem, i.KeepAnswer, i.AddToAnswer)
 
 
 @dataclass(frozen=True)
@@ -45,11 +50,14 @@ def apply(
     inbound_id: str | None = None,
 ) -> Outcome:
     """Apply one input to a session."""
-    if inbound_id is not None and inbound_id in session.recent_inputs:
-        turn = Turn(q, session, now, ask=False)
-        return Outcome(session, _reply(turn, duplicate=True), changed=False)
     turn = Turn(q, session.model_copy(deep=True), now)
-    dispatch(turn, command)
+    moved = catch_up(turn)  # the questionnaire file may have changed since this session was stored
+    if inbound_id is not None and inbound_id in session.recent_inputs:
+        turn.ask = False
+        caught_up = turn.session != session
+        return Outcome(turn.session if caught_up else session, _reply(turn, duplicate=True), caught_up)
+    if not (moved and isinstance(command, _ANSWERS)):  # an answer meant for a removed question is not taken
+        dispatch(turn, command)
     if isinstance(command, SendText) and command.ref is not None and turn.took is not None:
         _remember_source(turn, command.ref)
     _settle(turn)
@@ -87,9 +95,11 @@ def _remember_source(turn: Turn, ref: str) -> None:
 def _settle(turn: Turn) -> None:
     """Keep the invariants: no answer to an item that does not apply; submissions tracked."""
     s = turn.session
-    s.answers = flow.prune(turn.q, s.answers)
+    set_aside.settle(turn.q, s, turn.now)
     if s.submitted is not None:
-        s.changed_since_submit = not same_answers(s.answers, s.submitted.answers)
+        # What the secretariat counts of the submission: its answers that apply under this file.
+        counted, _ = flow.split(turn.q, s.submitted.answers)
+        s.changed_since_submit = not same_answers(s.answers, counted)
 
 
 def _reply(turn: Turn, duplicate: bool = False) -> Reply:

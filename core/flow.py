@@ -39,15 +39,15 @@ def questions(q: Questionnaire, answers: dict[str, Answer]) -> list[Item]:
     return [item for item in steps(q, answers) if item.answerable]
 
 
-def prune(q: Questionnaire, answers: dict[str, Answer]) -> dict[str, Answer]:
-    """Drop answers to items whose condition no longer holds (in order, so chains resolve)."""
+def split(q: Questionnaire, answers: dict[str, Answer]) -> tuple[dict[str, Answer], dict[str, Answer]]:
+    """The answers that apply, and those whose condition no longer holds (in order, so chains resolve)."""
     kept: dict[str, Answer] = {}
     for item in q.items:
         if item.id in answers and condition_holds(item, kept):
             kept[item.id] = answers[item.id]
     # Answers to items removed from the file since are kept: they belong to the respondent.
     kept.update({key: value for key, value in answers.items() if not q.has(key)})
-    return kept
+    return kept, {key: value for key, value in answers.items() if key not in kept}
 
 
 def is_settled(item: Item, answer: Answer | None) -> bool:
@@ -97,3 +97,12 @@ def previous(q: Questionnaire, answers: dict[str, Answer], before: str | None) -
     ids = [item.id for item in asked]
     end = ids.index(before) if before in ids else len(asked)
     return asked[end - 1] if end > 0 else None
+
+
+def first_open(q: Questionnaire, answers: dict[str, Answer], start: int = 0) -> Item | None:
+    """The first question not settled yet from position `start` of the file, else from the top."""
+    position = {item.id: n for n, item in enumerate(q.items)}
+    open_ = [item for item in questions(q, answers) if not is_settled(item, answers.get(item.id))]
+    later = [item for item in open_ if position[item.id] >= start]
+    found = later or open_
+    return found[0] if found else None

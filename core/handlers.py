@@ -118,7 +118,7 @@ def _confirm_or_cancel(turn: Turn, command: i.Input) -> None:
     elif not is_open(turn.q, turn.now):
         turn.refuse(not_open_message(turn.q, turn.now) + " Your answers were kept as they are.")
     else:
-        s.answers, s.draft = {}, None
+        s.answers, s.set_aside, s.draft = {}, {}, None
         turn.messages.append("Your answers have been cleared. Let us start again.")
         if s.submitted is not None:
             turn.messages.append("Your earlier submission stays with the secretariat until you submit again.")

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from core import consent, flow
+from core import consent, flow, renames, set_aside
 from core.session import Session, Status
 from core.text import shorten
 from core.windows import days_left
@@ -58,6 +58,9 @@ class ProgressReport(BaseModel):
     questions: list[QuestionCount] = Field(default_factory=list)
     # For respondents who have not submitted: the item they are at ("review" at the end).
     stopped_at: dict[str, int] = Field(default_factory=dict)
+    # Answers kept but not counted, because their question no longer applies (and how many people gave them).
+    set_aside: int = 0
+    set_aside_respondents: int = 0
 
 
 def place_label(report: ProgressReport, place: str) -> str:
@@ -69,6 +72,15 @@ def place_label(report: ProgressReport, place: str) -> str:
     return "The review, before submitting" if place == "review" else place
 
 
+def set_aside_line(report: ProgressReport) -> str | None:
+    """One sentence on the answers set aside, for every front end; None when there are none."""
+    if not report.set_aside:
+        return None
+    people = f"{report.set_aside_respondents} respondent{'s' if report.set_aside_respondents != 1 else ''}"
+    return (f"Set aside: {report.set_aside} answers of {people}, kept but not counted because their question "
+            "no longer applies. The internal export lists them.")
+
+
 def report(
     q: Questionnaire, sessions: Iterable[Session], now: datetime, *, public: bool = False, drafts: bool = False
 ) -> ProgressReport:
@@ -78,8 +90,9 @@ def report(
     respondents who did not authorise citation are counted together, unnamed.
     `drafts`: answer rates count the answers not yet submitted too (an export with the status 'all').
     """
-    all_sessions = list(sessions)
+    all_sessions = [renames.migrate(q, s) for s in sessions]
     active = [s for s in all_sessions if s.status in (Status.IN_PROGRESS, Status.SUBMITTED)]
+    aside = [len(set_aside.counted(q, s)[1]) for s in active]
     return ProgressReport(
         questionnaire_id=q.id,
         generated_at=now,
@@ -96,11 +109,13 @@ def report(
         submissions_per_day=_per_day(active),
         questions=_questions(q, active, drafts),
         stopped_at=_stopped_at(q, active),
+        set_aside=sum(aside),
+        set_aside_respondents=sum(n > 0 for n in aside),
     )
 
 
 def _role_answer(q: Questionnaire, session: Session, role: Role) -> list[str]:
-    found = flow.role_values(q, session.counted, role)
+    found = flow.role_values(q, set_aside.counted(q, session)[0], role)
     return found or ([NOT_ANSWERED] if role is Role.CATEGORY else [])
 
 
@@ -138,7 +153,7 @@ def _questions(q: Questionnaire, sessions: list[Session], drafts: bool) -> list[
     for item in (item for item in q.items if item.answerable):
         asked = [a.get(item.id) for a in snapshots if flow.condition_holds(item, a)]
         answered = sum(flow.is_answered(item, a) for a in asked)
-        current = [s.answers.get(item.id) for s in sessions]
+        current = [s.answers.get(item.id) for s in sessions if flow.condition_holds(item, s.answers)]
         counts.append(QuestionCount(
             item_id=item.id,
             number=item.number,

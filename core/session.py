@@ -40,6 +40,15 @@ class Submission(BaseModel):
     answers: dict[str, Answer]
 
 
+class SetAside(BaseModel):
+    """An answer kept but not counted: its question no longer applies to this respondent."""
+
+    answer: Answer
+    # When it was set aside; None when only the questionnaire in use sets it aside (not stored so yet).
+    at: datetime | None
+    why: str
+
+
 class Draft(BaseModel):
     """An answer being built over several inputs: a long text, or toggled choices."""
 
@@ -70,6 +79,9 @@ class Session(BaseModel):
     channel: str
     status: Status = Status.NEW
     answers: dict[str, Answer] = Field(default_factory=dict)
+    # Answers to questions that no longer apply (a changed category, a changed file): never deleted,
+    # not counted, and back in `answers` if the question applies again.
+    set_aside: dict[str, SetAside] = Field(default_factory=dict)
     # The item being asked; None once every item has been passed (the review step).
     cursor: str | None = None
     field_index: int = 0

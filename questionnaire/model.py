@@ -88,6 +88,8 @@ class Item(_Strict):
     when: Condition | None = None
     max_length: int | None = Field(default=None, gt=0)
     options: tuple[Text, ...] = ()
+    # Old option name -> its new name: answers given under the old name count under the new one.
+    renamed_options: dict[Text, Text] = Field(default_factory=dict)
     min_choices: int = Field(default=1, ge=0)
     max_choices: int | None = Field(default=None, ge=1)
     fields: tuple[ContactField, ...] = ()
@@ -99,6 +101,9 @@ class Item(_Strict):
             raise ValueError("a consent item has the fixed options Yes and No; leave options out")
         if self.kind in (Kind.SINGLE, Kind.MULTIPLE):
             _check_options(self.options)
+            _check_renames(self.renamed_options, self.options)
+        elif self.renamed_options:
+            raise ValueError(f"a {self.kind} item has no options to rename")
         elif self.options and self.kind is not Kind.CONSENT:
             raise ValueError(f"a {self.kind} item has no options")
         if self.kind is Kind.MULTIPLE:
@@ -141,6 +146,15 @@ def _check_options(options: tuple[str, ...]) -> None:
             raise ValueError("an option cannot be empty")
         if option.casefold() in COMMAND_WORDS or option.strip().isdigit():
             raise ValueError(f"option {option!r} would read as a command or a number")
+
+
+def _check_renames(renamed: dict[str, str], options: tuple[str, ...]) -> None:
+    current = {option.casefold() for option in options}
+    for old, new in renamed.items():
+        if new not in options:
+            raise ValueError(f"renamed_options: {new!r} (the new name of {old!r}) is not one of the options")
+        if old.casefold() in current:
+            raise ValueError(f"renamed_options: {old!r} is still an option, so it cannot be an old name")
 
 
 def _check_unique(values: list[str], what: str) -> None:
@@ -207,4 +221,6 @@ def _check_condition(item: Item, earlier: dict[str, Item]) -> None:
         raise ValueError(f"item {item.id!r}: a condition can only name a choice or consent item")
     unknown = [v for v in item.when.any_of if v not in target.choices]
     if unknown:
-        raise ValueError(f"item {item.id!r}: {unknown} are not options of {target.id!r}")
+        renamed = [f"{v!r} is now {target.renamed_options[v]!r}" for v in unknown if v in target.renamed_options]
+        hint = f" ({'; '.join(renamed)}: write the new name)" if renamed else ""
+        raise ValueError(f"item {item.id!r}: {unknown} are not options of {target.id!r}{hint}")

@@ -69,11 +69,12 @@ async def test_follow_up_asked_only_for_non_government(ana: Respondent) -> None:
     assert reply.progress is not None and reply.progress.total == 8
 
 
-async def test_changing_category_drops_follow_up_answer(ana: Respondent) -> None:
+async def test_changing_category_sets_the_follow_up_answer_aside(ana: Respondent) -> None:
     await ana.says("start", "yes", "Ana", "skip", "ana@example.org", "2", "Civil society")
     assert "group" in (await ana.session()).answers
     await ana.says("edit 3", "1")
-    assert "group" not in (await ana.session()).answers
+    session = await ana.session()
+    assert "group" not in session.answers and session.set_aside["group"].answer.value == "Civil society"
 
 
 async def test_choice_by_number_or_label_any_case(ana: Respondent) -> None:

@@ -321,6 +321,10 @@ def check_session(q: Questionnaire, s: Session) -> None:
     check_answers(q, s.answers)
     for item_id in s.answers:
         assert flow.condition_holds(q.item(item_id), s.answers), f"{item_id!r} answered but does not apply"
+    for item_id, aside in s.set_aside.items():
+        assert item_id not in s.answers, f"{item_id!r} both answered and set aside"
+        assert not flow.condition_holds(q.item(item_id), s.answers), f"{item_id!r} applies, yet is set aside"
+        check_answer(q.item(item_id), aside.answer)
     for submission in s.submissions:
         check_answers(q, submission.answers)
     _check_status(q, s)
@@ -372,7 +376,7 @@ def check_outcome(q: Questionnaire, before: Session, sent: Session, out: Outcome
 
 
 def check_answers_moved(q: Questionnaire, sent: Session, out: Outcome, command: i.Input | None = None) -> None:
-    """One input answers at most the question being asked; other answers only go when pruned or cleared.
+    """One input answers at most the question being asked; other answers only go aside, or when cleared.
 
     An edit of an earlier message changes the answer that message gave, wherever the respondent is now,
     and only where the edited message's text is still in that answer.
@@ -391,6 +395,9 @@ def check_answers_moved(q: Questionnaire, sent: Session, out: Outcome, command: 
         assert touched <= {sent.cursor}, f"answers to {sorted(touched)} changed while at {sent.cursor!r}"
     for item_id in old.keys() - new.keys():
         assert not new or not flow.condition_holds(q.item(item_id), new), f"the answer to {item_id!r} was lost"
+        aside = out.session.set_aside.get(item_id)
+        cleared = not new and not out.session.set_aside  # 'restart' or 'withdraw', confirmed
+        assert cleared or (aside is not None and aside.answer == old[item_id]), f"{item_id!r} was not set aside"
     added = len(out.session.submissions) - len(sent.submissions)
     assert added == int(out.reply.submitted) or (added < 0 and out.session.status is Status.WITHDRAWN), added
     if out.reply.submitted:

@@ -105,3 +105,21 @@ def test_the_consent_rule_is_aggregate_unless_the_file_says_anonymous() -> None:
     message = "consent_rule: 'public' is not allowed. Input should be 'aggregate' or 'anonymous'"
     with pytest.raises(QuestionnaireError, match=re.escape(message)):
         parse('consent_rule = "public"\n' + SMALL)
+
+
+def test_a_renamed_option_names_an_option_it_became() -> None:
+    base = HEAD + '[[items]]\nid = "q1"\nkind = "single"\ntext = "Which?"\noptions = ["Gov", "Non-governmental"]\n'
+    ok = parse(base + 'renamed_options = { "Non-Government" = "Non-governmental" }')
+    assert ok.item("q1").renamed_options == {"Non-Government": "Non-governmental"}
+    with pytest.raises(QuestionnaireError, match=r"'Nongov' .*is not one of the options"):
+        parse(base + 'renamed_options = { "Non-Government" = "Nongov" }')
+    with pytest.raises(QuestionnaireError, match="'gov' is still an option"):
+        parse(base + 'renamed_options = { "gov" = "Gov" }')
+
+
+def test_a_condition_on_a_renamed_option_says_its_new_name() -> None:
+    text = bundled_path().read_text().replace(
+        'options = ["Government", "Non-Government"]',
+        'options = ["Government", "Non-governmental"]\nrenamed_options = { "Non-Government" = "Non-governmental" }')
+    with pytest.raises(QuestionnaireError, match="'Non-Government' is now 'Non-governmental': write the new name"):
+        parse(text)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from core.ports import Repository, StorageError
-from core.session import Answer, Draft, Session, Source, Status, Submission
+from core.session import Answer, Draft, Session, SetAside, Source, Status, Submission
 from storage.embedded import open_repository
 from storage.memory import MemoryRepository
 
@@ -55,6 +55,7 @@ def full_session(respondent_id: str = "telegram:12345") -> Session:
         channel="telegram",
         status=Status.SUBMITTED,
         answers=answers,
+        set_aside={"group": SetAside(answer=answer("Civil society", 5), at=T0, why="Asked only when 1 is NGO.")},
         cursor="vision",
         field_index=2,
         draft=Draft(item_id="vision", parts=["first part", "second part"], choices=[0, 2]),

@@ -33,6 +33,8 @@ def _print(report: ProgressReport, console: Console) -> None:
         f"Started: {report.started}   Submitted: {report.submitted}   "
         f"Not yet submitted: {report.in_progress}   Withdrawn: {report.withdrawn}"
     )
+    if (aside := progress.set_aside_line(report)) is not None:
+        console.print(aside, markup=False)
     for title, tallies in (
         ("By stakeholder category", report.by_category),
         ("By sub-category", report.by_subcategory),

@@ -7,20 +7,39 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
+from core import questionnaire_change
+from core.session import Session
 from questionnaire import loader
 from questionnaire.model import Questionnaire
 
+# The questionnaire in use and the stored sessions, for `check --against-db`.
+InUse = tuple[Questionnaire, list[Session]]
 
-def run(action: str, path: Path | None, console: Console | None = None) -> int:
+
+def run(action: str, path: Path | None, console: Console | None = None, against: InUse | None = None) -> int:
     """Check or show; a bad file raises QuestionnaireError with the reason."""
     console = console or Console(highlight=False)
     q = loader.load(path)
     if action == "check":
         answerable = sum(item.answerable for item in q.items)
         console.print(Text(f"{path}: OK - '{q.title}', {len(q.items)} items, {answerable} to answer."))
+        if against is not None:
+            console.print(Text(describe_change(q, *against)))
     else:
         console.print(Text(describe(q)))
     return 0
+
+
+def describe_change(new: Questionnaire, in_use: Questionnaire, sessions: list[Session]) -> str:
+    """What the file would do to the stored answers, compared with the questionnaire in use."""
+    effects = questionnaire_change.compare(in_use, new, sessions)
+    stored = questionnaire_change.people(len(sessions))
+    lines = [f"Compared with the questionnaire in use ('{in_use.title}') and the answers of {stored} stored:"]
+    lines += [f"- {effect.text}" for effect in effects]
+    if not effects:
+        lines.append("- Nothing changes for the answers stored.")
+    lines.append("No stored answer is deleted by a change of the questionnaire.")
+    return "\n".join(lines)
 
 
 def describe(q: Questionnaire) -> str:
@@ -35,6 +54,7 @@ def describe(q: Questionnaire) -> str:
         lines.append(f"{index}. [{item.id}] ({', '.join(flags)})")
         lines.append("   " + item.text.replace("\n", "\n   "))
         lines += [f"   {n}) {option}" for n, option in enumerate(item.choices, start=1)]
+        lines += [f"   (answers '{old}' count as '{new}')" for old, new in item.renamed_options.items()]
         lines += [f"   - {f.label}{'' if f.required else ' (optional)'}" for f in item.fields]
         lines.append("")
     return "\n".join(lines)

@@ -107,6 +107,8 @@ def progress_text(report: ProgressReport) -> str:
         f"Started: {report.started}. Submitted: {report.submitted}. "
         f"Not yet submitted: {report.in_progress}. Withdrawn: {report.withdrawn}.",
     ]
+    if (aside := progress.set_aside_line(report)) is not None:
+        lines.append(aside)
     for title, tallies in (
         ("By stakeholder category", report.by_category),
         ("By sub-category", report.by_subcategory),

@@ -71,6 +71,9 @@ def _record(r: Record) -> dict[str, Any]:
             {"submitted_at": s.at.isoformat(), "answers": {k: _answer(a) for k, a in s.answers.items()}}
             for s in r.history
         ]
+        fields["set_aside"] = {
+            key: {**_answer(a.answer), "set_aside_at": _iso(a.at), "why": a.why} for key, a in r.set_aside.items()
+        }
     return fields
 
 

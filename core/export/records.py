@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from core import consent, flow
-from core.session import Answer, AnswerValue, Session, Status, Submission
+from core import consent, flow, renames, set_aside
+from core.session import Answer, AnswerValue, Session, SetAside, Status, Submission
 from questionnaire.model import ConsentRule, Item, Kind, Questionnaire, Role
 
 
@@ -67,6 +67,8 @@ class Record:
     respondent_id: str | None = None  # internal audience only
     invite: str | None = None  # internal audience only
     history: list[Submission] = field(default_factory=list)  # internal audience only
+    # Answers kept but not counted: their question no longer applies (internal audience only).
+    set_aside: dict[str, SetAside] = field(default_factory=dict)
 
     @property
     def shown_answers(self) -> dict[str, Answer]:
@@ -138,7 +140,8 @@ def compile_responses(
     q: Questionnaire, sessions: Iterable[Session], audience: Audience, scope: Scope, now: datetime
 ) -> Compilation:
     """Records for every respondent in scope, numbered in the order they started."""
-    chosen = [(n, s) for n, s in respondent_numbers(sessions, now) if in_scope(s, scope)]
+    migrated = (renames.migrate(q, s) for s in sessions)  # answers given under an option's old name
+    chosen = [(n, s) for n, s in respondent_numbers(migrated, now) if in_scope(s, scope)]
     records = [_record(q, s, n, audience) for n, s in chosen]
     return Compilation(q, audience, scope, now, questions(q, [s for _, s in chosen]), records)
 
@@ -183,7 +186,7 @@ def item_header(item: Item) -> str:
 
 
 def _record(q: Questionnaire, session: Session, number: int, audience: Audience) -> Record:
-    answers = session.counted
+    answers, aside = set_aside.counted(q, session)
     internal = audience is Audience.INTERNAL
     cite = consent.may_cite(q, session)
     shown = internal or consent.views_shown(q, session)
@@ -212,6 +215,7 @@ def _record(q: Questionnaire, session: Session, number: int, audience: Audience)
         respondent_id=session.respondent_id if internal else None,
         invite=session.invite if internal else None,
         history=list(session.submissions[:-1]) if internal else [],
+        set_aside=aside if internal else {},
     )
 
 
