@@ -41,14 +41,14 @@ class ConsultService:
     ) -> Reply:
         """Apply one input; the reply is returned only after the new state is durably stored."""
         lock = self._locks.setdefault(respondent_id, asyncio.Lock())
-        async with lock:
-            session = await self.repository.get(respondent_id)
-            if session is None:
-                session = engine.new_session(respondent_id, channel)
+        # The lock orders this process's inputs; the repository's transaction holds the respondent
+        # against other processes too (PostgreSQL: a row lock) until what is put is committed.
+        async with lock, self.repository.transaction(respondent_id) as held:
+            session = held.session or engine.new_session(respondent_id, channel)
             outcome = engine.apply(self.questionnaire, session, command, self._clock(), inbound_id)
             if outcome.changed:
-                await self.repository.put(outcome.session)
-            return outcome.reply
+                await held.put(outcome.session)
+        return outcome.reply
 
     async def session(self, respondent_id: str) -> Session | None:
         """The stored session of one respondent."""

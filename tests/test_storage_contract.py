@@ -10,14 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from core import progress
 from core.ports import Repository, StorageError
 from core.session import Answer, Draft, Session, Source, Status, Submission
-from questionnaire import loader
-from storage import postgres
 from storage.embedded import open_repository
 from storage.memory import MemoryRepository
 from tests.support.postgres import fresh_schema
+from tests.support.postgres import open_repository as open_postgres_at
 
 T0 = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
 
@@ -33,11 +31,6 @@ async def open_tinydb_writer(folder: Path, _: AsyncExitStack) -> Repository:
 async def open_postgres(_: Path, stack: AsyncExitStack) -> Repository:
     url = await stack.enter_async_context(fresh_schema())
     return await open_postgres_at(url)
-
-
-async def open_postgres_at(url: str) -> postgres.PostgresRepository:
-    questionnaire = loader.load()
-    return await postgres.open_repository(url, lambda session: progress.standing(questionnaire, session))
 
 
 Opener = Callable[[Path, AsyncExitStack], Awaitable[Repository]]
@@ -167,10 +160,11 @@ async def test_close_refuses_further_use_and_can_be_repeated(repo: Repository) -
 async def test_the_order_of_a_sessions_sources_survives(repo: Repository) -> None:
     # The engine forgets the oldest sources first: their order is part of the session.
     session = full_session()
-    session.sources = {f"telegram:m:{n}": Source(item_id="name", text=str(n)) for n in (30, 4, 200, 1)}
+    refs = [f"telegram:m:{n}" for n in (30, 4, 200, 1)]
+    session.sources = {ref: Source(item_id="name", text=ref) for ref in refs}
     await repo.put(session)
     stored = await repo.get(session.respondent_id)
-    assert stored is not None and list(stored.sources) == ["telegram:m:30", "telegram:m:4", "telegram:m:200", "telegram:m:1"]
+    assert stored is not None and list(stored.sources) == refs
 
 
 async def test_a_held_respondent_is_stored_when_the_step_ends(repo: Repository) -> None:

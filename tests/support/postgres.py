@@ -12,6 +12,9 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from core import progress
+from questionnaire import loader
+from storage import postgres
 from storage.postgres import describe
 
 SETTING = "CONSULT_TEST_POSTGRES"
@@ -51,3 +54,9 @@ async def fresh_schema() -> AsyncIterator[str]:
             yield in_schema(url, name)
         finally:
             await admin.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(name)))
+
+
+async def open_repository(url: str) -> postgres.PostgresRepository:
+    """A writer on `url`, counting progress by the bundled questionnaire."""
+    questionnaire = loader.load()
+    return await postgres.open_repository(url, lambda session: progress.standing(questionnaire, session))
