@@ -80,3 +80,16 @@ async def test_answers_given_in_chat_are_counted_by_db_status_and_progress(tmp_p
     for done in (before, upgraded, again, chat, status, progress):
         assert PASSWORD not in done.stdout + done.stderr
     assert not (tmp_path / "data").exists()
+
+
+def test_db_status_and_upgrade_on_files_say_what_they_see(tmp_path: Path) -> None:
+    status = consult(tmp_path, "db", "status", env={})
+    assert status.returncode == 0, status.stderr
+    assert status.stdout.splitlines() == [
+        "Database: files, data/consult.json (from CONSULT_DB)",
+        "Respondents: 0 (new 0, in progress 0, submitted 0, withdrawn 0)",
+    ]
+    upgrade = consult(tmp_path, "db", "upgrade", env={})
+    assert upgrade.returncode == 0, upgrade.stderr
+    assert "Nothing to upgrade" in upgrade.stdout
+    assert not (tmp_path / "data").exists()

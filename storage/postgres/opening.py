@@ -67,7 +67,8 @@ async def _check_readable(conn: AsyncConnection[Any], conninfo: str, setting: st
 
 
 async def _read_only(conn: AsyncConnection[Any]) -> None:
-    await conn.set_read_only(True)
+    # For the whole session: psycopg's own read_only only marks the transactions it opens, not autocommit.
+    await conn.execute("SET default_transaction_read_only = on")
 
 
 def _unreachable(conninfo: str, setting: str, reason: str) -> str:

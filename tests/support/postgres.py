@@ -6,6 +6,7 @@ import os
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
@@ -56,7 +57,7 @@ async def fresh_schema() -> AsyncIterator[str]:
             await admin.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(name)))
 
 
-async def open_repository(url: str) -> postgres.PostgresRepository:
-    """A writer on `url`, counting progress by the bundled questionnaire."""
+async def open_repository(url: str, *, writer: bool = True) -> postgres.PostgresRepository:
+    """A repository on `url` (a writer by default), counting progress by the bundled questionnaire."""
     questionnaire = loader.load()
-    return await postgres.open_repository(url, lambda session: progress.standing(questionnaire, session))
+    return await postgres.open_repository(url, partial(progress.standing, questionnaire), writer=writer)
