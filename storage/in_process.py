@@ -6,21 +6,20 @@ import asyncio
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 
 from core.session import Session
 
 
-@dataclass
 class HeldInProcess:
-    """The session read under the respondent's lock, and the repository's own put."""
+    """The session read under the respondent's lock; what is put is stored when the step ends well."""
 
-    session: Session | None
-    store: Callable[[Session], Awaitable[None]]
+    def __init__(self, session: Session | None) -> None:
+        self.session = session
+        self.stored: Session | None = None
 
     async def put(self, session: Session) -> None:
-        """Store durably (the repository's put), while the lock is still held."""
-        await self.store(session)
+        """Keep a copy to store at the end of the step (as PostgreSQL commits at the end)."""
+        self.stored = session.model_copy(deep=True)
 
 
 class RespondentLocks:
@@ -37,7 +36,10 @@ class RespondentLocks:
         get: Callable[[str], Awaitable[Session | None]],
         put: Callable[[Session], Awaitable[None]],
     ) -> AsyncIterator[HeldInProcess]:
-        """Lock, get; the caller applies and puts (put is durable when it returns) before the lock goes."""
+        """Lock and get; after the caller's step, store what it put (durably) before the lock goes."""
         lock = self._locks.setdefault(respondent_id, asyncio.Lock())
         async with lock:
-            yield HeldInProcess(await get(respondent_id), put)
+            held = HeldInProcess(await get(respondent_id))
+            yield held
+            if held.stored is not None:
+                await put(held.stored)
