@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from typing import Any
 
 import psycopg
@@ -19,8 +19,8 @@ from storage.postgres.address import describe, without_password
 # What progress counts about a session (core.progress.standing, bound to the questionnaire).
 StandingOf = Callable[[Session], Standing]
 
-_COLUMNS = ("status", "channel", "categories", "subcategories", "stopped_at",
-            "started_at", "first_submitted_at", "submitted_at", "updated_at")
+# The table's plain columns are named after Standing's fields (migrations/0001_respondents.sql).
+_COLUMNS = tuple(field.name for field in fields(Standing))
 # One statement writes the session and what progress counts, so the two never disagree.
 _UPSERT = (
     f"INSERT INTO consult_respondent (respondent_id, session, {', '.join(_COLUMNS)}) "
