@@ -93,3 +93,17 @@ def test_db_status_and_upgrade_on_files_say_what_they_see(tmp_path: Path) -> Non
     assert upgrade.returncode == 0, upgrade.stderr
     assert "Nothing to upgrade" in upgrade.stdout
     assert not (tmp_path / "data").exists()
+
+
+def test_a_database_file_in_consult_db_wins_over_the_platforms_database_url(tmp_path: Path) -> None:
+    done = consult(tmp_path, "db", "status", env={"CONSULT_DB": "answers/db.json",
+                                                  "DATABASE_URL": f"postgresql://u:{PASSWORD}@127.0.0.1:1/x"})
+    assert done.returncode == 0, done.stderr
+    assert "Database: files, answers/db.json" in done.stdout
+
+
+def test_a_database_url_that_is_not_postgresql_is_refused_by_name(tmp_path: Path) -> None:
+    done = consult(tmp_path, "db", "status", env={"DATABASE_URL": f"mysql://u:{PASSWORD}@db/x"})
+    assert done.returncode == 2
+    assert "DATABASE_URL: consult reads PostgreSQL addresses" in done.stderr
+    assert PASSWORD not in done.stderr
