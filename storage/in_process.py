@@ -18,8 +18,8 @@ class HeldInProcess:
         self.stored: Session | None = None
 
     async def put(self, session: Session) -> None:
-        """Keep a copy to store at the end of the step (as PostgreSQL commits at the end)."""
-        self.stored = session.model_copy(deep=True)
+        """Store `session` at the end of the step, as PostgreSQL commits then (do not change it meanwhile)."""
+        self.stored = session
 
 
 class RespondentLocks:
