@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 
 from bots.config import ConfigError, Settings
+from core import progress
 from core.ports import Repository
 from core.service import ConsultService
 from questionnaire import loader
 from questionnaire.model import Questionnaire
-from storage.embedded import open_repository
+from storage import embedded, postgres
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,7 @@ def load_questionnaire(settings: Settings) -> Questionnaire:
 
 def missing_database_note(settings: Settings) -> str | None:
     """For readers: a database that does not exist is more often a wrong CONSULT_DB than no answers."""
-    if settings.db.exists():
+    if not isinstance(settings.db, Path) or settings.db.exists():
         return None
     return (
         f"There is no database at {settings.db} yet, so nobody has answered. "
@@ -42,8 +45,21 @@ def missing_database_note(settings: Settings) -> str | None:
     )
 
 
-def build(settings: Settings, *, writer: bool = True) -> App:
-    """Wire the questionnaire, the repository and the service. Readers take no write lock."""
+async def start(settings: Settings, *, writer: bool = True) -> App:
+    """Open the configured database (PostgreSQL: reach it, and as writer bring its schema up to date), then wire."""
+    if settings.postgres is None:
+        return build(settings, writer=writer)
     questionnaire = load_questionnaire(settings)
-    repository = open_repository(settings.db, writer=writer)
+    repository = await postgres.open_repository(
+        settings.postgres, partial(progress.standing, questionnaire), writer=writer, setting=settings.db_setting
+    )
+    return App(settings, questionnaire, repository, ConsultService(questionnaire, repository))
+
+
+def build(settings: Settings, *, writer: bool = True) -> App:
+    """Wire the questionnaire, the embedded repository and the service. Readers take no write lock."""
+    if not isinstance(settings.db, Path):
+        raise ConfigError(f"{settings.db_setting}: a PostgreSQL database is opened by bootstrap.start, not build")
+    questionnaire = load_questionnaire(settings)
+    repository = embedded.open_repository(settings.db, writer=writer)
     return App(settings, questionnaire, repository, ConsultService(questionnaire, repository))

@@ -1,4 +1,4 @@
-"""The `consult` command: chat, run, serve, progress, export, questionnaire check and show."""
+"""The `consult` command: chat, run, serve, progress, export, db status and upgrade, questionnaire check and show."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import Any
 
 from bots import bootstrap, runner
 from bots.config import ConfigError, load_settings
-from bots.console import chat, export_view, progress_view, questionnaire_view
+from bots.console import chat, db_view, export_view, progress_view, questionnaire_view
 from core.export.options import ExportError
 from core.ports import StorageError
 from questionnaire import loader
@@ -36,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     prog = sub.add_parser("progress", help="show who has started and submitted")
     prog.add_argument("--json", action="store_true", help="print the figures as JSON")
     export_view.add_arguments(sub.add_parser("export", help="write the compilation files"))
+    db_view.add_arguments(sub.add_parser("db", help="show or upgrade the database"))
     ques = sub.add_parser("questionnaire", help="check or show a questionnaire file")
     qsub = ques.add_subparsers(dest="action", required=True)
     check = qsub.add_parser("check", help="validate a questionnaire file")
@@ -47,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _chat(args: argparse.Namespace) -> int:
-    app = bootstrap.build(load_settings())
+    app = await bootstrap.start(load_settings())
     try:
         await chat.run(app.service, args.name or getpass.getuser(), jsonl=args.jsonl)
     finally:
@@ -57,7 +58,7 @@ async def _chat(args: argparse.Namespace) -> int:
 
 async def _progress(args: argparse.Namespace) -> int:
     # A reader: safe while the bots (the one writer) are running.
-    app = bootstrap.build(load_settings(), writer=False)
+    app = await bootstrap.start(load_settings(), writer=False)
     try:
         await progress_view.show(app, as_json=args.json)
     finally:
@@ -86,7 +87,7 @@ def _port(value: str | None) -> int:
 async def _until_stopped(main: Callable[[bootstrap.App, asyncio.Event], Awaitable[None]]) -> int:
     settings = load_settings()
     runner.quiet_logs()
-    app = bootstrap.build(settings)
+    app = await bootstrap.start(settings)
     stop = asyncio.Event()
     runner.stop_on_signals(stop)
     try:
@@ -99,12 +100,16 @@ async def _until_stopped(main: Callable[[bootstrap.App, asyncio.Event], Awaitabl
 
 async def _export(args: argparse.Namespace) -> int:
     choices = export_view.check_arguments(args)  # a typo stops here, before the database is opened
-    app = bootstrap.build(load_settings(), writer=False)
+    app = await bootstrap.start(load_settings(), writer=False)
     try:
         await export_view.run(app, choices)
     finally:
         await app.repository.close()
     return 0
+
+
+async def _db(args: argparse.Namespace) -> int:
+    return await db_view.run(args.action, load_settings())
 
 
 async def _questionnaire(args: argparse.Namespace) -> int:
@@ -128,6 +133,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], Coroutine[Any, Any, int]]] =
     "run": _run,
     "serve": _serve,
     "export": _export,
+    "db": _db,
     "questionnaire": _questionnaire,
 }
 

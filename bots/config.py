@@ -7,8 +7,10 @@ import secrets
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, PrivateAttr, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from storage.postgres.address import is_postgres_url
 
 DEFAULT_DB = Path("data/consult.json")
 _TELEGRAM_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what the Bot API accepts as a secret_token
@@ -109,9 +111,36 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CONSULT_", env_file=".env", extra="ignore")
 
     questionnaire: Path | None = Field(default=None, description="questionnaire file (TOML)")
-    db: Path = Field(default=DEFAULT_DB, description="database file")
+    # A file (TinyDB), or a PostgreSQL address, kept secret: it holds the password.
+    db: Path | SecretStr = Field(default=DEFAULT_DB, union_mode="left_to_right",
+                                 description="database file, or a PostgreSQL address")
+    # The platforms' convention (Heroku, Render, Fly...): used when CONSULT_DB is not set.
+    database_url: SecretStr | None = Field(default=None, validation_alias="DATABASE_URL", exclude=True)
     telegram: TelegramSettings = Field(default_factory=TelegramSettings, exclude=True)
     slack: SlackSettings = Field(default_factory=SlackSettings, exclude=True)
+    _db_setting: str = PrivateAttr(default="CONSULT_DB")
+
+    @field_validator("db", mode="before")
+    @classmethod
+    def _postgres_address(cls, value: object) -> object:
+        return SecretStr(value.strip()) if isinstance(value, str) and is_postgres_url(value) else value
+
+    @model_validator(mode="after")
+    def _platform_database(self) -> Settings:
+        if "db" not in self.model_fields_set and self.database_url is not None:
+            self.db = self.database_url
+            self._db_setting = "DATABASE_URL"
+        return self
+
+    @property
+    def db_setting(self) -> str:
+        """The variable the database came from: CONSULT_DB, or DATABASE_URL when CONSULT_DB is not set."""
+        return self._db_setting
+
+    @property
+    def postgres(self) -> str | None:
+        """The PostgreSQL address, when the database is one (never print it: it holds the password)."""
+        return self.db.get_secret_value() if isinstance(self.db, SecretStr) else None
 
 
 def load_settings(env_file: Path | None = Path(".env")) -> Settings:
@@ -123,6 +152,7 @@ def load_settings(env_file: Path | None = Path(".env")) -> Settings:
     except _Named as exc:
         raise ConfigError(str(exc)) from None
     _check_paths(settings)
+    _check_database(settings)
     return settings
 
 
@@ -145,6 +175,16 @@ def _read(kind: type[_S], prefix: str, env_file: Path | None, **given: Any) -> _
 def _check_paths(settings: Settings) -> None:
     if settings.questionnaire is not None and not settings.questionnaire.is_file():
         raise ConfigError(f"CONSULT_QUESTIONNAIRE: {settings.questionnaire} is not a file")
+
+
+def _check_database(settings: Settings) -> None:
+    if isinstance(settings.db, SecretStr):
+        if not is_postgres_url(settings.db.get_secret_value()):
+            raise ConfigError(
+                f"{settings.db_setting}: consult reads PostgreSQL addresses (postgresql://...) there; "
+                "for a database file, set CONSULT_DB to its path instead"
+            )
+        return
     if settings.db.is_dir():
         raise ConfigError(f"CONSULT_DB: {settings.db} is a folder; give the path of a file, e.g. data/consult.json")
     if str(settings.db).strip() == "":

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from core.session import Session
@@ -20,6 +23,35 @@ class DatabaseCorrupt(StorageError):
     """A database file cannot be read; it is left untouched."""
 
 
+@dataclass(frozen=True)
+class Standing:
+    """What progress counts about one respondent, kept beside the session by a database that counts in SQL."""
+
+    status: str
+    channel: str
+    categories: list[str]
+    subcategories: list[str]
+    # The item an unfinished respondent is at ("review" at the end); None once they have submitted.
+    stopped_at: str | None
+    started_at: datetime | None
+    first_submitted_at: datetime | None
+    submitted_at: datetime | None
+    updated_at: datetime | None
+
+
+class Held(Protocol):
+    """One respondent held for one load-apply-store step: nobody else stores them until it ends."""
+
+    @property
+    def session(self) -> Session | None:
+        """The stored session when the step began, or None for a respondent never seen."""
+        ...
+
+    async def put(self, session: Session) -> None:
+        """Store the new session; it is durable once the step ends without an error."""
+        ...
+
+
 class Repository(Protocol):
     """Where sessions live. `put` returns only once the session is durably stored."""
 
@@ -29,6 +61,10 @@ class Repository(Protocol):
 
     async def put(self, session: Session) -> None:
         """Store the session, replacing any earlier version, durably."""
+        ...
+
+    def transaction(self, respondent_id: str) -> AbstractAsyncContextManager[Held]:
+        """Hold one respondent, across every process that shares the database, for one step."""
         ...
 
     async def all(self) -> Iterable[Session]:

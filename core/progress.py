@@ -9,6 +9,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from core import consent, flow, renames, set_aside
+from core.ports import Standing
 from core.session import Session, Status
 from core.text import shorten
 from core.windows import days_left
@@ -111,6 +112,22 @@ def report(
         stopped_at=_stopped_at(q, active),
         set_aside=sum(aside),
         set_aside_respondents=sum(n > 0 for n in aside),
+    )
+
+
+def standing(q: Questionnaire, session: Session) -> Standing:
+    """What `report` counts about one respondent, for a database that keeps it beside the session."""
+    submitted = session.submitted
+    return Standing(
+        status=session.status.value,
+        channel=session.channel,
+        categories=_role_answer(q, session, Role.CATEGORY),
+        subcategories=_role_answer(q, session, Role.SUBCATEGORY),
+        stopped_at=(session.cursor or "review") if submitted is None else None,
+        started_at=session.started_at,
+        first_submitted_at=session.submissions[0].at if session.submissions else None,
+        submitted_at=submitted.at if submitted is not None else None,
+        updated_at=session.updated_at,
     )
 
 

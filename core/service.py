@@ -49,19 +49,19 @@ class ConsultService:
         If storage fails, nothing changes and the reply asks the respondent to send the input again.
         """
         lock = self._locks.setdefault(respondent_id, asyncio.Lock())
+        # The lock orders this process's inputs; the repository's transaction holds the respondent
+        # against other processes too (PostgreSQL: a row lock) until what is put is committed.
         async with lock:
+            session: Session | None = None
             try:
-                stored = await self.repository.get(respondent_id)
-            except StorageError as error:
-                return self._not_saved(error, None)
-            session = stored if stored is not None else engine.new_session(respondent_id, channel)
-            outcome = engine.apply(self.questionnaire, session, command, self._clock(), inbound_id)
-            if outcome.changed:
-                try:
-                    await self.repository.put(outcome.session)
-                except StorageError as error:
-                    return self._not_saved(error, session)
-            return outcome.reply
+                async with self.repository.transaction(respondent_id) as held:
+                    session = held.session or engine.new_session(respondent_id, channel)
+                    outcome = engine.apply(self.questionnaire, session, command, self._clock(), inbound_id)
+                    if outcome.changed:
+                        await held.put(outcome.session)
+            except StorageError as error:  # on reading, storing or committing: nothing was kept
+                return self._not_saved(error, session)
+        return outcome.reply
 
     def _not_saved(self, error: StorageError, session: Session | None) -> Reply:
         # The operator reads why in the log (file names and the system's error, no answer text);

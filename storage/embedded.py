@@ -14,13 +14,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import TypeVar
 
-from core.ports import StorageError
+from core.ports import Held, StorageError
 from core.session import Session
 from storage import tinydb_files
 from storage.atomic_json import fsync_directory
+from storage.in_process import RespondentLocks
 from storage.layout import Layout
 from storage.writer_lock import WriterLock
 
@@ -42,6 +44,7 @@ class TinyDBRepository:
         self._executor = executor
         self._lock = lock
         self._closed = False
+        self._held = RespondentLocks()
 
     @classmethod
     def open(cls, path: Path, *, writer: bool = True) -> TinyDBRepository:
@@ -83,6 +86,10 @@ class TinyDBRepository:
         document = session.model_dump(mode="json")
         target = self._layout.respondent_file(session.respondent_id)
         await self._run(tinydb_files.write_session, target, document)
+
+    def transaction(self, respondent_id: str) -> AbstractAsyncContextManager[Held]:
+        """Hold one respondent for a load-apply-store step (this process owns the store: a lock suffices)."""
+        return self._held.transaction(respondent_id, self.get, self.put)
 
     async def all(self) -> list[Session]:
         """Every stored session, read from disk in batches so that puts are not held up."""

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from core.ports import StorageError
+from contextlib import AbstractAsyncContextManager
+
+from core.ports import Held, StorageError
 from core.session import Session
+from storage.in_process import RespondentLocks
 
 
 class MemoryRepository:
@@ -12,6 +15,7 @@ class MemoryRepository:
     def __init__(self) -> None:
         self._sessions: dict[str, Session] = {}
         self._closed = False
+        self._held = RespondentLocks()
 
     async def get(self, respondent_id: str) -> Session | None:
         """A copy of the stored session, or None for a respondent never seen."""
@@ -23,6 +27,10 @@ class MemoryRepository:
         """Store a copy, so the caller's later changes cannot reach what is stored."""
         self._check_open()
         self._sessions[session.respondent_id] = session.model_copy(deep=True)
+
+    def transaction(self, respondent_id: str) -> AbstractAsyncContextManager[Held]:
+        """Hold one respondent for a load-apply-store step (this process owns the store: a lock suffices)."""
+        return self._held.transaction(respondent_id, self.get, self.put)
 
     async def all(self) -> list[Session]:
         """Copies of every stored session."""

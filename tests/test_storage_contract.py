@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,26 +14,35 @@ from core.ports import Repository, StorageError
 from core.session import Answer, Draft, Session, SetAside, Source, Status, Submission
 from storage.embedded import open_repository
 from storage.memory import MemoryRepository
+from tests.support.postgres import fresh_schema
+from tests.support.postgres import open_repository as open_postgres_at
 
 T0 = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
 
 
-def open_memory(_: Path) -> Repository:
+async def open_memory(_: Path, __: AsyncExitStack) -> Repository:
     return MemoryRepository()
 
 
-def open_tinydb_writer(folder: Path) -> Repository:
+async def open_tinydb_writer(folder: Path, _: AsyncExitStack) -> Repository:
     return open_repository(folder / "data" / "consult.json")
 
 
-IMPLEMENTATIONS = {"memory": open_memory, "tinydb": open_tinydb_writer}
+async def open_postgres(_: Path, stack: AsyncExitStack) -> Repository:
+    url = await stack.enter_async_context(fresh_schema())
+    return await open_postgres_at(url)
+
+
+Opener = Callable[[Path, AsyncExitStack], Awaitable[Repository]]
+IMPLEMENTATIONS: dict[str, Opener] = {"memory": open_memory, "tinydb": open_tinydb_writer, "postgres": open_postgres}
 
 
 @pytest.fixture(params=sorted(IMPLEMENTATIONS))
 async def repo(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Repository]:
-    repository = IMPLEMENTATIONS[request.param](tmp_path)
-    yield repository
-    await repository.close()
+    async with AsyncExitStack() as stack:
+        repository = await IMPLEMENTATIONS[request.param](tmp_path, stack)
+        yield repository
+        await repository.close()
 
 
 def answer(value: str | list[str] | dict[str, str] | None, minutes: int = 0) -> Answer:
@@ -146,3 +156,50 @@ async def test_close_refuses_further_use_and_can_be_repeated(repo: Repository) -
         await repo.get("telegram:12345")
     with pytest.raises(StorageError):
         await repo.put(full_session())
+
+
+async def test_the_order_of_a_sessions_sources_survives(repo: Repository) -> None:
+    # The engine forgets the oldest sources first: their order is part of the session.
+    session = full_session()
+    refs = [f"telegram:m:{n}" for n in (30, 4, 200, 1)]
+    session.sources = {ref: Source(item_id="name", text=ref) for ref in refs}
+    await repo.put(session)
+    stored = await repo.get(session.respondent_id)
+    assert stored is not None and list(stored.sources) == refs
+
+
+async def test_a_held_respondent_is_stored_when_the_step_ends(repo: Repository) -> None:
+    async with repo.transaction("slack:U1") as held:
+        assert held.session is None
+        await held.put(full_session("slack:U1"))
+    async with repo.transaction("slack:U1") as held:
+        assert held.session == full_session("slack:U1")
+
+
+async def test_a_step_that_stores_nothing_leaves_nothing(repo: Repository) -> None:
+    async with repo.transaction("slack:U2") as held:
+        assert held.session is None
+    assert await repo.get("slack:U2") is None
+    assert list(await repo.all()) == []
+
+
+async def test_a_step_that_fails_stores_nothing(repo: Repository) -> None:
+    await repo.put(full_session("slack:U3"))
+    with pytest.raises(ZeroDivisionError):
+        async with repo.transaction("slack:U3") as held:
+            await held.put(Session(respondent_id="slack:U3", channel="slack"))
+            raise ZeroDivisionError
+    assert await repo.get("slack:U3") == full_session("slack:U3")
+
+
+async def test_steps_on_one_respondent_run_one_after_the_other(repo: Repository) -> None:
+    async def add_one(n: int) -> None:
+        async with repo.transaction("console:counter") as held:
+            session = held.session or Session(respondent_id="console:counter", channel="console")
+            await asyncio.sleep(0)  # let the other steps try to get in
+            session.recent_inputs.append(f"in:{n}")
+            await held.put(session)
+
+    await asyncio.gather(*(add_one(n) for n in range(8)))
+    stored = await repo.get("console:counter")
+    assert stored is not None and sorted(stored.recent_inputs) == sorted(f"in:{n}" for n in range(8))

@@ -1,0 +1,144 @@
+"""The repository port over PostgreSQL: a pool of connections, one row per respondent."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import asdict, fields
+from typing import Any
+
+import psycopg
+from psycopg import AsyncConnection
+from psycopg.types.json import Json
+from psycopg_pool import AsyncConnectionPool
+
+from core.ports import Held, Standing, StorageError
+from core.session import Session
+from storage.postgres.address import describe, without_password
+
+# What progress counts about a session (core.progress.standing, bound to the questionnaire).
+StandingOf = Callable[[Session], Standing]
+
+# The table's plain columns are named after Standing's fields (migrations/0001_respondents.sql).
+_COLUMNS = tuple(field.name for field in fields(Standing))
+# One statement writes the session and what progress counts, so the two never disagree.
+_UPSERT = (
+    f"INSERT INTO consult_respondent (respondent_id, session, {', '.join(_COLUMNS)}) "
+    f"VALUES (%(respondent_id)s, %(session)s, {', '.join(f'%({c})s' for c in _COLUMNS)}) "
+    f"ON CONFLICT (respondent_id) DO UPDATE SET session = excluded.session, "
+    f"{', '.join(f'{c} = excluded.{c}' for c in _COLUMNS)}"
+)
+_LOCK = "SELECT session FROM consult_respondent WHERE respondent_id = %s FOR UPDATE"
+_PLACEHOLDER = "INSERT INTO consult_respondent (respondent_id) VALUES (%s) ON CONFLICT DO NOTHING"
+
+
+class PostgresRepository:
+    """Sessions in PostgreSQL, safe for any number of consult processes at once."""
+
+    def __init__(self, pool: AsyncConnectionPool[Any], conninfo: str, standing: StandingOf) -> None:
+        """Use `storage.postgres.open_repository`; this only keeps what it has opened."""
+        self._pool = pool
+        self._conninfo = conninfo
+        self._standing = standing
+        self._closed = False
+
+    @property
+    def where(self) -> str:
+        """Host, port and database, for messages (never the password)."""
+        return describe(self._conninfo)
+
+    async def get(self, respondent_id: str) -> Session | None:
+        """The stored session, or None for a respondent never seen."""
+        sql = "SELECT session FROM consult_respondent WHERE respondent_id = %s AND session IS NOT NULL"
+        async with self._connection() as conn:
+            row = await (await conn.execute(sql, [respondent_id])).fetchone()
+        return None if row is None else _session(row[0])
+
+    async def put(self, session: Session) -> None:
+        """Store the session and its progress columns in one statement, committed when this returns."""
+        async with self._connection() as conn:
+            await conn.execute(_UPSERT, self._row(session))
+
+    @asynccontextmanager
+    async def transaction(self, respondent_id: str) -> AsyncIterator[Held]:
+        """Hold the respondent's row (SELECT ... FOR UPDATE) while the caller loads, applies and stores.
+
+        A row lock rather than a version check with retry: a second input of the same respondent, in
+        any process, waits a few milliseconds for the first to commit, then reads what it stored; a
+        retry would instead apply the engine twice and must never repeat a side effect. A respondent
+        never seen has no row to lock yet, so one is inserted first (ON CONFLICT DO NOTHING: a
+        concurrent insert waits for ours to end). A step that stores nothing rolls back, so no empty
+        row remains. The caller replies only after this block, i.e. after the commit.
+        """
+        async with self._connection() as conn, conn.transaction():
+            held = _HeldRow(await self._lock(conn, respondent_id), conn, self._row)
+            yield held
+            if not held.stored:
+                raise psycopg.Rollback()
+
+    async def all(self) -> list[Session]:
+        """Every stored session, in the order of their ids."""
+        sql = "SELECT session FROM consult_respondent WHERE session IS NOT NULL ORDER BY respondent_id"
+        async with self._connection() as conn:
+            rows = await (await conn.execute(sql)).fetchall()
+        return [_session(row[0]) for row in rows]
+
+    async def close(self) -> None:
+        """Close every connection; closing twice is harmless."""
+        if not self._closed:
+            self._closed = True
+            await self._pool.close()
+
+    async def _lock(self, conn: AsyncConnection[Any], respondent_id: str) -> Session | None:
+        row = await (await conn.execute(_LOCK, [respondent_id])).fetchone()
+        if row is None:
+            await conn.execute(_PLACEHOLDER, [respondent_id])
+            row = await (await conn.execute(_LOCK, [respondent_id])).fetchone()
+        if row is None:
+            raise StorageError(f"Respondent {respondent_id!r} disappeared from the database while being held.")
+        return None if row[0] is None else _session(row[0])
+
+    def _row(self, session: Session) -> dict[str, Any]:
+        # Dumped now: later changes to `session` cannot reach the database.
+        return {
+            "respondent_id": session.respondent_id,
+            "session": Json(session.model_dump(mode="json")),
+            **asdict(self._standing(session)),
+        }
+
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[AsyncConnection[Any]]:
+        if self._closed:
+            raise StorageError(f"The repository on PostgreSQL ({self.where}) is closed.")
+        with self._errors():
+            async with self._pool.connection() as conn:
+                yield conn
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        # Whoever catches StorageError (the service's "not saved" reply, the command line) gets a
+        # message that names the server and never the password.
+        try:
+            yield
+        except psycopg.Error as error:
+            reason = without_password(str(error).strip().splitlines()[0] if str(error).strip() else "", self._conninfo)
+            raise StorageError(f"PostgreSQL ({self.where}) failed: {reason or type(error).__name__}") from None
+
+
+class _HeldRow:
+    """The row locked by `transaction`; put writes it inside that transaction."""
+
+    def __init__(self, session: Session | None, conn: AsyncConnection[Any], row: Callable[[Session], dict[str, Any]]):
+        self.session = session
+        self.stored = False
+        self._conn = conn
+        self._row = row
+
+    async def put(self, session: Session) -> None:
+        """Write the session; it is committed when the transaction ends."""
+        await self._conn.execute(_UPSERT, self._row(session))
+        self.stored = True
+
+
+def _session(document: Any) -> Session:
+    return Session.model_validate(document)

@@ -1,0 +1,84 @@
+"""Several consult processes on one PostgreSQL database: what one respondent sends is never lost."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from psycopg import AsyncConnection
+
+from core import progress
+from core.inputs import parse_text
+from core.service import ConsultService
+from questionnaire import loader
+from tests.support.chat import Clock, Respondent
+from tests.support.postgres import fresh_schema, open_repository
+from tests.test_cli import WALK
+
+# Hello, consent, contact details, category: then question 2, a long answer, takes messages one by one.
+TO_A_LONG_ANSWER = ["hello", "yes", "Ana Silva", "Open Net Initiative", "Kenya", "ana@example.org",
+                    "Non-Government", "1", "With ECOSOC consultative status"]
+
+
+async def test_two_processes_taking_one_respondents_messages_at_once_lose_none() -> None:
+    # Two repositories, two pools, two services: what two `consult serve` processes would hold.
+    questionnaire = loader.load()
+    async with fresh_schema() as url:
+        first, second = await open_repository(url), await open_repository(url)
+        try:
+            processes = [ConsultService(questionnaire, first), ConsultService(questionnaire, second)]
+            ana = Respondent(processes[0], "ana")
+            reply = await ana.says(*TO_A_LONG_ANSWER)
+            assert reply.prompt is not None and reply.prompt.item_id == "q2"
+            parts = [f"Paragraph {n}." for n in range(24)]
+            await asyncio.gather(*(
+                processes[n % 2].handle(ana.id, ana.channel, parse_text(part), f"test:m:{n}")
+                for n, part in enumerate(parts)
+            ))
+            # A delivery repeated to the other process changes nothing.
+            await processes[1].handle(ana.id, ana.channel, parse_text(parts[0]), "test:m:0")
+            stored = await second.get(ana.id)
+            assert stored is not None and stored.draft is not None
+            assert sorted(stored.draft.parts) == sorted(parts)
+        finally:
+            await first.close()
+            await second.close()
+
+
+ACTIVE = "status IN ('in_progress', 'submitted')"
+
+
+async def test_the_columns_beside_each_session_count_what_progress_counts() -> None:
+    questionnaire, clock = loader.load(), Clock()
+    async with fresh_schema() as url:
+        repository = await open_repository(url)
+        try:
+            service = ConsultService(questionnaire, repository, clock)
+            await Respondent(service, "ana", "slack").says("hello", *WALK)  # submits, Non-Government
+            clock.advance(days=1)
+            await Respondent(service, "ben", "telegram").says("hello", *WALK[:6], "Government")
+            await Respondent(service, "eve", "telegram").says("hello", "yes", "Eve")  # stops in the contact details
+            await Respondent(service, "joe", "slack").says("hello")  # has seen only the first question
+            expected = progress.report(questionnaire, await repository.all(), clock())
+        finally:
+            await repository.close()
+        async with await AsyncConnection.connect(url) as conn:
+            assert await tally(conn, "unnest(categories)") == expected.by_category
+            assert await tally(conn, "unnest(subcategories)") == expected.by_subcategory
+            assert await tally(conn, "channel") == expected.by_channel
+            assert await counted(conn, f"SELECT stopped_at, count(*) FROM consult_respondent WHERE {ACTIVE} "
+                                       "AND stopped_at IS NOT NULL GROUP BY 1") == expected.stopped_at
+            day = "to_char(first_submitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+            assert await counted(conn, f"SELECT {day}, count(*) FROM consult_respondent WHERE {ACTIVE} "
+                                       "AND first_submitted_at IS NOT NULL GROUP BY 1") == expected.submissions_per_day
+    assert (expected.started, expected.submitted, expected.in_progress) == (4, 1, 3)
+
+
+async def tally(conn: AsyncConnection[Any], key: str) -> dict[str, progress.Tally]:
+    sql = f"SELECT {key}, count(*), count(submitted_at) FROM consult_respondent WHERE {ACTIVE} GROUP BY 1"
+    rows = await (await conn.execute(sql)).fetchall()
+    return {name: progress.Tally(started=started, submitted=submitted) for name, started, submitted in sorted(rows)}
+
+
+async def counted(conn: AsyncConnection[Any], sql: str) -> dict[str, int]:
+    return {name: count for name, count in await (await conn.execute(sql)).fetchall()}
