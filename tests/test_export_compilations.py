@@ -103,7 +103,7 @@ def test_groups_and_counts_match_the_panel_by_hand(public: dict[str, Path]) -> N
     path = public["compilation-by-question.docx"]
     headers = {q.id: q.header for q in compiled(panel()).compilation.questions}
     assert group_lines(path, headers["q2"]) == [
-        "Government (1 answered, 1 gave no answer)",  # Amina; Emil has not answered Q2
+        "Government (1 answered, 0 gave no answer, 1 not reached yet)",  # Amina; Emil is still answering
         "Non-Government - Civil society (2 answered, 0 gave no answer)",  # Bruno, Chen
         "Non-Government - Private sector (1 answered, 0 gave no answer)",  # Dana
     ]
@@ -113,7 +113,7 @@ def test_groups_and_counts_match_the_panel_by_hand(public: dict[str, Path]) -> N
         "Non-Government - Private sector (0 answered, 1 gave no answer)",
     ]
     assert group_lines(path, headers["q4"]) == [
-        "Government (0 answered, 2 gave no answer)",  # Amina skipped, Emil did not answer
+        "Government (0 answered, 1 gave no answer, 1 not reached yet)",  # Amina skipped; Emil not there yet
         "Non-Government - Civil society (1 answered, 1 gave no answer)",
         "Non-Government - Private sector (0 answered, 1 gave no answer)",
     ]
@@ -122,15 +122,16 @@ def test_groups_and_counts_match_the_panel_by_hand(public: dict[str, Path]) -> N
         "Non-Government - Civil society (1 answered, 1 gave no answer)",
         "Non-Government - Private sector (0 answered, 1 gave no answer)",
     ]
-    assert following(path, headers["q2"], 1) == ["Asked of 5: 4 answered, 1 gave no answer."]
+    assert following(path, headers["q2"], 1) == [
+        "Asked of 4: 4 answered, 0 gave no answer. Not reached yet: 1 (still answering)."]
 
 
 def test_answers_are_attributed_by_consent_in_respondent_order(public: dict[str, Path]) -> None:
     path = public["compilation-by-question.docx"]
     q2 = compiled(panel()).compilation.questions[1].header
     assert following(path, q2, 10) == [
-        "Asked of 5: 4 answered, 1 gave no answer.",
-        "Government (1 answered, 1 gave no answer)",
+        "Asked of 4: 4 answered, 0 gave no answer. Not reached yet: 1 (still answering).",
+        "Government (1 answered, 0 gave no answer, 1 not reached yet)",
         "Amina Diallo, Amina Diallo Org (Government)", "Significance: high.",
         "Non-Government - Civil society (2 answered, 0 gave no answer)",
         "Respondent 2 (Civil society)", "Civil society view.",  # Bruno started second and said no
@@ -151,7 +152,7 @@ def test_a_word_table_of_contents_is_there_and_word_is_asked_to_fill_it(public: 
     everything_in_order = [p.text for p in Document(str(public["compilation-by-question.docx"])).paragraphs]
     contents = everything_in_order[everything_in_order.index("Contents") :]
     # Readers that do not update fields still see the headings listed, before the first answer.
-    assert contents.index("Government (1 answered, 1 gave no answer)") < contents.index("Partly.")
+    assert contents.index("Government (1 answered, 0 gave no answer, 1 not reached yet)") < contents.index("Partly.")
 
 
 def test_formula_answers_stay_text_in_word(public: dict[str, Path]) -> None:
@@ -290,7 +291,8 @@ def test_answers_to_a_removed_question_are_kept_under_its_old_text(tmp_path: Pat
     assert "## (removed from the questionnaire) Old question q99" in files["compilation-by-question.md"].read_text()
     # A question nobody has answered yet (as a newly added one) is shown, empty.
     q5 = next(q for q in compiled(panel()).compilation.questions if q.id == "q5").header
-    assert following(files["compilation-by-question.docx"], q5, 1) == ["Asked of 6: 0 answered, 6 gave no answer."]
+    assert following(files["compilation-by-question.docx"], q5, 1) == [
+        "Asked of 5: 0 answered, 5 gave no answer. Not reached yet: 1 (still answering)."]
 
 
 def test_an_empty_database_gives_valid_files_with_a_clear_note(tmp_path: Path) -> None:
