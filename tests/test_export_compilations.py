@@ -16,6 +16,7 @@ from core import progress
 from core.export import docx_files, markdown
 from core.export.base import ExportInput
 from core.export.grouping import group_answers, was_asked
+from core.export.outline import Omitted, by_question, choice_table, is_choice, title
 from core.export.records import Audience, Compilation, Scope, compile_responses
 from core.session import Session
 from tests.support.responses import WGEC, panel, respondent
@@ -91,9 +92,9 @@ def public(tmp_path: Path) -> dict[str, Path]:
 
 def test_one_heading_per_question_in_questionnaire_order_each_on_a_new_page(public: dict[str, Path]) -> None:
     path = public["compilation-by-question.docx"]
-    expected = [q.header for q in compiled(panel()).compilation.questions]
+    expected = [title(entry) for entry in by_question(compiled(panel()).compilation)]
     assert headings(path, 1) == expected
-    assert expected[1].startswith("2. What do you think is the significance")
+    assert expected[3].startswith("2. What do you think is the significance")
     breaks = [p.paragraph_format.page_break_before for p in Document(str(path)).paragraphs
               if p.style is not None and p.style.name == "Heading 1"]
     assert breaks == [True] * len(expected)
@@ -117,11 +118,8 @@ def test_groups_and_counts_match_the_panel_by_hand(public: dict[str, Path]) -> N
         "Non-Government - Civil society (1 answered, 1 gave no answer)",
         "Non-Government - Private sector (0 answered, 1 gave no answer)",
     ]
-    # 1b is asked only of Non-Government: the governments are not counted as giving no answer.
-    assert group_lines(path, headers["q1_status"]) == [
-        "Non-Government - Civil society (1 answered, 1 gave no answer)",
-        "Non-Government - Private sector (0 answered, 1 gave no answer)",
-    ]
+    # 1b, a choice, is a table of counts (tests/test_export_documents.py), not answers under groups.
+    assert group_lines(path, headers["q1_status"]) == []
     assert following(path, headers["q2"], 1) == [
         "Asked of 4: 4 answered, 0 gave no answer. Not reached yet: 1 (still answering)."]
 
@@ -216,8 +214,8 @@ def test_internal_files_name_everyone_and_say_confidential_everywhere(tmp_path: 
 
 def test_markdown_lists_every_question_with_groups_and_attributions(public: dict[str, Path]) -> None:
     text = public["compilation-by-question.md"].read_text()
-    questions = compiled(panel()).compilation.questions
-    assert text.count("\n## ") == len(questions) + 1  # and the Contents
+    entries = by_question(compiled(panel()).compilation)
+    assert text.count("\n## ") == len(entries) + 1  # and the Contents
     assert "- [4\\. What are the relevant international public policy issues" in text
     assert "](#question-3)\n" in text and '<a id="question-3"></a>' in text
     assert ("### Non-Government - Civil society (2 answered, 0 gave no answer)\n\n"
@@ -231,20 +229,27 @@ def test_respondent_markdown_makes_no_structure(tmp_path: Path) -> None:
     text = path.read_text()
     tokens = MarkdownIt("commonmark").enable("table").enable("strikethrough").parse(text)
     kinds = {t.type for t in tokens} | {c.type for t in tokens for c in (t.children or [])}
-    assert not kinds & {"table_open", "fence", "code_block", "ordered_list_open", "em_open", "s_open", "hr"}
+    assert not kinds & {"fence", "code_block", "ordered_list_open", "em_open", "s_open", "hr"}
     assert "blockquote_open" in kinds
     c = compiled([*panel(), eve]).compilation
-    assert sum(t.type == "list_item_open" for t in tokens) == len(c.questions)  # the contents only
+    entries = by_question(c)
+    assert sum(t.type == "list_item_open" for t in tokens) == len(entries)  # the contents only
+    choices = [e for e in entries if not isinstance(e, Omitted) and is_choice(e)]
+    texts = [e for e in entries if not isinstance(e, Omitted) and not is_choice(e)]
+    assert sum(t.type == "table_open" for t in tokens) == len(choices) == 3  # the counts of 1, 1a, 1b only
     html = [t.content for t in tokens if t.type == "html_block"]
     html += [c.content for t in tokens for c in (t.children or []) if c.type == "html_inline"]
     assert html and all(re.fullmatch(r'(<a id="question-\d+">|</a>)\n?', h) for h in html)
     links = [c.attrs["href"] for t in tokens for c in (t.children or []) if c.type == "link_open"]
     assert all(str(href).startswith("#question-") for href in links)
-    real_headings = 2 + len(c.questions) + sum(len(group_answers(c, q)) for q in c.questions)
+    real_headings = 2 + len(entries) + sum(len(group_answers(c, q)) for q in texts)
     hash_lines = [line for line in text.splitlines() if line.startswith("#")]
     assert len(hash_lines) == real_headings == sum(t.type == "heading_open" for t in tokens)
     outside = [line for line in text.splitlines() if not line.startswith(">")]
-    assert not [line for line in outside if re.match(r"\* |- (?!\[)|\d+\.|<(?!a id=)|\||```|=", line)]
+    assert not [line for line in outside if re.match(r"\* |- (?!\[)|\d+\.|<(?!a id=)|```|=", line)]
+    table_lines = [line for line in outside if line.startswith("|")]
+    # Only the count tables: their heading, rule and one line per option (Eve's text makes none).
+    assert len(table_lines) == sum(len(choice_table(c, q, group_answers(c, q)).cells()) + 2 for q in choices)
     quoted = _rendered_quote(tokens, "Heading")
     for typed in ("# Heading", "* item", "<script>alert(1)</script>", "<!-- hidden -->", "[link](http://x)",
                   "| a | b |", "```", "    indented".replace(" ", "\u00a0"), "> quoted"):

@@ -39,11 +39,15 @@ from core.export.grouping import (
     was_asked,
 )
 from core.export.naming import BY_QUESTION_DOCX, BY_RESPONDENT_DOCX, CONFIDENTIAL, file_name
-from core.export.records import Compilation, Question, Record
-from core.export.text import readable
+from core.export.outline import ChoiceTable, Entry, Omitted, by_question, choice_table, is_choice, title
+from core.export.records import Compilation, Record
+from core.export.text import readable, right_to_left
+from core.export.word_page import SECTION, RunningHeads, section_end, section_properties, set_page, with_header
 
 AUTHOR = "consult"
 DOCUMENT_PART = "word/document.xml"
+CONTENT_TYPES = "[Content_Types].xml"
+DOCUMENT_RELATIONS = "word/_rels/document.xml.rels"
 BODY_MARKER = "consult-body-goes-here"  # a paragraph of the frame that the streamed body replaces
 CHUNK_CHARS = 1 << 20
 # zlib's fastest level: half the time of the default for files about 10% larger, on 10,000 answers.
@@ -67,6 +71,12 @@ TOC_INSTRUCTION = '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-{levels}" 
 TOC_SEPARATE = '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
 TOC_END = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
 TOC_INDENT = 440  # twentieths of a point per level, as Word indents its own entries
+TOC_NOTE = ("Page numbers appear in this list once it is refreshed. In Word: right-click the list, then Update Field. "
+            "In LibreOffice: Tools > Update > Update All.")
+TEXT_WIDTH = 9071  # twentieths of a point: A4 less two margins of 25 mm
+TABLE_SIZE = '<w:sz w:val="18"/>'  # 9 points: room for the names of several groups across the page
+RIGHT_TO_LEFT_PARAGRAPH = "<w:bidi/>"
+RIGHT_TO_LEFT_RUN = "<w:rPr><w:rtl/></w:rPr>"
 
 
 def write(data: ExportInput, folder: Path) -> list[Path]:
@@ -75,16 +85,20 @@ def write(data: ExportInput, folder: Path) -> list[Path]:
 
 
 def write_by_question(data: ExportInput, folder: Path) -> list[Path]:
-    """Each question on its own page, its answers grouped by stakeholder, with counts."""
+    """Each question on its own page (choices as a table of counts), answers grouped by stakeholder."""
     c = data.compilation
-    grouped = [(question, group_answers(c, question)) for question in c.questions]
-    entries = [
-        entry for question, groups in grouped
-        for entry in [(1, question.header), *((2, group_heading(g)) for g in groups)]
-    ]
-    body = itertools.chain(_contents(entries, 2), _question_pages(c, grouped))
+    entries = [(entry, group_answers(c, entry) if not isinstance(entry, Omitted) else []) for entry in by_question(c)]
+    contents = [line for entry, groups in entries for line in _contents_lines(entry, groups)]
+    frame = _frame(c, "Compilation by question")
+    heads = RunningHeads(c.questionnaire.title, c.confidential)
+    pattern = section_properties(_document_xml(frame))
+    sections = [with_header(pattern, heads.add(title(entry))) for entry, _ in entries]
     path = folder / file_name(c, BY_QUESTION_DOCX)
-    _save(_frame(c, "Compilation by question"), path, body if c.records else [_p(_run(NO_RESPONSES))])
+    if not c.records:
+        _save(frame, path, [_p(_run(NO_RESPONSES))])
+        return [path]
+    body = itertools.chain(_contents(contents, 2), _question_pages(c, entries, [pattern, *sections]))
+    _save(frame, path, body, heads, sections[-1])
     return [path]
 
 
@@ -98,15 +112,49 @@ def write_by_respondent(data: ExportInput, folder: Path) -> list[Path]:
     return [path]
 
 
-def _question_pages(c: Compilation, grouped: list[tuple[Question, list[Group]]]) -> Iterator[str]:
-    for question, groups in grouped:
-        yield _heading(question.header, 1)
+def _contents_lines(entry: Entry, groups: list[Group]) -> list[tuple[int, str]]:
+    if isinstance(entry, Omitted) or is_choice(entry):
+        return [(1, title(entry))]
+    return [(1, entry.header), *((2, group_heading(g)) for g in groups)]
+
+
+def _question_pages(c: Compilation, entries: list[tuple[Entry, list[Group]]], sections: list[str]) -> Iterator[str]:
+    # Each question is a section of its own, so that its page headers name it; a section's
+    # properties close it, in a paragraph of their own after its last line.
+    for (entry, groups), ending in zip(entries, sections, strict=False):
+        yield section_end(ending)
+        yield _heading(title(entry), 1)
+        if isinstance(entry, Omitted):
+            yield from (_p(_run(line)) for line in entry.lines)
+            continue
         yield _p(_run(question_summary(groups)))
+        if is_choice(entry):
+            yield _table(choice_table(c, entry, groups))
+            continue
         for group in groups:
             yield _heading(group_heading(group), 2)
             for record, text in group.answers:
                 yield _p(_run(one_line(attribution(record, c.confidential)), bold=True), KEEP_WITH_NEXT)
                 yield from _text(text)
+
+
+def _table(table: ChoiceTable) -> str:
+    """The counts as a Word table: the heading row repeats on each page, numbers to the right."""
+    first = TEXT_WIDTH * 3 // 10
+    widths = [first] + [(TEXT_WIDTH - first) // (len(table.headers) - 1)] * (len(table.headers) - 1)
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    rows = [_table_row(table.headers, widths, heading=True)] + [_table_row(r, widths) for r in table.cells()]
+    look = f'<w:tblStyle w:val="TableGrid"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+    return f"<w:tbl><w:tblPr>{look}</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
+
+
+def _table_row(cells: list[str], widths: list[int], heading: bool = False) -> str:
+    row = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if heading else "<w:trPr><w:cantSplit/></w:trPr>"
+    for index, (text, width) in enumerate(zip(cells, widths, strict=True)):
+        align = '<w:jc w:val="right"/>' if index and not heading else ""
+        paragraph = _p(_run(one_line(text), bold=heading, small=True), align)
+        row += f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>{paragraph}</w:tc>'
+    return f"<w:tr>{row}</w:tr>"
 
 
 def _respondent_pages(c: Compilation) -> Iterator[str]:
@@ -135,6 +183,7 @@ def _standing(record: Record, confidential: bool) -> str:
 def _contents(entries: list[tuple[int, str]], levels: int) -> Iterator[str]:
     """A Word TOC field; its cached result lists the headings for readers that do not update fields."""
     yield _p(_run("Contents"), _style("TOCHeading"))
+    yield _p(_run(TOC_NOTE, italic=True))
     yield _p(TOC_BEGIN + TOC_INSTRUCTION.format(levels=levels) + TOC_SEPARATE)
     for level, text in entries:
         yield _p(_run(one_line(text)), f'<w:ind w:left="{(level - 1) * TOC_INDENT}"/>')
@@ -144,9 +193,14 @@ def _contents(entries: list[tuple[int, str]], levels: int) -> Iterator[str]:
 def _text(text: str) -> Iterator[str]:
     # One paragraph per line the respondent wrote; blank lines are paragraph spacing already.
     # Escaped once for the whole answer, not line by line: this is the bulk of the file.
+    # A line in Arabic or Hebrew is a right-to-left paragraph, so Word and LibreOffice set it so.
     for line in _characters(text).split("\n"):
         if line and not line.isspace():
-            yield f'<w:p><w:r><w:t xml:space="preserve">{line}</w:t></w:r></w:p>'
+            if right_to_left(line):
+                yield (f"<w:p><w:pPr>{RIGHT_TO_LEFT_PARAGRAPH}</w:pPr><w:r>{RIGHT_TO_LEFT_RUN}"
+                       f'<w:t xml:space="preserve">{line}</w:t></w:r></w:p>')
+            else:
+                yield f'<w:p><w:r><w:t xml:space="preserve">{line}</w:t></w:r></w:p>'
 
 
 def _heading(text: str, level: int) -> str:
@@ -162,8 +216,8 @@ def _p(runs: str, properties: str = "") -> str:
     return f"<w:p><w:pPr>{properties}</w:pPr>{runs}</w:p>" if properties else f"<w:p>{runs}</w:p>"
 
 
-def _run(text: str, *, bold: bool = False, italic: bool = False) -> str:
-    look = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "")
+def _run(text: str, *, bold: bool = False, italic: bool = False, small: bool = False) -> str:
+    look = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "") + (TABLE_SIZE if small else "")
     look = f"<w:rPr>{look}</w:rPr>" if look else ""
     return f'<w:r>{look}<w:t xml:space="preserve">{_characters(text)}</w:t></w:r>'
 
@@ -176,10 +230,10 @@ def _characters(text: str) -> str:
 def _frame(c: Compilation, title: str) -> bytes:
     """The document without its body: properties, header, title page, and the body marker."""
     document = Document()
-    _set_properties(document, f"{c.questionnaire.title}: {title.lower()}", c.generated_at)
+    _set_properties(document, f"{c.questionnaire.title}: {title.lower()}", c.generated_at, c.confidential)
     _ask_word_to_update_fields(document)
+    set_page(document, c.questionnaire.title, c.confidential)
     if c.confidential:
-        document.sections[0].header.paragraphs[0].text = CONFIDENTIAL
         document.add_paragraph().add_run(CONFIDENTIAL_NOTICE).bold = True
     document.add_paragraph(title, style="Title")
     document.add_paragraph(one_line(c.questionnaire.title), style="Subtitle")
@@ -190,12 +244,15 @@ def _frame(c: Compilation, title: str) -> bytes:
     return buffer.getvalue()
 
 
-def _set_properties(document: WordDocument, title: str, moment: datetime) -> None:
+def _set_properties(document: WordDocument, title: str, moment: datetime, confidential: bool) -> None:
     properties = document.core_properties
     properties.author = properties.last_modified_by = AUTHOR
-    properties.title = one_line(title)[:MAX_PROPERTY]
     for name in CLEARED_PROPERTIES:
         setattr(properties, name, "")
+    if confidential:  # what Word and LibreOffice show as the file's title, keywords and status
+        title = f"{CONFIDENTIAL}: {title}"
+        properties.keywords = properties.content_status = CONFIDENTIAL
+    properties.title = one_line(title)[:MAX_PROPERTY]
     properties.revision = 1
     # python-docx writes the clock time followed by "Z", so hand it UTC.
     properties.created = properties.modified = moment.astimezone(UTC)
@@ -206,19 +263,38 @@ def _ask_word_to_update_fields(document: WordDocument) -> None:
     document.settings.element.insert_element_before(update, *AFTER_UPDATE_FIELDS)
 
 
-def _save(frame: bytes, path: Path, body: Iterable[str]) -> None:
-    """Copy the frame's parts into a new zip, streaming the body in place of its marker."""
+def _save(
+    frame: bytes, path: Path, body: Iterable[str], heads: RunningHeads | None = None, last_section: str | None = None
+) -> None:
+    """Copy the frame's parts into a new zip, streaming the body in place of its marker.
+
+    `heads` are the header parts of the sections the body opens; `last_section` the properties of
+    the last one, which Word keeps at the end of the body.
+    """
     with zipfile.ZipFile(io.BytesIO(frame)) as source, zipfile.ZipFile(
         path, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL
     ) as target:
         for info in source.infolist():
             content = source.read(info)
-            if info.filename != DOCUMENT_PART:
+            if info.filename == DOCUMENT_PART:
+                head, tail = _split_at_marker(content.decode("utf-8"))
+                if last_section is not None:
+                    tail = SECTION.sub(lambda _: last_section, tail, count=1)
+                with target.open(DOCUMENT_PART, "w") as stream:
+                    _write_in_chunks(stream, itertools.chain([head], body, [tail]))
+            elif heads is not None and info.filename == CONTENT_TYPES:
+                target.writestr(info, heads.content_types(content.decode("utf-8")))
+            elif heads is not None and info.filename == DOCUMENT_RELATIONS:
+                target.writestr(info, heads.relations(content.decode("utf-8")))
+            else:
                 target.writestr(info, content)
-                continue
-            head, tail = _split_at_marker(content.decode("utf-8"))
-            with target.open(DOCUMENT_PART, "w") as stream:
-                _write_in_chunks(stream, itertools.chain([head], body, [tail]))
+        for number, part in enumerate(heads.parts if heads is not None else [], start=1):
+            target.writestr(RunningHeads.part_name(number), part)
+
+
+def _document_xml(frame: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(frame)) as source:
+        return source.read(DOCUMENT_PART).decode("utf-8")
 
 
 def _split_at_marker(xml: str) -> tuple[str, str]:
