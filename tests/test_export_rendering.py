@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 
 from core import progress
-from core.export import docx_files
+from core.export import docx_files, xlsx
 from core.export.base import ExportInput
 from core.export.records import Audience, Scope, compile_responses
 from core.export.word_page import RUNNING_HEAD_CHARS
+from core.session import Session
 from core.text import shorten
 from tests.support.responses import WGEC, panel, respondent
 from tests.test_export_compilations import NOW
@@ -43,7 +44,7 @@ def _tool(name: str) -> str:
     return found
 
 
-def _crowd() -> list:  # type: ignore[type-arg]
+def _crowd() -> list[Session]:
     """The panel, with answers long enough to run over pages, and one in Arabic."""
     long = "\n".join(f"Paragraph {n}: " + "enhanced cooperation " * 30 for n in range(12))
     return [*panel(),
@@ -62,6 +63,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pdf]:
         data = ExportInput(compile_responses(WGEC, sessions, audience, Scope.ALL, NOW),
                            progress.report(WGEC, sessions, NOW))
         words += docx_files.write(data, folder)
+    words += xlsx.write(data, folder)  # the internal workbook: every column filled
     # A profile of its own, so that runs side by side (or a LibreOffice open on the desktop) do not collide.
     profile = (folder / "profile").as_uri()
     subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
@@ -78,8 +80,8 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pdf]:
 
 
 def test_every_file_prints_on_a4_with_numbered_pages(printed: dict[str, Pdf]) -> None:
-    assert len(printed) == 4
-    for name, pdf in printed.items():
+    assert len(printed) == 5
+    for name, pdf in ((n, p) for n, p in printed.items() if n.endswith(".docx")):
         assert "(A4)" in pdf.size, (name, pdf.size)
         assert len(pdf.pages) > 1, name
         # The title page has no number; every other page says where it is.
@@ -112,6 +114,14 @@ def test_internal_files_say_confidential_at_the_top_of_every_page(printed: dict[
             assert _first_lines(page).startswith("Confidential"), (name, page[:200])
     for name in ("compilation-by-question.docx", "compilation-by-respondent.docx"):
         assert not any("Confidential" in page for page in printed[name].pages)
+
+
+def test_the_workbook_prints_on_a4_with_its_headings_on_every_page(printed: dict[str, Pdf]) -> None:
+    pdf = printed["CONFIDENTIAL-responses.xlsx"]
+    assert "(A4)" in pdf.size
+    sheets = [_flat(page).startswith(("Confidential Respondent", "Confidential Number Id")) for page in pdf.pages]
+    assert all(sheets), [page[:200] for page in pdf.pages]
+    assert sum(_flat(page).startswith("Confidential Respondent") for page in pdf.pages) > 1
 
 
 def _first_lines(page: str) -> str:
