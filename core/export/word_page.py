@@ -110,8 +110,12 @@ def with_header(properties: str, relation_id: str) -> str:
 
 
 def section_end(properties: str) -> str:
-    """An empty paragraph that ends a section: what comes after starts a new page and header."""
-    return f"<w:p><w:pPr>{properties}</w:pPr></w:p>"
+    """An empty paragraph that ends a section: what comes after starts a new page and header.
+
+    One point high, so that it never makes a page of its own after a full one.
+    """
+    return f'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>{properties}</w:pPr></w:p>'
+
 
 
 def header_paragraphs(lines: list[str]) -> list[str]:
