@@ -13,6 +13,7 @@ import asyncio
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -41,7 +42,9 @@ def questionnaire_text() -> str:
         f'\n[[items]]\nid = "{i}"\nnumber = "{i[1:]}"\nkind = "long"\ntext = "Benchmark question {i[1:]}?"\n'
         for i in EXTRA
     )
-    return bundled_path().read_text() + extra
+    # It asks the questions the bundled file leaves out, so they are no longer [[omitted]] there.
+    bundled = re.sub(r"\[\[omitted\]\]\n(?:\w+ = .*\n)+", "", bundled_path().read_text())
+    return bundled + extra
 
 
 def make_session(q: Questionnaire, index: int, pool: list[str], rng: random.Random, day0: datetime) -> Session:

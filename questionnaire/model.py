@@ -165,6 +165,13 @@ def _check_unique(values: list[str], what: str) -> None:
         seen.add(value)
 
 
+class OmittedQuestion(_Strict):
+    """A question of the original that this file leaves out: the compilation names it, with the note."""
+
+    number: Text
+    note: Text
+
+
 class Questionnaire(_Strict):
     """A whole questionnaire: title, introduction, dates and items."""
 
@@ -177,6 +184,7 @@ class Questionnaire(_Strict):
     # The strict reading of "only used in aggregate form, unless otherwise authorised" by default.
     consent_rule: ConsentRule = ConsentRule.AGGREGATE
     items: tuple[Item, ...] = Field(min_length=1)
+    omitted: tuple[OmittedQuestion, ...] = ()
 
     @model_validator(mode="after")
     def _items_fit_together(self) -> Self:
@@ -193,6 +201,7 @@ class Questionnaire(_Strict):
                 raise ValueError("opens and closes need a time zone, e.g. 2013-08-31T23:59:00Z")
         if self.opens and self.closes and self.opens >= self.closes:
             raise ValueError("opens must come before closes")
+        _check_omitted(self)
         return self
 
     def item(self, item_id: str) -> Item:
@@ -224,3 +233,10 @@ def _check_condition(item: Item, earlier: dict[str, Item]) -> None:
         renamed = [f"{v!r} is now {target.renamed_options[v]!r}" for v in unknown if v in target.renamed_options]
         hint = f" ({'; '.join(renamed)}: write the new name)" if renamed else ""
         raise ValueError(f"item {item.id!r}: {unknown} are not options of {target.id!r}{hint}")
+
+
+def _check_omitted(q: Questionnaire) -> None:
+    _check_unique([o.number for o in q.omitted], "omitted question")
+    numbered = {item.number: item.id for item in q.items if item.number}
+    for number in (o.number for o in q.omitted if o.number in numbered):
+        raise ValueError(f"omitted question {number} is also the number of item {numbered[number]!r}")

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.table import Table
+from docx.text.paragraph import Paragraph
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -16,6 +18,7 @@ from core import progress
 from core.export import docx_files, markdown
 from core.export.base import ExportInput
 from core.export.grouping import group_answers, was_asked
+from core.export.outline import Omitted, by_question, choice_table, is_choice, title
 from core.export.records import Audience, Compilation, Scope, compile_responses
 from core.session import Session
 from questionnaire.model import Questionnaire
@@ -74,6 +77,21 @@ def everything(path: Path) -> str:
     return path.name + path.read_text(encoding="utf-8")
 
 
+def table_after(path: Path, heading: str) -> list[list[str]]:
+    """The cells of the first table after the heading with this text."""
+    document = Document(str(path))
+    body = document.element.body
+    seen = False
+    for child in body.iterchildren():
+        paragraph = Paragraph(child, document) if child.tag.endswith("}p") else None
+        style = paragraph.style.name if paragraph is not None and paragraph.style is not None else ""
+        if paragraph is not None and paragraph.text == heading and style == "Heading 1":
+            seen = True
+        elif seen and child.tag.endswith("}tbl"):
+            return [[cell.text for cell in row.cells] for row in Table(child, document).rows]
+    raise AssertionError(f"no table after {heading!r}")
+
+
 def group_lines(path: Path, question_heading: str) -> list[str]:
     """The Heading 2 texts under one question."""
     found, inside = [], False
@@ -94,9 +112,9 @@ def public(tmp_path: Path) -> dict[str, Path]:
 
 def test_one_heading_per_question_in_questionnaire_order_each_on_a_new_page(public: dict[str, Path]) -> None:
     path = public["compilation-by-question.docx"]
-    expected = [q.header for q in compiled(panel()).compilation.questions]
+    expected = [title(entry) for entry in by_question(compiled(panel()).compilation)]
     assert headings(path, 1) == expected
-    assert expected[1].startswith("2. What do you think is the significance")
+    assert expected[3].startswith("2. What do you think is the significance")
     breaks = [p.paragraph_format.page_break_before for p in Document(str(path)).paragraphs
               if p.style is not None and p.style.name == "Heading 1"]
     assert breaks == [True] * len(expected)
@@ -106,7 +124,7 @@ def test_groups_and_counts_match_the_panel_by_hand(public: dict[str, Path]) -> N
     path = public["compilation-by-question.docx"]
     headers = {q.id: q.header for q in compiled(panel()).compilation.questions}
     assert group_lines(path, headers["q2"]) == [
-        "Government (1 answered, 1 gave no answer)",  # Amina; Emil has not answered Q2
+        "Government (1 answered, 0 gave no answer, 1 not reached yet)",  # Amina; Emil is still answering
         "Non-Government - Civil society (2 answered, 0 gave no answer)",  # Bruno, Chen
         "Non-Government - Private sector (1 answered, 0 gave no answer)",  # Dana
     ]
@@ -116,24 +134,22 @@ def test_groups_and_counts_match_the_panel_by_hand(public: dict[str, Path]) -> N
         "Non-Government - Private sector (0 answered, 1 gave no answer)",
     ]
     assert group_lines(path, headers["q4"]) == [
-        "Government (0 answered, 2 gave no answer)",  # Amina skipped, Emil did not answer
+        "Government (0 answered, 1 gave no answer, 1 not reached yet)",  # Amina skipped; Emil not there yet
         "Non-Government - Civil society (1 answered, 1 gave no answer)",
         "Non-Government - Private sector (0 answered, 1 gave no answer)",
     ]
-    # 1b is asked only of Non-Government: the governments are not counted as giving no answer.
-    assert group_lines(path, headers["q1_status"]) == [
-        "Non-Government - Civil society (1 answered, 1 gave no answer)",
-        "Non-Government - Private sector (0 answered, 1 gave no answer)",
-    ]
-    assert following(path, headers["q2"], 1) == ["Asked of 5: 4 answered, 1 gave no answer."]
+    # 1b, a choice, is a table of counts (tests/test_export_documents.py), not answers under groups.
+    assert group_lines(path, headers["q1_status"]) == []
+    assert following(path, headers["q2"], 1) == [
+        "Asked of 4: 4 answered, 0 gave no answer. Not reached yet: 1 (still answering)."]
 
 
 def test_answers_are_attributed_by_consent_in_respondent_order(public: dict[str, Path]) -> None:
     path = public["compilation-by-question.docx"]
     q2 = compiled(panel()).compilation.questions[1].header
     assert following(path, q2, 10) == [
-        "Asked of 5: 4 answered, 1 gave no answer.",
-        "Government (1 answered, 1 gave no answer)",
+        "Asked of 4: 4 answered, 0 gave no answer. Not reached yet: 1 (still answering).",
+        "Government (1 answered, 0 gave no answer, 1 not reached yet)",
         "Amina Diallo, Amina Diallo Org (Government)", "Significance: high.",
         "Non-Government - Civil society (2 answered, 0 gave no answer)",
         "Respondent 2 (Civil society)", "Civil society view.",  # Bruno started second and said no
@@ -154,7 +170,7 @@ def test_a_word_table_of_contents_is_there_and_word_is_asked_to_fill_it(public: 
     everything_in_order = [p.text for p in Document(str(public["compilation-by-question.docx"])).paragraphs]
     contents = everything_in_order[everything_in_order.index("Contents") :]
     # Readers that do not update fields still see the headings listed, before the first answer.
-    assert contents.index("Government (1 answered, 1 gave no answer)") < contents.index("Partly.")
+    assert contents.index("Government (1 answered, 0 gave no answer, 1 not reached yet)") < contents.index("Partly.")
 
 
 def test_formula_answers_stay_text_in_word(public: dict[str, Path]) -> None:
@@ -218,8 +234,8 @@ def test_internal_files_name_everyone_and_say_confidential_everywhere(tmp_path: 
 
 def test_markdown_lists_every_question_with_groups_and_attributions(public: dict[str, Path]) -> None:
     text = public["compilation-by-question.md"].read_text()
-    questions = compiled(panel()).compilation.questions
-    assert text.count("\n## ") == len(questions) + 1  # and the Contents
+    entries = by_question(compiled(panel()).compilation)
+    assert text.count("\n## ") == len(entries) + 1  # and the Contents
     assert "- [4\\. What are the relevant international public policy issues" in text
     assert "](#question-3)\n" in text and '<a id="question-3"></a>' in text
     assert ("### Non-Government - Civil society (2 answered, 0 gave no answer)\n\n"
@@ -233,20 +249,27 @@ def test_respondent_markdown_makes_no_structure(tmp_path: Path) -> None:
     text = path.read_text()
     tokens = MarkdownIt("commonmark").enable("table").enable("strikethrough").parse(text)
     kinds = {t.type for t in tokens} | {c.type for t in tokens for c in (t.children or [])}
-    assert not kinds & {"table_open", "fence", "code_block", "ordered_list_open", "em_open", "s_open", "hr"}
+    assert not kinds & {"fence", "code_block", "ordered_list_open", "em_open", "s_open", "hr"}
     assert "blockquote_open" in kinds
     c = compiled([*panel(), eve]).compilation
-    assert sum(t.type == "list_item_open" for t in tokens) == len(c.questions)  # the contents only
+    entries = by_question(c)
+    assert sum(t.type == "list_item_open" for t in tokens) == len(entries)  # the contents only
+    choices = [e for e in entries if not isinstance(e, Omitted) and is_choice(e)]
+    texts = [e for e in entries if not isinstance(e, Omitted) and not is_choice(e)]
+    assert sum(t.type == "table_open" for t in tokens) == len(choices) == 3  # the counts of 1, 1a, 1b only
     html = [t.content for t in tokens if t.type == "html_block"]
     html += [c.content for t in tokens for c in (t.children or []) if c.type == "html_inline"]
     assert html and all(re.fullmatch(r'(<a id="question-\d+">|</a>)\n?', h) for h in html)
     links = [c.attrs["href"] for t in tokens for c in (t.children or []) if c.type == "link_open"]
     assert all(str(href).startswith("#question-") for href in links)
-    real_headings = 2 + len(c.questions) + sum(len(group_answers(c, q)) for q in c.questions)
+    real_headings = 2 + len(entries) + sum(len(group_answers(c, q)) for q in texts)
     hash_lines = [line for line in text.splitlines() if line.startswith("#")]
     assert len(hash_lines) == real_headings == sum(t.type == "heading_open" for t in tokens)
     outside = [line for line in text.splitlines() if not line.startswith(">")]
-    assert not [line for line in outside if re.match(r"\* |- (?!\[)|\d+\.|<(?!a id=)|\||```|=", line)]
+    assert not [line for line in outside if re.match(r"\* |- (?!\[)|\d+\.|<(?!a id=)|```|=", line)]
+    table_lines = [line for line in outside if line.startswith("|")]
+    # Only the count tables: their heading, rule and one line per option (Eve's text makes none).
+    assert len(table_lines) == sum(len(choice_table(c, q, group_answers(c, q)).cells()) + 2 for q in choices)
     quoted = _rendered_quote(tokens, "Heading")
     for typed in ("# Heading", "* item", "<script>alert(1)</script>", "<!-- hidden -->", "[link](http://x)",
                   "| a | b |", "```", "    indented".replace(" ", "\u00a0"), "> quoted"):
@@ -293,7 +316,8 @@ def test_answers_to_a_removed_question_are_kept_under_its_old_text(tmp_path: Pat
     assert "## (removed from the questionnaire) Old question q99" in files["compilation-by-question.md"].read_text()
     # A question nobody has answered yet (as a newly added one) is shown, empty.
     q5 = next(q for q in compiled(panel()).compilation.questions if q.id == "q5").header
-    assert following(files["compilation-by-question.docx"], q5, 1) == ["Asked of 6: 0 answered, 6 gave no answer."]
+    assert following(files["compilation-by-question.docx"], q5, 1) == [
+        "Asked of 5: 0 answered, 5 gave no answer. Not reached yet: 1 (still answering)."]
 
 
 def test_an_empty_database_gives_valid_files_with_a_clear_note(tmp_path: Path) -> None:
@@ -337,8 +361,8 @@ def test_under_the_aggregate_rule_answers_of_those_who_may_not_be_cited_are_coun
     files = {p.name: p for p in docx_files.write(data, tmp_path) + markdown.write(data, tmp_path)}
     q2 = data.compilation.questions[1].header
     assert following(files["compilation-by-question.docx"], q2, 10) == [
-        "Asked of 5: 4 answered, 1 gave no answer.",
-        "Government (1 answered, 1 gave no answer)",  # Emil's draft has no answer to Q2
+        "Asked of 4: 4 answered, 0 gave no answer. Not reached yet: 1 (still answering).",
+        "Government (1 answered, 0 gave no answer, 1 not reached yet)",  # Emil's draft stops before Q2
         "Amina Diallo, Amina Diallo Org (Government)", "Significance: high.",
         "Non-Government - Civil society (2 answered, 0 gave no answer)",
         "Chen Wei, Chen Wei Org (Civil society)", "Joint submission of *five* groups.",
@@ -348,8 +372,7 @@ def test_under_the_aggregate_rule_answers_of_those_who_may_not_be_cited_are_coun
     ]
     # A choice counts too: Bruno's 1b is counted, not listed.
     q1b = data.compilation.questions[0].header
-    assert group_lines(files["compilation-by-question.docx"], q1b)[0] == (
-        "Non-Government - Civil society (1 answered, 1 gave no answer)")
+    assert table_after(files["compilation-by-question.docx"], q1b)[1][:2] == ["With ECOSOC consultative status", "1"]
     assert "With ECOSOC" not in "".join(following(files["compilation-by-question.docx"], q1b, 6))
     # Emil consented but never submitted: a draft is counted, never shown.
     assert headings(files["compilation-by-respondent.docx"], 1) == [

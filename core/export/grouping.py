@@ -6,6 +6,7 @@ Both compilations (DOCX and Markdown) show answers this way, so the order of the
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from core.export.records import Compilation, Question, Record, Scope, value_text
@@ -26,8 +27,9 @@ class Group:
 
     name: str
     answers: list[tuple[Record, str]]  # (respondent, answer text), in respondent order
-    no_answer: int  # asked, but skipped or not answered (yet)
+    no_answer: int  # asked, but skipped it or left it empty
     not_shown: int = 0  # answered, counted, but not shown under the consent rule
+    not_reached: int = 0  # not submitted, and not at this question yet (or on it now)
 
     @property
     def answered(self) -> int:
@@ -35,14 +37,16 @@ class Group:
 
     @property
     def counts(self) -> str:
-        return f"{self.answered} answered, {self.no_answer} gave no answer"
+        later = f", {self.not_reached} not reached yet" if self.not_reached else ""
+        return f"{self.answered} answered, {self.no_answer} gave no answer{later}"
 
 
 def group_answers(c: Compilation, question: Question) -> list[Group]:
     """The groups asked the question: category, then sub-category, in option order; not given last."""
     answered: dict[str, list[tuple[Record, str]]] = {}
-    silent: dict[str, int] = {}
-    hidden: dict[str, int] = {}
+    silent: Counter[str] = Counter()
+    hidden: Counter[str] = Counter()
+    later: Counter[str] = Counter()
     order: dict[str, tuple[int, int, str]] = {}
     for record in c.records:
         if not was_asked(question, record):
@@ -51,13 +55,20 @@ def group_answers(c: Compilation, question: Question) -> list[Group]:
             order[record.group] = _group_order(c.questionnaire, record)
         text = answer_text(record, question)
         if not record.shown and record.gave(question.id):
-            hidden[record.group] = hidden.get(record.group, 0) + 1
+            hidden[record.group] += 1
         elif text:
             answered.setdefault(record.group, []).append((record, text))
+        elif not_reached(record, question):
+            later[record.group] += 1
         else:
-            silent[record.group] = silent.get(record.group, 0) + 1
+            silent[record.group] += 1
     names = sorted(order, key=order.__getitem__)
-    return [Group(name, answered.get(name, []), silent.get(name, 0), hidden.get(name, 0)) for name in names]
+    return [Group(name, answered.get(name, []), silent[name], hidden[name], later[name]) for name in names]
+
+
+def not_reached(record: Record, question: Question) -> bool:
+    """Still answering and not past this question: passing a question stores an answer or a skip."""
+    return record.submitted_at is None and not record.met(question.id)
 
 
 def answer_text(record: Record, question: Question) -> str:
@@ -113,10 +124,12 @@ def not_shown_line(group: Group) -> str:
 def question_summary(groups: list[Group]) -> str:
     """The line under a question: how many were asked, answered, and gave no answer."""
     asked = sum(g.answered + g.no_answer for g in groups)
+    later = sum(g.not_reached for g in groups)
+    still = f" Not reached yet: {later} (still answering)." if later else ""
     if not asked:
-        return "No respondent was asked this question."
+        return still.strip() or "No respondent was asked this question."
     answered = sum(g.answered for g in groups)
-    return f"Asked of {asked}: {answered} answered, {asked - answered} gave no answer."
+    return f"Asked of {asked}: {answered} answered, {asked - answered} gave no answer.{still}"
 
 
 def group_heading(group: Group) -> str:

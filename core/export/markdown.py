@@ -24,6 +24,7 @@ from core.export.grouping import (
     question_summary,
 )
 from core.export.naming import BY_QUESTION_MD, file_name
+from core.export.outline import ChoiceTable, Omitted, by_question, choice_table, is_choice, title
 from core.export.records import Compilation, Question
 from core.export.text import readable
 
@@ -84,18 +85,25 @@ def _document(c: Compilation) -> Iterator[str]:
     if not c.records:
         yield f"{escape(NO_RESPONSES)}\n"
         return
+    entries = by_question(c)
     yield "## Contents\n\n"
-    for number, question in enumerate(c.questions, start=1):
-        yield f"- [{_heading_text(question)}](#{_anchor(number)})\n"
+    for number, entry in enumerate(entries, start=1):
+        yield f"- [{escape(one_line(title(entry)))}](#{_anchor(number)})\n"
     yield "\n"
-    for number, question in enumerate(c.questions, start=1):
-        yield from _question(c, number, question, group_answers(c, question))
+    for number, entry in enumerate(entries, start=1):
+        # An explicit anchor: renderers disagree on how they make ids from heading text.
+        yield f'<a id="{_anchor(number)}"></a>\n\n## {escape(one_line(title(entry)))}\n\n'
+        if isinstance(entry, Omitted):
+            yield "".join(f"{escape(line)}\n\n" for line in entry.lines)
+        else:
+            yield from _question(c, entry, group_answers(c, entry))
 
 
-def _question(c: Compilation, number: int, question: Question, groups: list[Group]) -> Iterator[str]:
-    # An explicit anchor: renderers disagree on how they make ids from heading text.
-    yield f'<a id="{_anchor(number)}"></a>\n\n## {_heading_text(question)}\n\n'
+def _question(c: Compilation, question: Question, groups: list[Group]) -> Iterator[str]:
     yield f"{escape(question_summary(groups))}\n\n"
+    if is_choice(question):
+        yield _table(choice_table(c, question, groups))
+        return
     for group in groups:
         yield f"### {escape(one_line(group_heading(group)))}\n\n"
         for record, text in group.answers:
@@ -105,8 +113,12 @@ def _question(c: Compilation, number: int, question: Question, groups: list[Grou
             yield f"*{escape(not_shown_line(group))}*\n\n"
 
 
-def _heading_text(question: Question) -> str:
-    return escape(one_line(question.header))
+def _table(table: ChoiceTable) -> str:
+    """The counts as a table: options down, groups across, numbers to the right."""
+    lines = [table.headers, *table.cells()]
+    rows = ["| " + " | ".join(escape(one_line(cell)) for cell in row) + " |\n" for row in lines]
+    rule = "|---|" + "---:|" * (len(table.headers) - 1) + "\n"
+    return rows[0] + rule + "".join(rows[1:]) + "\n"
 
 
 def _anchor(number: int) -> str:

@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # What XML 1.0 cannot hold, and lone surrogates, which no UTF encoding can: answers from older data
 # may carry them, and a replacement character is better than a failed export or a dropped answer.
 UNREADABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 REPLACEMENT = "\ufffd"
+LETTER = re.compile(r"&(?:amp|lt|gt);|([^\W\d_])")  # a letter, or an XML entity to pass over
+RIGHT_TO_LEFT = ("R", "AL")  # Unicode bidirectional classes: Hebrew and others, Arabic and others
 
 
 def readable(text: str) -> str:
     """The text with what XML 1.0 cannot hold replaced by U+FFFD."""
     return UNREADABLE.sub(REPLACEMENT, text) if UNREADABLE.search(text) else text
+
+
+def right_to_left(text: str) -> bool:
+    """True when the text's first letter is of a right-to-left script (Arabic, Hebrew...).
+
+    Unicode's rule for a paragraph's direction (UAX #9, P2). Works on escaped XML too: the letters of
+    its entities (&amp; &lt; &gt;) are passed over.
+    """
+    for match in LETTER.finditer(text):
+        if match.group(1):
+            return unicodedata.bidirectional(match.group(1)) in RIGHT_TO_LEFT
+    return False

@@ -10,6 +10,10 @@
 - Excel holds 32,767 characters in a cell and openpyxl cuts longer text silently, so a longer answer
   continues in the next columns, headed "<heading> (continued 2)" and so on: joined, they give back
   every character.
+- Printed or turned into a PDF: A4 landscape, the heading row (and the respondent's number) on every
+  page, and each row as tall as its longest wrapped text, up to Excel's most (409 points), so that no
+  row runs over the next: write-only mode cannot fit rows when Excel opens the file, and
+  LibreOffice does not either before it prints. An answer in Arabic or Hebrew reads right to left.
 - Internal audience: "Confidential" in the first heading (as in the CSV), in the printed header and
   footer of both sheets, and in the document's title and keywords. The sheet names stay the same for
   both audiences so that anything reading the workbook finds them.
@@ -17,6 +21,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from datetime import UTC
 from pathlib import Path
@@ -26,6 +31,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from core.export.base import ExportInput
 from core.export.naming import CONFIDENTIAL, RESPONSES_XLSX, file_name
@@ -39,7 +45,7 @@ from core.export.table import (
     question_sheet_rows,
     responses_table,
 )
-from core.export.text import readable
+from core.export.text import readable, right_to_left
 
 RESPONSES_SHEET = "Responses"
 QUESTIONS_SHEET = "Questions"
@@ -49,6 +55,10 @@ SHORT_WIDTHS = (10, 24)  # a short column is as wide as its heading, within thes
 WIDTHS = {Width.FLAG: 10, Width.TEXT: 60}
 QUESTION_SHEET_WIDTHS = [8, 12, 80, 10, 40, 9]
 WRAP = Alignment(wrap_text=True, vertical="top")
+WRAP_RIGHT_TO_LEFT = Alignment(wrap_text=True, vertical="top", readingOrder=2)  # 2: right to left
+LINE_POINTS = 15  # one line of 11-point text
+MAX_ROW_POINTS = 409  # the tallest row Excel allows
+MAX_LINES = MAX_ROW_POINTS // LINE_POINTS + 1
 BOLD = Font(bold=True)
 T = TypeVar("T")
 
@@ -60,11 +70,10 @@ def write(data: ExportInput, folder: Path) -> list[Path]:
     _describe(book, c)
     responses = book.create_sheet(RESPONSES_SHEET)
     questions = book.create_sheet(QUESTIONS_SHEET)
-    if c.confidential:
-        for sheet in (responses, questions):
-            sheet.HeaderFooter.oddHeader.center.text = CONFIDENTIAL
-            sheet.HeaderFooter.oddFooter.center.text = CONFIDENTIAL
+    for sheet in (responses, questions):
+        _set_printing(sheet, c.confidential)
     _write_responses(responses, responses_table(c))
+    questions.print_title_cols = "A:B"  # the question's number and id, on pages to the right
     _write_sheet(questions, QUESTION_SHEET_HEADERS, QUESTION_SHEET_WIDTHS, question_sheet_rows(c))
     path = folder / file_name(c, RESPONSES_XLSX)
     book.save(path)
@@ -103,11 +112,21 @@ def _describe(book: Any, c: Compilation) -> None:
     properties.created = created.astimezone(UTC).replace(tzinfo=None) if created.tzinfo else created
 
 
+def _set_printing(sheet: Any, confidential: bool) -> None:
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+    sheet.print_title_rows = "1:1"
+    if confidential:
+        sheet.HeaderFooter.oddHeader.center.text = CONFIDENTIAL
+        sheet.HeaderFooter.oddFooter.center.text = CONFIDENTIAL
+
+
 def _write_responses(sheet: Any, table: Table) -> None:
     spans = _spans(table)
     headers = _spread_headers(table.headers, spans)
     widths = _spread([_width(column.width, column.header) for column in table.columns], spans)
     sheet.freeze_panes = "B2"  # the headings and the respondent number stay in view
+    sheet.print_title_cols = "A:A"  # and on every printed page
     sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(headers), 1))}{len(table.records) + 1}"
     rows = (_spread_row(row, spans) for row in table.rows())
     _write_sheet(sheet, headers, widths, rows)
@@ -117,9 +136,24 @@ def _write_sheet(sheet: Any, headers: list[str], widths: Sequence[int], rows: It
     # Widths must be set before the first row: write-only mode writes them at the top of the sheet.
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.append([_cell(sheet, header, bold=True) for header in headers])
-    for row in rows:
-        sheet.append([None if value is None else _cell(sheet, value) for value in row])
+    heading: list[Cell] = list(headers)
+    for number, row in enumerate(itertools.chain([heading], rows), start=1):
+        # A row's height is written with the row, so it is set just before, and forgotten after.
+        sheet.row_dimensions[number].height = _height(row, widths)
+        sheet.append([None if value is None else _cell(sheet, value, bold=number == 1) for value in row])
+        del sheet.row_dimensions[number]
+
+
+def _height(row: Sequence[Cell], widths: Sequence[int]) -> int:
+    """Points enough for the most lines any cell of the row wraps to (a character per width unit)."""
+    lines = max((_lines(v, w) for v, w in zip(row, widths, strict=False) if isinstance(v, str)), default=1)
+    return min(lines * LINE_POINTS, MAX_ROW_POINTS)
+
+
+def _lines(text: str, width: int) -> int:
+    if len(text) > width * MAX_LINES:
+        return MAX_LINES  # taller than a row can be, whatever its line breaks
+    return sum(len(line) // width + 1 for line in text.split("\n"))
 
 
 def _cell(sheet: Any, value: str | int, bold: bool = False) -> Any:
@@ -128,7 +162,7 @@ def _cell(sheet: Any, value: str | int, bold: bool = False) -> Any:
         cell.data_type = "s"  # openpyxl reads a leading "=" as a formula; no answer is one
         if value.startswith(FORMULA_STARTS):
             cell.quotePrefix = True
-    cell.alignment = WRAP
+    cell.alignment = WRAP_RIGHT_TO_LEFT if isinstance(value, str) and right_to_left(value) else WRAP
     if bold:
         cell.font = BOLD
     return cell
