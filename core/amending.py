@@ -64,8 +64,7 @@ def _edit_long(turn: Turn, item: Item, source: Source, text: str) -> None:
             other.start += len(text) - len(old)
     source.text = text
     if saved is not None and in_saved:
-        s.answers[item.id] = Answer(value=saved[:start] + text + saved[start + len(old) :], at=turn.now,
-                                    text=item.text)
+        s.answers[item.id] = Answer.to(item, saved[:start] + text + saved[start + len(old) :], turn.now)
     if draft is not None and parts is not None:
         draft.parts = parts
         turn.refuse(f"Updated: {len(draft.text):,} characters so far. Send 'done' when your answer is complete.")
@@ -93,7 +92,7 @@ def _edit_answer(turn: Turn, item: Item, source: Source, text: str) -> None:
     elif isinstance(value, Invalid):
         turn.refuse(value.reason + " Your earlier answer is kept.")
     else:
-        s.answers[item.id] = Answer(value=value, at=turn.now, text=item.text)
+        s.answers[item.id] = Answer.to(item, value, turn.now)
         source.text = text if item.kind is not Kind.FIELDS else str(_field_text(item, source, text))
         number = flow.number_of(turn.q, s.answers, item.id)
         turn.refuse(f"Your answer to question {number} is updated.")

@@ -47,7 +47,7 @@ def save(turn: Turn, item: Item, value: AnswerValue | None) -> None:
     s = turn.session
     old = s.answers.get(item.id)
     if old is None or old.value != value or old.text != item.text:  # the same answer again changes nothing
-        s.answers[item.id] = Answer(value=value, at=turn.now, text=item.text)
+        s.answers[item.id] = Answer.to(item, value, turn.now)
     set_aside.settle(turn.q, s, turn.now)  # a changed category sets its follow-ups aside, or brings them back
     move_on(turn, after=item.id)
 
@@ -160,7 +160,7 @@ def _store_field(turn: Turn, item: Item, value: str) -> None:
     values = dict(old.value) if old and isinstance(old.value, dict) else {}
     values[item.fields[s.field_index].id] = value
     if old is None or old.value != values:
-        s.answers[item.id] = Answer(value=values, at=turn.now, text=item.text)
+        s.answers[item.id] = Answer.to(item, values, turn.now)
     if s.field_index + 1 < len(item.fields):
         s.field_index += 1
     else:

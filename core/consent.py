@@ -51,17 +51,21 @@ def consent_change(q: Questionnaire, session: Session) -> str | None:
 
 
 def is_identity(q: Questionnaire, item_id: str, answer: Answer) -> bool:
-    """Contact details: a contact item's answer, or any group of fields (even of an item since removed)."""
+    """Contact details: a contact item's answer, now or when it was given, or any group of fields."""
     if q.has(item_id) and q.item(item_id).role is Role.CONTACT:
         return True
-    return isinstance(answer.value, dict)
+    return answer.contact or isinstance(answer.value, dict)
 
 
 def identity(q: Questionnaire, answers: dict[str, Answer]) -> dict[str, str]:
-    """Every contact detail given, field id to value."""
+    """Every contact detail given: field id to value, and a one-line contact item's id to its value."""
     found: dict[str, str] = {}
     for item_id, answer in answers.items():
-        if is_identity(q, item_id, answer) and isinstance(answer.value, dict):
+        if not is_identity(q, item_id, answer):
+            continue
+        if isinstance(answer.value, dict):
             found.update({k: v for k, v in answer.value.items() if v and k not in found})
+        elif isinstance(answer.value, str) and answer.value and item_id not in found:
+            found[item_id] = answer.value
     return found
 

@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from questionnaire.model import Item, Role
+
 SCHEMA_VERSION = 1
 RECENT_INPUTS_KEPT = 100
 SOURCES_KEPT = 300
@@ -31,6 +33,13 @@ class Answer(BaseModel):
     at: datetime
     # The item's text when it was answered, so an answer outlives later edits of the file.
     text: str
+    # True for contact details: they stay contact details (never published) if the item is removed.
+    contact: bool = False
+
+    @classmethod
+    def to(cls, item: Item, value: AnswerValue | None, at: datetime) -> Answer:
+        """The answer to `item`, with what must outlive the item itself."""
+        return cls(value=value, at=at, text=item.text, contact=item.role is Role.CONTACT)
 
 
 class Submission(BaseModel):

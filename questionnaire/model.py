@@ -45,6 +45,15 @@ class Role(StrEnum):
     SUBCATEGORY = "subcategory"
 
 
+# What each role needs: a category is counted by its options, so it cannot be typed text (which
+# would then stand, unshielded by consent, in group headings and columns).
+ROLE_KINDS: dict[Role, tuple[Kind, ...]] = {
+    Role.CONSENT: (Kind.CONSENT,),
+    Role.CONTACT: (Kind.FIELDS, Kind.SHORT),
+    Role.CATEGORY: (Kind.SINGLE, Kind.MULTIPLE),
+    Role.SUBCATEGORY: (Kind.SINGLE, Kind.MULTIPLE),
+}
+
 CONSENT_OPTIONS = ("Yes", "No")
 
 
@@ -118,6 +127,9 @@ class Item(_Strict):
             raise ValueError(f"a {self.kind} item has no fields")
         if self.kind is Kind.NOTE and self.required:
             raise ValueError("a note needs no answer, so it cannot be required")
+        if self.role is not None and self.kind not in ROLE_KINDS[self.role]:
+            kinds = " or ".join(ROLE_KINDS[self.role])
+            raise ValueError(f"an item with role = {self.role.value!r} must be of kind {kinds}, not {self.kind}")
         return self
 
     @property

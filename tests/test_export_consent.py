@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from openpyxl import load_workbook
 
+from core.export.grouping import group_answers
 from core.export.records import Audience, Scope, compile_responses
 from core.export.run import FORMATS, export
 from core.session import Session, Status
@@ -311,3 +312,42 @@ def test_summary_and_charts_count_only_the_respondents_the_status_chose(tmp_path
             assert rate_axis == "% of submitted respondents"
         else:
             assert bars[:2] == [2, 3] and rate_axis == "% of respondents, drafts included"
+
+
+def public_text(q: Questionnaire, sessions: list[Session], scope: Scope = Scope.SUBMITTED) -> str:
+    """Every public file of one export, as text."""
+    with tempfile.TemporaryDirectory() as folder:
+        result = export(q, sessions, Path(folder) / "out", scope=scope, now=NOW)
+        return "\n".join(readable(path) for path in result.files)
+
+
+def test_a_removed_one_line_contact_item_stays_a_contact_detail() -> None:
+    """A phone item answered, then taken out of the file: its answers are still contact details."""
+    text = bundled_path().read_text()
+    at = text.index("[[items]]\nid = \"q1\"")
+    phone = '[[items]]\nid = "phone"\nkind = "short"\nrole = "contact"\ntext = "Your phone number"\n\n'
+    before, after = parse(text[:at] + phone + text[at:]), parse(text)
+    ana = respondent("Ana", consent="Yes", q=before, answers={"phone": "+41 79 555 12 12", "q2": "A view."})
+    for q in (before, after):
+        shown = public_text(q, [ana])
+        assert "A view." in shown and "555 12 12" not in shown
+
+
+def test_words_typed_before_a_question_became_a_choice_are_not_published() -> None:
+    """Question 4 turned from a long answer into Yes/No: Nora's words are not an option, and she said No."""
+    long_q4 = 'id = "q4"\nnumber = "4"\nkind = "long"\n'
+    choice_q4 = long_q4.replace('"long"', '"single"\noptions = ["Yes", "No"]')
+    q = parse(bundled_path().read_text().replace(long_q4, choice_q4))
+    nora = respondent("Nora", consent="No", answers={"q4": "Nora's own view on public policy."})
+    shown = public_text(q, [nora])
+    assert "Nora's own view" not in shown and "Other answer, not shown" in shown
+
+
+def test_a_skip_of_someone_not_shown_counts_as_no_answer_as_in_the_internal_files() -> None:
+    """A draft who may not be cited skipped question 4 and went on: 'gave no answer', not 'not reached yet'."""
+    nico = respondent("Nico", consent="No", answers={"q2": "x", "q3": "y", "q4": None, "q5": "z"}, submitted=False)
+    for audience in Audience:
+        c = compile_responses(WGEC, [nico], audience, Scope.ALL, NOW)
+        q4 = next(question for question in c.questions if question.id == "q4")
+        [group] = group_answers(c, q4)
+        assert (group.no_answer, group.not_reached) == (1, 0), audience

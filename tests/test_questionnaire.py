@@ -123,3 +123,14 @@ def test_a_condition_on_a_renamed_option_says_its_new_name() -> None:
         'options = ["Government", "Non-governmental"]\nrenamed_options = { "Non-Government" = "Non-governmental" }')
     with pytest.raises(QuestionnaireError, match="'Non-Government' is now 'Non-governmental': write the new name"):
         parse(text)
+
+
+def test_a_category_is_chosen_from_options_never_typed() -> None:
+    """Typed text as a category would be printed in group headings, whoever wrote it."""
+    text = bundled_path().read_text()
+    typed = re.sub(r'(id = "q1_group"\n(?:.*\n)*?)kind = "single"\n', r'\1kind = "short"\n', text, count=1)
+    typed = re.sub(r'(id = "q1_group"\n(?:.*\n)*?)options = \[[^\]]*\]\n', r"\1", typed, count=1)
+    with pytest.raises(QuestionnaireError, match="role = 'subcategory' must be of kind single or multiple, not short"):
+        parse(typed)
+    with pytest.raises(QuestionnaireError, match="role = 'consent' must be of kind consent, not short"):
+        parse(HEAD + '[[items]]\nid = "c"\nkind = "short"\nrole = "consent"\ntext = "May we cite you?"\n')

@@ -17,6 +17,7 @@ from questionnaire.model import Kind, Role
 CHOICE_KINDS = (Kind.SINGLE, Kind.MULTIPLE, Kind.CONSENT)
 GROUP_ROLES = (Role.CATEGORY, Role.SUBCATEGORY)  # choices that make the groups: counted like any other
 NUMBER = re.compile(r"(\d*)(.*)")
+OTHER_NOT_SHOWN = "Other answer, not shown"  # not an option in use, from someone who may not be cited
 
 
 @dataclass(frozen=True)
@@ -81,12 +82,17 @@ def choice_table(c: Compilation, question: Question, groups: list[Group]) -> Cho
     """Counts per option and group; then options no longer offered, no answer, and not reached yet."""
     names = [g.name for g in groups]
     chosen: dict[str, Counter[str]] = {}
+    unnamed: Counter[str] = Counter()  # answers that are no option in use, of those who may not be cited
     for record in filter(lambda r: was_asked(question, r), c.records):
+        if question.id in record.withheld:
+            unnamed[record.group] += 1
         for option in _chosen(record, question):
             chosen.setdefault(option, Counter())[record.group] += 1
     offered = list(question.item.choices) if question.item is not None else []
     options = offered + [o for o in chosen if o not in offered]
     rows = [(o, [chosen.get(o, Counter())[name] for name in names]) for o in options]
+    if unnamed:
+        rows.append((OTHER_NOT_SHOWN, [unnamed[name] for name in names]))
     rows.append(("No answer", [g.no_answer for g in groups]))
     if any(g.not_reached for g in groups):
         rows.append(("Not reached yet", [g.not_reached for g in groups]))

@@ -208,7 +208,7 @@ def _record(q: Questionnaire, session: Session, number: int, audience: Audience)
             item.id: text for item in q.with_role(Role.SUBCATEGORY)
             if (text := _text(answers.get(item.id))) is not None
         },
-        answers=given if shown else {k: v for k, v in given.items() if _is_choice(q, k)},
+        answers=given if shown else {k: v for k, v in given.items() if v.value is None or _is_choice(q, k, v)},
         shown=shown,
         withheld=frozenset() if shown else frozenset(k for k, v in given.items() if _is_words(q, k, v)),
         consent_change=consent.consent_change(q, session) if internal else None,
@@ -219,13 +219,20 @@ def _record(q: Questionnaire, session: Session, number: int, audience: Audience)
     )
 
 
-def _is_choice(q: Questionnaire, item_id: str) -> bool:
-    # Options of the questionnaire, not the respondent's words: they count in the figures.
-    return q.has(item_id) and q.item(item_id).kind in (Kind.SINGLE, Kind.MULTIPLE, Kind.CONSENT)
+def _is_choice(q: Questionnaire, item_id: str, answer: Answer) -> bool:
+    """Options of the questionnaire in use, not the respondent's words: they count in the figures.
+
+    The value itself must be among the options: an answer typed before the question became a choice
+    (or naming an option since removed) could be anyone's words.
+    """
+    if not q.has(item_id) or (item := q.item(item_id)).kind not in (Kind.SINGLE, Kind.MULTIPLE, Kind.CONSENT):
+        return False
+    values = answer.value if isinstance(answer.value, list) else [answer.value]
+    return all(isinstance(v, str) and v in item.choices for v in values)
 
 
 def _is_words(q: Questionnaire, item_id: str, answer: Answer) -> bool:
-    return not _is_choice(q, item_id) and bool(value_text(answer.value).strip())
+    return not _is_choice(q, item_id, answer) and bool(value_text(answer.value).strip())
 
 
 def _text(answer: Answer | None) -> str | None:

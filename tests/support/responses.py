@@ -42,7 +42,7 @@ def respondent(
         values["q1_status"] = status_of
     values.update(answers or {})
     stored = {
-        key: Answer(value=value, at=at, text=q.item(key).text if q.has(key) else f"Old question {key}")
+        key: Answer.to(q.item(key), value, at) if q.has(key) else Answer(value=value, at=at, text=f"Old question {key}")
         for key, value in values.items()
     }
     session = Session(
