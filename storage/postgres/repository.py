@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import asdict, fields
@@ -30,6 +31,8 @@ _UPSERT = (
 )
 _LOCK = "SELECT session FROM consult_respondent WHERE respondent_id = %s FOR UPDATE"
 _PLACEHOLDER = "INSERT INTO consult_respondent (respondent_id) VALUES (%s) ON CONFLICT DO NOTHING"
+# A platform's health check waits a few seconds; a server slower than this is unhealthy anyway.
+HEALTH_SECONDS = 2.0
 
 
 class PostgresRepository:
@@ -82,6 +85,17 @@ class PostgresRepository:
         async with self._connection() as conn:
             rows = await (await conn.execute(sql)).fetchall()
         return [_session(row[0]) for row in rows]
+
+    async def healthy(self) -> bool:
+        """True if the server answers a trivial query within HEALTH_SECONDS, through the pool respondents use."""
+        if self._closed:
+            return False
+        try:
+            async with asyncio.timeout(HEALTH_SECONDS), self._pool.connection(timeout=HEALTH_SECONDS) as conn:
+                await conn.execute("SELECT 1")
+        except (psycopg.Error, TimeoutError):
+            return False
+        return True
 
     async def close(self) -> None:
         """Close every connection; closing twice is harmless."""

@@ -23,6 +23,8 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from core.session import Session
+
 BINARIES = "/usr/lib/postgresql/*/bin"
 
 
@@ -114,3 +116,12 @@ def private_server() -> Iterator[PrivateServer]:
         if server.running():
             server.stop()
         shutil.rmtree(server.folder, ignore_errors=True)
+
+
+async def stored_in(url: str, respondent_id: str) -> Session | None:
+    """What the database holds for one respondent, read with a connection of its own."""
+    async with await psycopg.AsyncConnection.connect(url) as conn:
+        cursor = await conn.execute("SELECT session FROM consult_respondent WHERE respondent_id = %s "
+                                    "AND session IS NOT NULL", [respondent_id])
+        row = await cursor.fetchone()
+    return None if row is None else Session.model_validate(row[0])

@@ -1,0 +1,75 @@
+"""GET /healthz on `consult serve`: 200 only while the database answers, as a platform's health check wants."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import aiohttp
+
+from bots import bootstrap, runner
+from bots.config import Settings, SlackSettings, TelegramSettings
+from tests.support.private_postgres import PrivateServer, stored_in
+from tests.support.process import consult, environment
+from tests.support.slack_api import SlackStandIn
+from tests.test_delivery import SIGNING_SECRET, SLACK_TOKEN, slack_dm
+from tests.test_serve import free_port, listening
+
+
+async def health(http: aiohttp.ClientSession, port: int) -> tuple[int, str]:
+    async with http.get(f"http://127.0.0.1:{port}/healthz") as answered:
+        return answered.status, await answered.text()
+
+
+async def test_healthz_follows_the_database_through_a_crash_and_answers_are_stored_after_it(
+        tmp_path: Path, private_postgres: PrivateServer) -> None:
+    api = SlackStandIn(SLACK_TOKEN)
+    await api.start()
+    env = environment(SLACK_BOT_TOKEN=SLACK_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_BASE_URL=api.url)
+    port = free_port()
+    async with private_postgres.fresh_database() as database:
+        process = await consult(tmp_path, "serve", "--host", "127.0.0.1", "--port", str(port),
+                                env={**env, "CONSULT_DB": database})
+        try:
+            await listening(port)
+            async with aiohttp.ClientSession() as http:
+                assert await health(http, port) == (200, "ok")
+                private_postgres.crash()
+                assert await health(http, port) == (503, "unavailable")  # nothing an outsider could use
+                private_postgres.start()
+                for _ in range(40):  # the same process finds the server again, without a restart
+                    if await health(http, port) == (200, "ok"):
+                        break
+                    await asyncio.sleep(0.25)
+                assert await health(http, port) == (200, "ok")
+                body, headers = slack_dm(1, "hello")
+                async with http.post(f"http://127.0.0.1:{port}/slack/events", data=body, headers=headers) as sent:
+                    assert sent.status == 200
+            session = await stored_in(database, "slack:T0TEST:U0ANA")
+            assert session is not None and "slack:msg:cm-1" in session.recent_inputs
+        finally:
+            process.terminate()
+            _, stderr = await asyncio.wait_for(process.communicate(), 30)
+            await api.stop()
+    assert b"Traceback" not in stderr, stderr.decode()
+
+
+async def test_healthz_on_files_is_503_once_the_database_folder_is_gone(tmp_path: Path) -> None:
+    api = SlackStandIn(SLACK_TOKEN)
+    await api.start()
+    slack = SlackSettings(_env_file=None, bot_token=SLACK_TOKEN, signing_secret=SIGNING_SECRET, api_base_url=api.url)
+    app = bootstrap.build(Settings(_env_file=None, db=tmp_path / "data" / "db.json", slack=slack,
+                                   telegram=TelegramSettings(_env_file=None)))
+    port, stop = free_port(), asyncio.Event()
+    serving = asyncio.create_task(runner.serve(app, "127.0.0.1", port, stop))
+    try:
+        await listening(port)
+        async with aiohttp.ClientSession() as http:
+            assert await health(http, port) == (200, "ok")
+            (tmp_path / "data").rename(tmp_path / "moved")  # a volume unmounted under the running process
+            assert await health(http, port) == (503, "unavailable")
+    finally:
+        stop.set()
+        await serving
+        await app.repository.close()
+        await api.stop()
