@@ -21,6 +21,7 @@ from questionnaire import loader
 from storage.postgres import PostgresRepository, open_repository
 from storage.postgres.opening import Limits
 from tests.support.chat import Respondent
+from tests.support.cutting_proxy import CutAfterCommit
 from tests.support.private_postgres import PrivateServer
 
 QUICK = Limits(pool_wait=1.0, lock=0.5, statement=1.0, idle_in_transaction=2.0, reconnect=2.0)
@@ -167,3 +168,20 @@ async def test_a_wait_for_the_pool_beyond_its_limit_is_a_not_saved_reply(databas
         assert not not_saved(await said(ana, "hello"))
     finally:
         await repository.close()
+
+
+async def test_an_answer_committed_as_the_connection_drops_is_kept_and_the_respondent_moves_on(
+        private_postgres: PrivateServer, database: str) -> None:
+    async with CutAfterCommit(private_postgres.port) as proxy:
+        repository = await opened(proxy.url(database))
+        try:
+            ana = Respondent(ConsultService(loader.load(), repository), "ana")
+            await ana.says("hello", "yes")
+            proxy.armed = True
+            # Stored, but the acknowledgement of the commit is lost: told "not saved", she would send her
+            # name again, and it would be taken as the answer to the next question.
+            assert not not_saved(await said(ana, "Ana Silva"))
+            assert proxy.cuts == 1
+            assert (await ana.session()).answers["contact"].value["name"] == "Ana Silva"
+        finally:
+            await repository.close()
