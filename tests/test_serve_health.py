@@ -9,9 +9,10 @@ import aiohttp
 
 from bots import bootstrap, runner
 from bots.config import Settings, SlackSettings, TelegramSettings
+from core.service import NOT_SAVED
 from tests.support.private_postgres import PrivateServer, stored_in
 from tests.support.process import consult, environment
-from tests.support.slack_api import SlackStandIn
+from tests.support.slack_api import SlackStandIn, dm_of
 from tests.test_delivery import SIGNING_SECRET, SLACK_TOKEN, slack_dm
 from tests.test_serve import free_port, listening
 
@@ -19,6 +20,12 @@ from tests.test_serve import free_port, listening
 async def health(http: aiohttp.ClientSession, port: int) -> tuple[int, str]:
     async with http.get(f"http://127.0.0.1:{port}/healthz") as answered:
         return answered.status, await answered.text()
+
+
+async def posted(http: aiohttp.ClientSession, port: int, request: tuple[str, dict[str, str]]) -> int:
+    body, headers = request
+    async with http.post(f"http://127.0.0.1:{port}/slack/events", data=body, headers=headers) as sent:
+        return sent.status
 
 
 async def test_healthz_follows_the_database_through_a_crash_and_answers_are_stored_after_it(
@@ -36,17 +43,18 @@ async def test_healthz_follows_the_database_through_a_crash_and_answers_are_stor
                 assert await health(http, port) == (200, "ok")
                 private_postgres.crash()
                 assert await health(http, port) == (503, "unavailable")  # nothing an outsider could use
+                # Ana writes meanwhile: she is told it was not saved, and to send it again.
+                assert await posted(http, port, slack_dm(1, "hello")) == 200
+                await api.wait_for(lambda: any(NOT_SAVED in m.shown() for m in api.in_channel(dm_of("U0ANA"))), 15)
                 private_postgres.start()
                 for _ in range(40):  # the same process finds the server again, without a restart
                     if await health(http, port) == (200, "ok"):
                         break
                     await asyncio.sleep(0.25)
                 assert await health(http, port) == (200, "ok")
-                body, headers = slack_dm(1, "hello")
-                async with http.post(f"http://127.0.0.1:{port}/slack/events", data=body, headers=headers) as sent:
-                    assert sent.status == 200
+                assert await posted(http, port, slack_dm(2, "hello")) == 200  # she sends it again
             session = await stored_in(database, "slack:T0TEST:U0ANA")
-            assert session is not None and "slack:msg:cm-1" in session.recent_inputs
+            assert session is not None and session.recent_inputs == ["slack:msg:cm-2"]
         finally:
             process.terminate()
             _, stderr = await asyncio.wait_for(process.communicate(), 30)
