@@ -72,6 +72,7 @@ async def serve(app: App, host: str, port: int, stop: asyncio.Event) -> None:
     names = wanted(app, None)
     web_app = web.Application()
     web_app.router.add_get("/", _alive)
+    web_app.router.add_get("/healthz", _health(app))
     webhook = _check_serve_settings(app, names)
     async with _started(app, names, serving=True, webhook=webhook) as started:
         for path, handler in started.routes:
@@ -207,6 +208,17 @@ def telegram_webhook(process: Callable[[dict[str, object]], Awaitable[None]], se
 
 async def _alive(_: web.Request) -> web.Response:
     return web.Response(text="consult is running")
+
+
+def _health(app: App) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """GET /healthz for the platform's health checks: 200 only while the database answers; no details either way."""
+
+    async def health(_: web.Request) -> web.Response:
+        if await app.repository.healthy():
+            return web.Response(text="ok")
+        return web.Response(status=503, text="unavailable")
+
+    return health
 
 
 # A platform kills a stopping process after 10-30 s. On SIGTERM the server closes idle connections at once

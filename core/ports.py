@@ -71,6 +71,10 @@ class Repository(Protocol):
         """Every stored session (for progress and exports)."""
         ...
 
+    async def healthy(self) -> bool:
+        """True if the store can be used now (a platform's health check asks); quick, and never raises."""
+        ...
+
     async def close(self) -> None:
         """Release files, locks and threads."""
         ...

@@ -100,6 +100,10 @@ class TinyDBRepository:
             sessions += await self._run(tinydb_files.read_checked, files[start : start + READ_BATCH])
         return sessions
 
+    async def healthy(self) -> bool:
+        """True while open and its files are where they were (a disk unmounted or a folder removed is not)."""
+        return not self._closed and self._layout.catalog.is_file() and self._layout.respondents.is_dir()
+
     async def close(self) -> None:
         """Finish queued writes, release the writer's lock, stop the worker thread."""
         if self._closed:

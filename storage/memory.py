@@ -37,6 +37,10 @@ class MemoryRepository:
         self._check_open()
         return [session.model_copy(deep=True) for session in self._sessions.values()]
 
+    async def healthy(self) -> bool:
+        """True while open."""
+        return not self._closed
+
     async def close(self) -> None:
         """Refuse further use; closing twice is harmless."""
         self._closed = True

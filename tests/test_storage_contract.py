@@ -203,3 +203,10 @@ async def test_steps_on_one_respondent_run_one_after_the_other(repo: Repository)
     await asyncio.gather(*(add_one(n) for n in range(8)))
     stored = await repo.get("console:counter")
     assert stored is not None and sorted(stored.recent_inputs) == sorted(f"in:{n}" for n in range(8))
+
+
+async def test_an_open_repository_is_healthy_and_a_closed_one_is_not(repo: Repository) -> None:
+    await repo.put(full_session())
+    assert await repo.healthy()
+    await repo.close()
+    assert not await repo.healthy()

@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -517,3 +518,10 @@ async def test_a_put_does_not_wait_for_a_long_all(writer: TinyDBRepository) -> N
     await writer.put(session("console:late"))
     assert not reading.done()
     assert len(await reading) in (350, 351)
+
+
+async def test_a_database_whose_folder_was_removed_is_not_healthy(writer: TinyDBRepository, db_path: Path) -> None:
+    await writer.put(Session(respondent_id="console:ana", channel="console"))
+    assert await writer.healthy()
+    shutil.rmtree(db_path.parent)  # a volume unmounted, a folder cleaned up by mistake
+    assert not await writer.healthy()

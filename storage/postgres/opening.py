@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import psycopg
@@ -17,12 +18,41 @@ POOL_SIZE = 10
 CONNECT_SECONDS = 10
 
 
+@dataclass(frozen=True)
+class Limits:
+    """How long a respondent may wait on the database before being told their input was not saved.
+
+    Storing takes milliseconds; these bound the rare waits: a burst larger than the pool queues for a
+    connection up to `pool_wait`; a row held by another process's step up to `lock`; a stuck statement
+    up to `statement`; a process that froze (or lost its network) with a row held keeps it only for
+    `idle_in_transaction`, after which the server ends its session. Each wait ends in a StorageError,
+    which the service turns into the "not saved, please send it again" reply.
+    """
+
+    pool_wait: float = 5.0
+    lock: float = 3.0
+    statement: float = 5.0
+    idle_in_transaction: float = 15.0
+    # A reconnection series gives up after this long; the next request starts a new one at once,
+    # so a server back after a long outage is found in seconds, not after a long backoff.
+    reconnect: float = 10.0
+
+    async def apply(self, conn: AsyncConnection[Any]) -> None:
+        """Set the server-side timeouts on one of the pool's connections (once, when it is made)."""
+        settings = {"lock_timeout": self.lock, "statement_timeout": self.statement,
+                    "idle_in_transaction_session_timeout": self.idle_in_transaction}
+        await conn.execute("; ".join(f"SET {name} = {round(seconds * 1000)}" for name, seconds in settings.items()))
+
+
+LIMITS = Limits()
+
+
 class DatabaseUnreachable(StorageError):
     """The server does not answer, or refuses us; the message names the host and the setting."""
 
 
 async def open_repository(conninfo: str, standing: StandingOf, *, writer: bool = True,
-                          setting: str = "CONSULT_DB") -> PostgresRepository:
+                          setting: str = "CONSULT_DB", limits: Limits = LIMITS) -> PostgresRepository:
     """Open the database: a writer first applies missing migrations; a reader only checks the schema."""
     async with await connect(conninfo, setting) as conn:
         if writer:
@@ -38,7 +68,11 @@ async def open_repository(conninfo: str, standing: StandingOf, *, writer: bool =
         kwargs={"autocommit": True},
         # A connection that died (server restart, network cut) is replaced instead of handed out.
         check=AsyncConnectionPool.check_connection,
-        configure=None if writer else _read_only,
+        reconnect_timeout=limits.reconnect,
+        timeout=limits.pool_wait,
+        # The bots' connections hold respondents, so they get the timeouts; a reader (progress, export)
+        # holds nobody and may take its time.
+        configure=limits.apply if writer else _read_only,
     )
     try:
         await pool.open(wait=True, timeout=CONNECT_SECONDS)

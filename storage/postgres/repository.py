@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import asdict, fields
@@ -30,6 +31,8 @@ _UPSERT = (
 )
 _LOCK = "SELECT session FROM consult_respondent WHERE respondent_id = %s FOR UPDATE"
 _PLACEHOLDER = "INSERT INTO consult_respondent (respondent_id) VALUES (%s) ON CONFLICT DO NOTHING"
+# A platform's health check waits a few seconds; a server slower than this is unhealthy anyway.
+HEALTH_SECONDS = 2.0
 
 
 class PostgresRepository:
@@ -70,11 +73,19 @@ class PostgresRepository:
         concurrent insert waits for ours to end). A step that stores nothing rolls back, so no empty
         row remains. The caller replies only after this block, i.e. after the commit.
         """
-        async with self._connection() as conn, conn.transaction():
-            held = _HeldRow(await self._lock(conn, respondent_id), conn, self._row)
-            yield held
-            if not held.stored:
-                raise psycopg.Rollback()
+        held: _HeldRow | None = None
+        try:
+            async with self._connection() as conn, conn.transaction():
+                held = _HeldRow(await self._lock(conn, respondent_id), conn, self._row)
+                yield held
+                if not held.stored:
+                    raise psycopg.Rollback()
+        except StorageError:
+            # The connection may drop after the server committed but before it said so. Told "not saved",
+            # the respondent would send the same words again and they would answer the next question:
+            # so look, on another connection, whether exactly what was put is there.
+            if held is None or held.written is None or not await self._landed(respondent_id, held.written):
+                raise
 
     async def all(self) -> list[Session]:
         """Every stored session, in the order of their ids."""
@@ -83,11 +94,31 @@ class PostgresRepository:
             rows = await (await conn.execute(sql)).fetchall()
         return [_session(row[0]) for row in rows]
 
+    async def healthy(self) -> bool:
+        """True if the server answers a trivial query within HEALTH_SECONDS, through the pool respondents use."""
+        if self._closed:
+            return False
+        try:
+            async with asyncio.timeout(HEALTH_SECONDS), self._pool.connection(timeout=HEALTH_SECONDS) as conn:
+                await conn.execute("SELECT 1")
+        except (psycopg.Error, TimeoutError):
+            return False
+        return True
+
     async def close(self) -> None:
         """Close every connection; closing twice is harmless."""
         if not self._closed:
             self._closed = True
             await self._pool.close()
+
+    async def _landed(self, respondent_id: str, written: Any) -> bool:
+        try:
+            sql = "SELECT session FROM consult_respondent WHERE respondent_id = %s"
+            async with self._connection() as conn:
+                row = await (await conn.execute(sql, [respondent_id])).fetchone()
+        except StorageError:
+            return False  # still unreachable: in doubt, the respondent is asked to send it again
+        return row is not None and row[0] == written
 
     async def _lock(self, conn: AsyncConnection[Any], respondent_id: str) -> Session | None:
         row = await (await conn.execute(_LOCK, [respondent_id])).fetchone()
@@ -131,13 +162,16 @@ class _HeldRow:
     def __init__(self, session: Session | None, conn: AsyncConnection[Any], row: Callable[[Session], dict[str, Any]]):
         self.session = session
         self.stored = False
+        self.written: Any = None  # the session's JSON as sent, once put
         self._conn = conn
         self._row = row
 
     async def put(self, session: Session) -> None:
         """Write the session; it is committed when the transaction ends."""
-        await self._conn.execute(_UPSERT, self._row(session))
+        row = self._row(session)
+        await self._conn.execute(_UPSERT, row)
         self.stored = True
+        self.written = row["session"].obj
 
 
 def _session(document: Any) -> Session:
