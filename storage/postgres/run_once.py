@@ -37,6 +37,7 @@ class AdvisoryLock:
     def __init__(self, conninfo: str, name: str) -> None:
         self._conninfo, self._name = conninfo, name
         self._conn: AsyncConnection[Any] | None = None
+        self._holding = False  # the connection stays open between tries, holding the lock or not
         self._unreachable_said = False
 
     async def acquire(self) -> bool:
@@ -48,11 +49,12 @@ class AdvisoryLock:
             await self.release()
             return False
         self._unreachable_said = False
-        return bool(row and row[0])
+        self._holding = self._holding or bool(row and row[0])
+        return self._holding
 
     async def held(self) -> bool:
         """Still ours: the session that took the lock answers (a session keeps its lock until it ends)."""
-        if self._conn is None or self._conn.closed:
+        if not self._holding or self._conn is None or self._conn.closed:
             return False
         try:
             await self._ask(self._conn, "SELECT 1", [])
@@ -79,7 +81,7 @@ class AdvisoryLock:
 
     async def release(self) -> None:
         """End the lock's session: the lock goes with it."""
-        conn, self._conn = self._conn, None
+        conn, self._conn, self._holding = self._conn, None, False
         if conn is not None:
             with contextlib.suppress(psycopg.Error):
                 await conn.close()
