@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 from bots.config import ConfigError, Settings
 from core import progress
+from core.leadership import OnlyProcess, RunOnceLock
 from core.ports import Repository
 from core.service import ConsultService
 from questionnaire import loader
 from questionnaire.model import Questionnaire
 from storage import embedded, postgres
+from storage.postgres.run_once import AdvisoryLock
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,9 @@ class App:
     questionnaire: Questionnaire
     repository: Repository
     service: ConsultService
+    # The lock for work only one process may do (Telegram polling), by name: on files one process owns the
+    # database, so it is always held; on PostgreSQL an advisory lock, so that other processes stand by.
+    run_once: Callable[[str], RunOnceLock] = lambda _: OnlyProcess()
 
 
 def load_questionnaire(settings: Settings) -> Questionnaire:
@@ -53,7 +59,8 @@ async def start(settings: Settings, *, writer: bool = True) -> App:
     repository = await postgres.open_repository(
         settings.postgres, partial(progress.standing, questionnaire), writer=writer, setting=settings.db_setting
     )
-    return App(settings, questionnaire, repository, ConsultService(questionnaire, repository))
+    service = ConsultService(questionnaire, repository)
+    return App(settings, questionnaire, repository, service, partial(AdvisoryLock, settings.postgres))
 
 
 def build(settings: Settings, *, writer: bool = True) -> App:

@@ -42,8 +42,13 @@ def quiet_logs() -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def wanted(app: App, only: str | None) -> list[str]:
-    """The front ends to start: the one asked for, or every one whose token is set."""
+def wanted(app: App, only: str | None, *, serving: bool = False) -> list[str]:
+    """The front ends to start: the one asked for, or every one whose token is set.
+
+    Of these, a front end whose settings make it come in the other way (by webhook to `consult serve`,
+    or fetched by `consult run`) is left to the other command, so that web and worker processes can
+    run side by side on one set of settings. Left with none, all are kept: the checks then say what to set.
+    """
     settings = app.settings
     configured = {"telegram": settings.telegram.configured, "slack": settings.slack.configured}
     if only is not None:
@@ -53,12 +58,28 @@ def wanted(app: App, only: str | None) -> list[str]:
     chosen = [name for name in FRONT_ENDS if configured[name]]
     if not chosen:
         raise ConfigError(NOTHING_CONFIGURED)
-    return chosen
+    mine = [name for name in chosen if _comes_in(app, name, serving)]
+    for name in chosen:
+        if mine and name not in mine:
+            log.info("%s is left to 'consult %s', as its settings say", name.title(), "run" if serving else "serve")
+    return mine or chosen
+
+
+def _comes_in(app: App, name: str, serving: bool) -> bool:
+    """True if the front end's settings make it come in by HTTP (serving) or be fetched (not serving)."""
+    if name == "telegram":
+        return (app.settings.telegram.webhook_url is not None) == serving
+    slack = app.settings.slack
+    return (slack.signing_secret if serving else slack.app_token) is not None
 
 
 async def run(app: App, only: str | None, stop: asyncio.Event) -> None:
     """Long polling for Telegram, Socket Mode for Slack: no public address needed."""
     names = wanted(app, only)
+    if "telegram" in names and app.settings.telegram.webhook_url is not None:
+        # Polling would delete the webhook that 'consult serve' relies on.
+        raise ConfigError("TELEGRAM_WEBHOOK_URL is set, so Telegram posts to 'consult serve'. To poll with "
+                          "'consult run' instead, remove TELEGRAM_WEBHOOK_URL.")
     if "slack" in names and app.settings.slack.app_token is None:
         raise ConfigError("SLACK_APP_TOKEN is not set: 'consult run' reaches Slack through Socket Mode, which "
                           "needs an app-level token (xapp-...). Or use 'consult serve' with SLACK_SIGNING_SECRET.")
@@ -69,7 +90,7 @@ async def run(app: App, only: str | None, stop: asyncio.Event) -> None:
 
 async def serve(app: App, host: str, port: int, stop: asyncio.Event) -> None:
     """Webhooks over HTTP: Telegram at TELEGRAM_WEBHOOK_URL's path, Slack's Events API at /slack/events."""
-    names = wanted(app, None)
+    names = wanted(app, None, serving=True)
     web_app = web.Application()
     web_app.router.add_get("/", _alive)
     web_app.router.add_get("/healthz", _health(app))

@@ -28,7 +28,7 @@ from bots.telegram import mapping, render
 from bots.telegram.ordering import OneChatAtATime
 from bots.telegram.polling import Poller
 from bots.telegram.secretariat import Secretariat
-from core import inputs
+from core import inputs, leadership
 from core.chat import actions, copy, present
 from core.reply import Reply
 
@@ -68,8 +68,8 @@ class TelegramFrontEnd:
             builder = builder.base_url(base).base_file_url(base.removesuffix("/bot") + "/file/bot")
         # No Updater: it confirms a batch to Telegram before processing it (see polling.py).
         self.application = builder.updater(None).build()
-        self._poller: Poller | None = None
         self._polling: asyncio.Task[None] | None = None
+        self._stop_polling = asyncio.Event()
         self.secretariat = Secretariat(app, settings.admins, self.application.bot)
         self._seen: OrderedDict[int, None] = OrderedDict()
         self._add_handlers()
@@ -206,11 +206,20 @@ class TelegramFrontEnd:
         await self.application.start()
 
     async def start_polling(self, timeout: int = POLL_TIMEOUT) -> asyncio.Task[None]:
-        """Start, then fetch updates by long polling (no public address needed); the task that polls."""
+        """Start, then fetch updates by long polling (no public address needed); the task that polls.
+
+        Telegram allows one poller per bot: of several processes, the one that holds the bot's run-once
+        lock polls, the others stand by and take over if it dies.
+        """
         await self.start()
         await self.application.bot.delete_webhook()
-        self._poller = Poller(self.application.bot, self._process, timeout)
-        self._polling = asyncio.create_task(self._poller.run(), name="telegram-polling")
+        lock = self.app.run_once(f"telegram-poller:{self.application.bot.id}")
+
+        def poller() -> Poller:
+            return Poller(self.application.bot, self._process, timeout)
+
+        leading = leadership.lead(lock, poller, self._stop_polling, name="telegram polling")
+        self._polling = asyncio.create_task(leading, name="telegram-polling")
         return self._polling
 
     async def set_webhook(self, url: str, secret: str) -> None:
@@ -237,8 +246,8 @@ class TelegramFrontEnd:
 
     async def stop(self) -> None:
         """Stop fetching, finish what is running, disconnect."""
-        if self._poller is not None and self._polling is not None:
-            self._poller.stop()
+        if self._polling is not None:
+            self._stop_polling.set()
             await asyncio.wait([self._polling])  # the batch in hand done and confirmed; a failure is the runner's
         if self.application.running:
             await self.application.stop()
