@@ -116,7 +116,7 @@ class Interrupted(Exception):
 
 
 def stop_after(count: int) -> Callable[[Session], Awaitable[None]]:
-    """The copy's progress call, failing after `count` sessions written, as a crash would stop it."""
+    """The copy's call after each session, failing after `count` of them, as a crash would stop the copy."""
     written: list[str] = []
 
     async def written_one(session: Session) -> None:
@@ -134,7 +134,7 @@ async def test_a_copy_stopped_half_way_resumes_and_writes_nobody_twice(pg: str, 
     first = await ends.open_source(source, batch=3)
     into = await ends.open_target(target, STANDING, batch=3)
     with pytest.raises(Interrupted):
-        await copy(first, into, written=stop_after(4))
+        await copy(first, into, after_each=stop_after(4))
     await first.close()
     await into.close()
     assert len(await sessions(target)) == 4

@@ -51,7 +51,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         target = await ends.open_target(args.target, standing)
         try:
-            report = await copy(source, target, into_nonempty=args.into_nonempty, written=_Progress())
+            report = await copy(source, target, into_nonempty=args.into_nonempty, after_each=_Progress())
         finally:
             await target.close()
     finally:

@@ -78,14 +78,14 @@ def digest(session: Session) -> bytes:
     return hashlib.sha256(session.model_dump_json().encode()).digest()
 
 
-Written = Callable[[Session], Awaitable[None]]
+AfterEach = Callable[[Session], Awaitable[None]]
 
 
 async def copy(source: Source, target: Target, *, into_nonempty: bool = False,
-               written: Written | None = None) -> CopyReport:
+               after_each: AfterEach | None = None) -> CopyReport:
     """Copy, then read the target back and compare every session with the source's digest.
 
-    `written` is called after each session stored (progress, or a test's interruption).
+    `after_each` is called after each session is handled (progress, or a test's interruption).
     """
     await _check_target(source, target, into_nonempty)
     report = CopyReport(source.where, target.where)
@@ -95,10 +95,10 @@ async def copy(source: Source, target: Target, *, into_nonempty: bool = False,
         async for batch in batches:
             stored = await target.stored([session.respondent_id for session in batch])
             for session in batch:
-                digests[session.respondent_id] = digest(session)
-                await _one(session, stored.get(session.respondent_id), target, report)
-                if written is not None:
-                    await written(session)
+                digests[session.respondent_id] = copied = digest(session)
+                await _one(session, copied, stored.get(session.respondent_id), target, report)
+                if after_each is not None:
+                    await after_each(session)
     report.read = len(digests)
     await _check(digests, target, report)
     return report
@@ -116,8 +116,8 @@ async def _check_target(source: Source, target: Target, into_nonempty: bool) -> 
     )
 
 
-async def _one(session: Session, before: Session | None, target: Target, report: CopyReport) -> None:
-    if before is not None and digest(before) == digest(session):
+async def _one(session: Session, copied: bytes, before: Session | None, target: Target, report: CopyReport) -> None:
+    if before is not None and digest(before) == copied:
         report.identical += 1
     elif before is not None and _newer(before, session):
         report.kept_newer.append(session.respondent_id)
