@@ -24,7 +24,7 @@ from core.session import Session
 from questionnaire import loader
 from storage import embedded
 from storage.dbcopy import ends
-from storage.dbcopy.copying import CopyReport, Target, copy
+from storage.dbcopy.copying import CopyRefused, CopyReport, Target, copy
 from tests.support.chat import Respondent
 from tests.support.postgres import fresh_schema, open_repository
 from tests.test_cli import WALK
@@ -204,6 +204,23 @@ async def test_answers_given_in_the_target_after_the_move_are_not_undone_by_copy
     assert again.kept_newer == ["console:ben"] and again.identical == 2
     assert again.verified
     assert (await sessions(pg))["console:ben"] == moved_on
+
+
+async def test_a_server_holding_other_answers_or_a_copy_of_another_database_is_refused(pg: str) -> None:
+    await chat("data/consult.json", PEOPLE)
+    await chat("other.json", {"yuri": WALK[:1]})
+    await chat(pg, {"zoe": WALK[:1]})
+
+    with pytest.raises(CopyRefused, match="already holds 1 respondents, and is not an earlier copy"):
+        await _copy("data/consult.json", pg)
+    assert set(await sessions(pg)) == {"console:zoe"}
+    told = await _copy("data/consult.json", pg, into_nonempty=True)
+    assert told.verified and told.only_in_target == 1
+
+    # It is now a copy of data/consult.json: running that copy again needs no flag, another one does.
+    assert (await _copy("data/consult.json", pg)).identical == 3
+    with pytest.raises(CopyRefused, match="already holds 4 respondents"):
+        await _copy("other.json", pg)
 
 
 # --- As a secretariat runs it: real processes ------------------------------------------------------------------
