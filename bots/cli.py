@@ -1,4 +1,4 @@
-"""The `consult` command: chat, run, serve, progress, export, db status and upgrade, questionnaire check and show."""
+"""The `consult` command: chat, run, serve, progress, export, db (status, upgrade, copy), questionnaire."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import Any
 
 from bots import bootstrap, runner
 from bots.config import ConfigError, load_settings
-from bots.console import chat, db_view, export_view, progress_view, questionnaire_view
+from bots.console import chat, copy_view, db_view, export_view, progress_view, questionnaire_view
 from core.export.options import ExportError
 from core.ports import StorageError
 from questionnaire import loader
@@ -36,7 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     prog = sub.add_parser("progress", help="show who has started and submitted")
     prog.add_argument("--json", action="store_true", help="print the figures as JSON")
     export_view.add_arguments(sub.add_parser("export", help="write the compilation files"))
-    db_view.add_arguments(sub.add_parser("db", help="show or upgrade the database"))
+    db_view.add_arguments(sub.add_parser("db", help="show, upgrade or copy the database"))
     ques = sub.add_parser("questionnaire", help="check or show a questionnaire file")
     qsub = ques.add_subparsers(dest="action", required=True)
     check = qsub.add_parser("check", help="validate a questionnaire file")
@@ -109,6 +109,8 @@ async def _export(args: argparse.Namespace) -> int:
 
 
 async def _db(args: argparse.Namespace) -> int:
+    if args.action == "copy":
+        return await copy_view.run(args, load_settings())
     return await db_view.run(args.action, load_settings())
 
 

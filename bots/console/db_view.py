@@ -1,4 +1,4 @@
-"""`consult db status` and `consult db upgrade`: which database, its schema, how many respondents."""
+"""`consult db status`, `upgrade` and `copy`: which database, its schema, how many respondents."""
 
 from __future__ import annotations
 
@@ -8,15 +8,17 @@ from pathlib import Path
 
 from bots import bootstrap
 from bots.config import Settings
+from bots.console import copy_view
 from core.session import Status
 from storage.postgres import admin, describe, schema
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """`consult db status|upgrade`."""
+    """`consult db status|upgrade|copy`."""
     actions = parser.add_subparsers(dest="action", required=True)
     actions.add_parser("status", help="show the database (never its password), schema version and counts")
     actions.add_parser("upgrade", help="bring a PostgreSQL database's schema up to date (for a release phase)")
+    copy_view.add_arguments(actions)
 
 
 async def run(action: str, settings: Settings) -> int:

@@ -1,0 +1,1 @@
+"""`consult db copy`: a whole database from files to PostgreSQL, back, or between two of a kind."""
