@@ -12,14 +12,17 @@ proportion to the number of respondents; here a put rewrites only that responden
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import TypeVar
 
+from core import figures
+from core.figures import Figures
 from core.ports import Held, StorageError
 from core.session import Session
+from questionnaire.model import Questionnaire
 from storage import tinydb_files
 from storage.atomic_json import fsync_directory
 from storage.in_process import RespondentLocks
@@ -99,6 +102,17 @@ class TinyDBRepository:
         for start in range(0, len(files), READ_BATCH):
             sessions += await self._run(tinydb_files.read_checked, files[start : start + READ_BATCH])
         return sessions
+
+    async def each(self) -> AsyncIterator[Session]:
+        """Every stored session, one batch of files in memory at a time."""
+        files = await self._run(self._layout.respondent_files)
+        for start in range(0, len(files), READ_BATCH):
+            for session in await self._run(tinydb_files.read_checked, files[start : start + READ_BATCH]):
+                yield session
+
+    async def figures(self, q: Questionnaire) -> Figures:
+        """What progress counts, added up here from each session in turn (core.figures)."""
+        return figures.add_up([figures.standing(q, session) async for session in self.each()])
 
     async def close(self) -> None:
         """Finish queued writes, release the writer's lock, stop the worker thread."""
