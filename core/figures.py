@@ -127,13 +127,26 @@ def standing(q: Questionnaire, session: Session) -> Standing:
 
 def add_up(standings: Iterable[Standing]) -> Figures:
     """The figures of these respondents, counted here (the SQL of storage/postgres counts the same)."""
-    figures = Figures()
-    countries: list[CountryTally] = []
+    sums = Sums()
     for one in standings:
+        sums.add(one)
+    return sums.figures()
+
+
+class Sums:
+    """Figures added up one Standing at a time: memory holds the sums, not the respondents."""
+
+    def __init__(self) -> None:
+        self._figures = Figures()
+        self._countries: dict[tuple[str, bool], CountryTally] = {}
+
+    def add(self, one: Standing) -> None:
+        """Count one respondent."""
+        figures = self._figures
         if one.status == Status.WITHDRAWN.value:
             figures.withdrawn += 1
         if one.status not in ACTIVE:
-            continue
+            return
         done = one.submitted_at is not None
         figures.started += 1
         figures.submitted += done
@@ -142,18 +155,27 @@ def add_up(standings: Iterable[Standing]) -> Figures:
         for key in one.subcategories:
             _count(figures.by_subcategory, key, done)
         _count(figures.by_channel, one.channel, done)
-        countries.append(CountryTally(key=one.country_key or "", may_cite=one.may_cite,
-                                      spelling=one.country or NOT_ANSWERED, started=1, submitted=done))
+        self._add_country(one, done)
         if one.first_submitted_day is not None:
-            figures.submissions_per_day[one.first_submitted_day] = figures.submissions_per_day.get(
-                one.first_submitted_day, 0) + 1
+            days = figures.submissions_per_day
+            days[one.first_submitted_day] = days.get(one.first_submitted_day, 0) + 1
         _count_questions(figures.questions, one, done)
         if one.stopped_at is not None:
             figures.stopped_at[one.stopped_at] = figures.stopped_at.get(one.stopped_at, 0) + 1
         figures.set_aside += one.set_aside
         figures.set_aside_respondents += one.set_aside > 0
-    figures.countries = fold_countries(countries)
-    return figures
+
+    def figures(self) -> Figures:
+        """The sums so far."""
+        return self._figures.model_copy(update={"countries": fold_countries(self._countries.values())}, deep=True)
+
+    def _add_country(self, one: Standing, done: bool) -> None:
+        key = (one.country_key or "", one.may_cite)
+        spelling = one.country or NOT_ANSWERED
+        row = self._countries.setdefault(key, CountryTally(key=key[0], may_cite=key[1], spelling=spelling))
+        row.spelling = min(row.spelling, spelling)
+        row.started += 1
+        row.submitted += done
 
 
 def fold_countries(rows: Iterable[CountryTally]) -> list[CountryTally]:

@@ -20,7 +20,7 @@ from typing import TypeVar
 
 from core import figures
 from core.figures import Figures
-from core.ports import Held, StorageError
+from core.ports import Held, Standing, StorageError
 from core.session import Session
 from questionnaire.model import Questionnaire
 from storage import tinydb_files
@@ -111,8 +111,12 @@ class TinyDBRepository:
                 yield session
 
     async def figures(self, q: Questionnaire) -> Figures:
-        """What progress counts, added up here from each session in turn (core.figures)."""
-        return figures.add_up([figures.standing(q, session) async for session in self.each()])
+        """What progress counts, added up here (core.figures); each batch is reduced in the worker thread."""
+        files = await self._run(self._layout.respondent_files)
+        standings: list[Standing] = []
+        for start in range(0, len(files), READ_BATCH):
+            standings += await self._run(_standings, q, files[start : start + READ_BATCH])
+        return figures.add_up(standings)
 
     async def close(self) -> None:
         """Finish queued writes, release the writer's lock, stop the worker thread."""
@@ -131,6 +135,10 @@ class TinyDBRepository:
         except OSError as error:
             # The port promises one kind of failure, whatever the disk did (full, read-only, moved).
             raise StorageError(f"The database at {self.path} could not be used: {error}.") from error
+
+
+def _standings(q: Questionnaire, files: list[Path]) -> list[Standing]:
+    return [figures.standing(q, session) for session in tinydb_files.read_checked(files)]
 
 
 def _open_as_writer(layout: Layout) -> WriterLock:

@@ -30,9 +30,10 @@ async def test_a_database_upgraded_by_a_newer_consult_is_refused() -> None:
     async with fresh_schema() as url:
         await (await open_repository(url)).close()
         async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
-            await conn.execute("INSERT INTO consult_schema_version (version, name) VALUES (%s, 'future.sql')", [schema.LATEST + 1])
+            newer = schema.LATEST + 1
+            await conn.execute("INSERT INTO consult_schema_version (version, name) VALUES (%s, 'future.sql')", [newer])
         for writer in (True, False):
-            with pytest.raises(StorageError, match=f"schema version {schema.LATEST + 1}, newer than this consult knows"):
+            with pytest.raises(StorageError, match=f"schema version {newer}, newer than this consult knows"):
                 await open_repository(url, writer=writer)
 
 

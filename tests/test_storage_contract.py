@@ -210,7 +210,8 @@ async def test_steps_on_one_respondent_run_one_after_the_other(repo: Repository)
 
 def consultation() -> list[Session]:
     """The export panel, plus what progress must tell apart: one country typed three ways, a withdrawal."""
-    people = panel() + [
+    people = [
+        *panel(),
         respondent("Fatou Ba", country="kenya", day=2),
         respondent("Gita Rao", consent="No", country=" Kenya ", day=2, submitted=False),
         respondent("Hana Sato", country="Kenya", channel="telegram", day=4, answers={"q4": "Yes."}),
