@@ -40,15 +40,22 @@ async def open_repository(url: str, q: Questionnaire) -> postgres.PostgresReposi
     return await postgres.open_repository(url, partial(figures.standing, q))
 
 
-async def bulk_load(url: str, q: Questionnaire, sessions: Iterable[Session]) -> None:
-    """Store the sessions with COPY, each with its progress columns, as the repository would write them."""
+async def bulk_load(url: str, q: Questionnaire, sessions: Iterable[Session], copies: int = 1) -> None:
+    """Store the sessions with COPY, each with its progress columns, as the repository would write them.
+
+    `copies` > 1 stores each session that many times under other ids ("...#2"): a large database
+    without computing every row (the columns are the same for every copy).
+    """
     await (await open_repository(url, q)).close()  # the schema, first
     statement = sql.SQL("COPY consult_respondent ({}) FROM STDIN").format(
         sql.SQL(", ").join(map(sql.Identifier, COLUMNS)))
     async with await psycopg.AsyncConnection.connect(url) as conn:
         async with conn.cursor() as cursor, cursor.copy(statement) as copy:
             for session in sessions:
-                row = {"respondent_id": session.respondent_id, "session": Json(session.model_dump(mode="json")),
-                       **asdict(figures.standing(q, session))}
-                await copy.write_row([row[column] for column in COLUMNS])
+                document, standing = session.model_dump(mode="json"), asdict(figures.standing(q, session))
+                for n in range(copies):
+                    respondent_id = session.respondent_id + (f"#{n}" if n else "")
+                    stored = Json({**document, "respondent_id": respondent_id})
+                    row = {"respondent_id": respondent_id, "session": stored, **standing}
+                    await copy.write_row([row[column] for column in COLUMNS])
         await conn.execute("ANALYZE consult_respondent")

@@ -2,9 +2,10 @@
 
 python -m bench.progress --respondents 10000,100000 [--postgres URL] [--json]
 
-Each database is filled first (untimed): TinyDB through the repository, PostgreSQL with COPY into a
-database made for the run and dropped after. Then the real command runs in a child process (wall
-time, peak RSS), and, in this process, the repository's `figures` alone (the part the size changes).
+Each database is filled first (untimed) with 500 distinct respondents copied under other ids: TinyDB
+files written directly, PostgreSQL with COPY into a database made for the run and dropped after.
+Then the real command runs in a child process (wall time, peak RSS), and, in this process, the
+repository's `figures` alone (the part the size changes).
 """
 
 from __future__ import annotations
@@ -31,8 +32,11 @@ from core.session import Session, Status
 from questionnaire.loader import parse
 from questionnaire.model import Questionnaire
 from storage.embedded import open_repository
+from storage.layout import Layout
+from storage.tinydb_files import SESSION_DOC_ID, SESSION_TABLE
 
 DAY0 = datetime(2013, 7, 1, tzinfo=UTC)
+DISTINCT = 500  # distinct respondents; the rest are copies under other ids (filling stays minutes, not hours)
 
 
 def sessions(q: Questionnaire, size: int, seed: int) -> Iterator[Session]:
@@ -44,6 +48,12 @@ def sessions(q: Questionnaire, size: int, seed: int) -> Iterator[Session]:
         if index % 5 == 4:
             session.submissions, session.status, session.cursor = [], Status.IN_PROGRESS, "q5"
         yield session
+
+
+def copies(size: int) -> int:
+    if size % DISTINCT and size > DISTINCT:
+        raise SystemExit(f"--respondents: use multiples of {DISTINCT}")
+    return max(1, size // DISTINCT)
 
 
 def run_progress(folder: Path, db: str) -> dict[str, Any]:
@@ -76,17 +86,14 @@ async def time_figures(repository: Repository, q: Questionnaire) -> float:
 
 async def on_tinydb(folder: Path, q: Questionnaire, size: int, seed: int) -> dict[str, Any]:
     db = folder / "data" / "consult.json"
-    repository = open_repository(db)
-    try:
-        batch: list[Session] = []
-        for session in sessions(q, size, seed):
-            batch.append(session)
-            if len(batch) == 64:
-                await asyncio.gather(*(repository.put(s) for s in batch))
-                batch = []
-        await asyncio.gather(*(repository.put(s) for s in batch))
-    finally:
-        await repository.close()
+    await open_repository(db).close()  # the catalog; the respondent files are written directly, without fsync
+    layout = Layout(db)
+    for session in sessions(q, min(size, DISTINCT), seed):
+        document = session.model_dump(mode="json")
+        for n in range(copies(size)):
+            respondent_id = session.respondent_id + (f"#{n}" if n else "")
+            text = json.dumps({SESSION_TABLE: {str(SESSION_DOC_ID): {**document, "respondent_id": respondent_id}}})
+            layout.respondent_file(respondent_id).write_text(text)
     result: dict[str, Any] = {"command": run_progress(folder, "data/consult.json")}
     result["figures_seconds"] = await time_figures(open_repository(db, writer=False), q)
     return result
@@ -94,7 +101,7 @@ async def on_tinydb(folder: Path, q: Questionnaire, size: int, seed: int) -> dic
 
 async def on_postgres(folder: Path, server: str, q: Questionnaire, size: int, seed: int) -> dict[str, Any]:
     async with postgres.scratch_database(server) as url:
-        await postgres.bulk_load(url, q, sessions(q, size, seed))
+        await postgres.bulk_load(url, q, sessions(q, min(size, DISTINCT), seed), copies(size))
         result: dict[str, Any] = {"command": run_progress(folder, url)}
         result["figures_seconds"] = await time_figures(await postgres.open_repository(url, q), q)
     return result
