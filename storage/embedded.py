@@ -174,7 +174,9 @@ def _validate(layout: Layout) -> None:
     # Refuse at start-up rather than fail on one respondent mid-consultation.
     layout.check_kinds()
     tinydb_files.check_catalog(layout)
-    tinydb_files.read_all_sessions(layout)
+    files = layout.respondent_files()
+    for start in range(0, len(files), READ_BATCH):  # a batch at a time: memory never holds every session
+        tinydb_files.read_checked(files[start : start + READ_BATCH])
 
 
 def _recover_and_create(layout: Layout) -> None:
