@@ -1,6 +1,7 @@
 """Export benchmark: `consult export` (every format) on a large database, timed, with peak memory.
 
 python -m bench.export --respondents 10000 --json
+python -m bench.export --respondents 100000 --postgres postgresql://postgres@127.0.0.1:5432/test --json
 
 The database is filled first (untimed); then the real command runs in a child process, so the
 figures are what a secretariat sees: wall time of the whole command and the child's peak RSS.
@@ -23,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench import postgres
 from bench.storage import CHARS_PER_ANSWER, TEXT_POOL_SIZE, paragraph
 from core.session import Answer, AnswerValue, Session, Status, Submission
 from questionnaire.loader import bundled_path, parse
@@ -30,6 +32,7 @@ from questionnaire.model import Questionnaire
 from storage.embedded import open_repository
 
 LONG_ANSWERS = 18
+DISTINCT = 500  # distinct respondents written to PostgreSQL; --respondents is a multiple of it
 # The bundled file has 12 long questions; the benchmark adds the six it lacks to reach 18.
 EXTRA = ("q12", "q13", "q14", "q16", "q17", "q19")
 CATEGORIES = [("Government", None), ("Non-Government", "Civil society"), ("Non-Government", "Private sector"),
@@ -84,6 +87,19 @@ async def populate(db: Path, q: Questionnaire, size: int, seed: int) -> None:
         await repo.close()
 
 
+async def populate_postgres(server: str, q: Questionnaire, size: int, seed: int,
+                            folder: Path, env: dict[str, str]) -> dict[str, Any]:
+    """Fill a database made for the run with COPY (untimed), export from it, drop it."""
+    rng = random.Random(seed)
+    pool = [paragraph(rng) for _ in range(TEXT_POOL_SIZE)]
+    day0 = datetime(2013, 7, 1, tzinfo=UTC)
+    async with postgres.scratch_database(server) as url:
+        distinct = min(size, DISTINCT)  # the rest are copies under other ids: COPY in minutes, not an hour
+        await postgres.bulk_load(url, q, (make_session(q, i, pool, rng, day0) for i in range(distinct)),
+                                 copies=max(1, size // distinct))
+        return await asyncio.to_thread(run_export, folder, {**env, "CONSULT_DB": url})
+
+
 def run_export(folder: Path, env: dict[str, str]) -> dict[str, Any]:
     """Run `consult export` in a child; wall seconds and the child's peak RSS in MB."""
     started = time.perf_counter()
@@ -103,6 +119,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--dir", type=Path, default=Path(".bench-tmp"), help="scratch folder (removed after)")
     parser.add_argument("--seed", type=int, default=2013)
+    parser.add_argument("--postgres", help="export from PostgreSQL: a scratch database on this server, filled by COPY")
     args = parser.parse_args(argv)
     args.dir.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="export-", dir=args.dir))
@@ -110,11 +127,15 @@ def main(argv: list[str] | None = None) -> None:
         (folder / "bench.toml").write_text(questionnaire_text())
         q = parse(questionnaire_text())
         started = time.perf_counter()
-        asyncio.run(populate(folder / "data" / "consult.json", q, args.respondents, args.seed))
         env = {**os.environ, "CONSULT_DB": "data/consult.json", "CONSULT_QUESTIONNAIRE": "bench.toml",
                "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-        result = {"respondents": args.respondents, "long_answers": LONG_ANSWERS, "chars_per_answer": CHARS_PER_ANSWER,
-                  "populate_seconds": round(time.perf_counter() - started, 1), **run_export(folder, env)}
+        result: dict[str, Any] = {"respondents": args.respondents, "long_answers": LONG_ANSWERS,
+                                  "chars_per_answer": CHARS_PER_ANSWER, "load": os.getloadavg()[0]}
+        if args.postgres:
+            result.update(asyncio.run(populate_postgres(args.postgres, q, args.respondents, args.seed, folder, env)))
+        else:
+            asyncio.run(populate(folder / "data" / "consult.json", q, args.respondents, args.seed))
+            result.update(populate_seconds=round(time.perf_counter() - started, 1), **run_export(folder, env))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     if args.json:

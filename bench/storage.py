@@ -1,6 +1,7 @@
 """Storage benchmark: the cost of one durable answer, consult's TinyDB layout vs stock TinyDB.
 
 python -m bench.storage --respondents 100,1000,10000 --json
+python -m bench.storage --at-once 1,10,100 [--postgres URL]    (TinyDB beside PostgreSQL)
 """
 
 from __future__ import annotations
@@ -26,7 +27,10 @@ from rich.console import Console
 from rich.table import Table
 from tinydb import TinyDB
 
+from bench import postgres
+from core.ports import Repository
 from core.session import Answer, Session, Status
+from questionnaire import loader
 from storage.embedded import TinyDBRepository, open_repository
 
 ANSWERS_PER_RESPONDENT = 18
@@ -162,6 +166,54 @@ def _stock_update(db: TinyDB, size: int, pool: list[str], rng: random.Random) ->
     return time.perf_counter_ns() - started
 
 
+async def time_at_once(repo: Repository, at_once: int, samples: int, pool: list[str], rng: random.Random) -> Figures:
+    """`at_once` respondents answering together: each answer is one held step (load, change, durable store)."""
+
+    async def respondent(index: int) -> list[int]:
+        durations = []
+        for _ in range(max(1, samples // at_once)):
+            item = f"q{rng.randint(1, ANSWERS_PER_RESPONDENT):02d}"
+            started = time.perf_counter_ns()
+            async with repo.transaction(f"telegram:{100_000 + index}") as held:
+                assert held.session is not None
+                held.session.answers[item] = Answer(value=rng.choice(pool), at=datetime.now(UTC), text="Changed?")
+                await held.put(held.session)
+            durations.append(time.perf_counter_ns() - started)
+        return durations
+
+    await respondent(0)  # warm-up: connections opened, caches filled
+    found = await asyncio.gather(*(respondent(index) for index in range(at_once)))
+    return summarise([d for durations in found for d in durations])
+
+
+async def at_once_on(stores: dict[str, Repository], levels: list[int], samples: int, seed: int
+                     ) -> dict[str, dict[str, Figures]]:
+    """Every level on every store, in turn, the same respondents in each."""
+    rng = random.Random(seed)
+    pool = [paragraph(rng) for _ in range(TEXT_POOL_SIZE)]
+    size = max(levels)
+    for repo in stores.values():
+        for start in range(0, size, POPULATE_BATCH):
+            await asyncio.gather(*(repo.put(make_session(i, pool, rng)) for i in range(start, min(start + 64, size))))
+    os.sync()
+    results = {str(level): {name: await time_at_once(repo, level, samples, pool, rng) for name, repo in stores.items()}
+               for level in levels}
+    for repo in stores.values():
+        await repo.close()
+    return results
+
+
+async def measure_at_once(levels: list[int], samples: int, root: Path, server: str, seed: int
+                          ) -> dict[str, dict[str, Figures]]:
+    """TinyDB and PostgreSQL (a database made for the run, dropped after), one answer per held step."""
+    async with postgres.scratch_database(server) as url:
+        stores: dict[str, Repository] = {
+            "tinydb": open_repository(root / "at-once" / "consult.json"),
+            "postgres": await postgres.open_repository(url, loader.load()),
+        }
+        return await at_once_on(stores, levels, samples, seed)
+
+
 Results = dict[str, dict[str, Figures | None]]
 
 
@@ -230,6 +282,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--at-once", help="instead: latency, this many answering at once: 1,10,100")
+    parser.add_argument("--postgres", default=postgres.DEFAULT_SERVER, help="server for --at-once's scratch database")
     return parser.parse_args(argv)
 
 
@@ -237,6 +291,12 @@ def main(argv: list[str] | None = None) -> None:
     """Run the benchmark for each size and report it."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
     sizes = [int(size) for size in args.respondents.split(",")]
+    if args.at_once:
+        levels = [int(level) for level in args.at_once.split(",")]
+        with scratch_folder(args.dir) as root:
+            found = asyncio.run(measure_at_once(levels, args.samples, root, args.postgres, args.seed))
+        print(json.dumps({"load": os.getloadavg(), "at_once": found}, indent=2))
+        return
     with scratch_folder(args.dir) as root:
         results = measure(sizes, args.samples, root, args.seed)
     if args.json:

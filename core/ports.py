@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from core.session import Session
+
+if TYPE_CHECKING:
+    from core.figures import Figures
+    from questionnaire.model import Questionnaire
 
 
 class StorageError(RuntimeError):
@@ -37,6 +41,17 @@ class Standing:
     first_submitted_at: datetime | None
     submitted_at: datetime | None
     updated_at: datetime | None
+    # Since migration 0002: the rest of what `consult progress` shows, so that it never reads sessions.
+    first_submitted_day: str | None  # the date of the first submission, as the session holds it
+    country: str | None  # as typed, spaces collapsed; None when not answered
+    country_key: str | None  # casefolded: one row per country however it was typed
+    may_cite: bool
+    asked: list[str]  # items asked in the answers that count (the last submission, or the current ones)
+    answered_counted: list[str]  # ... and answered there
+    answered: list[str]  # items answered in the current answers (their condition holds)
+    skipped: list[str]  # ... and skipped
+    set_aside: int  # answers kept but not counted
+    figures_of: str  # the questionnaire these were computed with (core.figures.fingerprint)
 
 
 class Held(Protocol):
@@ -73,6 +88,14 @@ class Repository(Protocol):
 
     async def healthy(self) -> bool:
         """True if the store can be used now (a platform's health check asks); quick, and never raises."""
+        ...
+
+    async def figures(self, q: Questionnaire) -> Figures:
+        """What `consult progress` counts, added up over every respondent (in SQL where the database can)."""
+        ...
+
+    def each(self) -> AsyncIterator[Session]:
+        """Every stored session, one at a time, in no set order, without holding them all in memory."""
         ...
 
     async def close(self) -> None:

@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
+from typing import TypeVar
 
 from pydantic import BaseModel, Field
 
-from core import consent, flow, renames, set_aside
+from core import figures
+from core.figures import NOT_ANSWERED, CountryTally, Figures, QuestionTally, Tally
 from core.ports import Standing
-from core.session import Session, Status
+from core.session import Session
 from core.text import shorten
 from core.windows import days_left
-from questionnaire.model import Questionnaire, Role
+from questionnaire.model import Questionnaire
 
-NOT_ANSWERED = "(not answered yet)"
+__all__ = ["NOT_ANSWERED", "Tally"]  # where the export and the front ends have always found them
+T = TypeVar("T")
 COUNTRY_NOT_SHOWN = "(not shown: citation not authorised)"
-
-
-class Tally(BaseModel):
-    """Respondents who started, and how many of them submitted."""
-
-    started: int = 0
-    submitted: int = 0
 
 
 class QuestionCount(BaseModel):
@@ -91,99 +86,76 @@ def report(
     respondents who did not authorise citation are counted together, unnamed.
     `drafts`: answer rates count the answers not yet submitted too (an export with the status 'all').
     """
-    all_sessions = [renames.migrate(q, s) for s in sessions]
-    active = [s for s in all_sessions if s.status in (Status.IN_PROGRESS, Status.SUBMITTED)]
-    aside = [len(set_aside.counted(q, s)[1]) for s in active]
+    return from_figures(q, figures.add_up(figures.standing(q, s) for s in sessions), now, public=public, drafts=drafts)
+
+
+def from_figures(
+    q: Questionnaire, counted: Figures, now: datetime, *, public: bool = False, drafts: bool = False
+) -> ProgressReport:
+    """The report of figures added up by a repository (`Repository.figures`) or by `report`."""
     return ProgressReport(
         questionnaire_id=q.id,
         generated_at=now,
         closes=q.closes,
         days_left=days_left(q, now),
-        started=len(active),
-        submitted=sum(s.submitted is not None for s in active),
-        in_progress=sum(s.submitted is None for s in active),
-        withdrawn=sum(s.status is Status.WITHDRAWN for s in all_sessions),
-        by_category=_tally(active, lambda s: _role_answer(q, s, Role.CATEGORY)),
-        by_subcategory=_tally(active, lambda s: _role_answer(q, s, Role.SUBCATEGORY)),
-        by_channel=_tally(active, lambda s: s.channel),
-        by_country=_countries(q, active, public),
-        submissions_per_day=_per_day(active),
-        questions=_questions(q, active, drafts),
-        stopped_at=_stopped_at(q, active),
-        set_aside=sum(aside),
-        set_aside_respondents=sum(n > 0 for n in aside),
+        started=counted.started,
+        submitted=counted.submitted,
+        in_progress=counted.started - counted.submitted,
+        withdrawn=counted.withdrawn,
+        by_category=_sorted(counted.by_category),
+        by_subcategory=_sorted(counted.by_subcategory),
+        by_channel=_sorted(counted.by_channel),
+        by_country=_countries(counted.countries, public),
+        submissions_per_day=_sorted(counted.submissions_per_day),
+        questions=_questions(q, counted.questions, drafts),
+        stopped_at=_stopped_at(q, counted.stopped_at),
+        set_aside=counted.set_aside,
+        set_aside_respondents=counted.set_aside_respondents,
     )
 
 
 def standing(q: Questionnaire, session: Session) -> Standing:
     """What `report` counts about one respondent, for a database that keeps it beside the session."""
-    submitted = session.submitted
-    return Standing(
-        status=session.status.value,
-        channel=session.channel,
-        categories=_role_answer(q, session, Role.CATEGORY),
-        subcategories=_role_answer(q, session, Role.SUBCATEGORY),
-        stopped_at=(session.cursor or "review") if submitted is None else None,
-        started_at=session.started_at,
-        first_submitted_at=session.submissions[0].at if session.submissions else None,
-        submitted_at=submitted.at if submitted is not None else None,
-        updated_at=session.updated_at,
+    return figures.standing(q, session)
+
+
+def _sorted(counts: dict[str, T]) -> dict[str, T]:
+    return dict(sorted(counts.items()))
+
+
+def _countries(rows: list[CountryTally], public: bool) -> dict[str, Tally]:
+    # One row per country however it was typed ("kenya", "Kenya "), under its first spelling in code
+    # point order. Public files count the countries of those who may not be cited together, unnamed.
+    shown = figures.fold_countries(
+        row if row.may_cite or not public else row.model_copy(update={"key": "\0", "spelling": COUNTRY_NOT_SHOWN})
+        for row in rows
     )
-
-
-def _role_answer(q: Questionnaire, session: Session, role: Role) -> list[str]:
-    found = flow.role_values(q, set_aside.counted(q, session)[0], role)
-    return found or ([NOT_ANSWERED] if role is Role.CATEGORY else [])
-
-
-def _countries(q: Questionnaire, sessions: list[Session], public: bool) -> dict[str, Tally]:
-    spellings: dict[str, str] = {}  # one row per country however it was typed: "kenya", "Kenya "
-
-    def country(session: Session) -> str:
-        if public and not consent.may_cite(q, session):
-            return COUNTRY_NOT_SHOWN
-        typed = " ".join(consent.identity(q, session.counted).get("country", "").split())
-        return spellings.setdefault(typed.casefold(), typed) if typed else NOT_ANSWERED
-
-    return _tally(sessions, country)
-
-
-def _per_day(sessions: list[Session]) -> dict[str, int]:
-    days = Counter(s.submissions[0].at.date().isoformat() for s in sessions if s.submissions)
-    return dict(sorted(days.items()))
-
-
-def _tally(sessions: list[Session], keys_of: Callable[[Session], str | list[str]]) -> dict[str, Tally]:
     tallies: dict[str, Tally] = {}
-    for session in sessions:
-        keys = keys_of(session)
-        for key in [keys] if isinstance(keys, str) else keys:
-            tally = tallies.setdefault(key, Tally())
-            tally.started += 1
-            tally.submitted += session.submitted is not None
-    return dict(sorted(tallies.items()))
+    for row in shown:
+        tally = tallies.setdefault(row.spelling, Tally())
+        tally.started += row.started
+        tally.submitted += row.submitted
+    return _sorted(tallies)
 
 
-def _questions(q: Questionnaire, sessions: list[Session], drafts: bool) -> list[QuestionCount]:
+def _questions(q: Questionnaire, counted: dict[str, QuestionTally], drafts: bool) -> list[QuestionCount]:
     counts = []
-    snapshots = [s.counted for s in sessions if drafts or s.submitted is not None]
     for item in (item for item in q.items if item.answerable):
-        asked = [a.get(item.id) for a in snapshots if flow.condition_holds(item, a)]
-        answered = sum(flow.is_answered(item, a) for a in asked)
-        current = [s.answers.get(item.id) for s in sessions if flow.condition_holds(item, s.answers)]
+        one = counted.get(item.id) or QuestionTally()
+        asked = one.asked if drafts else one.asked_submitted
+        answered = one.answered if drafts else one.answered_submitted
         counts.append(QuestionCount(
             item_id=item.id,
             number=item.number,
             text=item.text,
             answered_in_submissions=answered,
-            answer_rate=round(answered / len(asked), 4) if asked else None,
-            answered_so_far=sum(flow.is_answered(item, a) for a in current),
-            skipped=sum(a is not None and a.value is None for a in current),
+            answer_rate=round(answered / asked, 4) if asked else None,
+            answered_so_far=one.answered_so_far,
+            skipped=one.skipped,
         ))
     return counts
 
 
-def _stopped_at(q: Questionnaire, sessions: list[Session]) -> dict[str, int]:
-    places = Counter(s.cursor or "review" for s in sessions if s.submitted is None)
+def _stopped_at(q: Questionnaire, places: dict[str, int]) -> dict[str, int]:
     order = {item.id: index for index, item in enumerate(q.items)}
-    return dict(sorted(places.items(), key=lambda kv: order.get(kv[0], len(order))))
+    return dict(sorted(places.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))

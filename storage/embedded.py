@@ -12,14 +12,17 @@ proportion to the number of respondents; here a put rewrites only that responden
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import TypeVar
 
-from core.ports import Held, StorageError
+from core import figures
+from core.figures import Figures
+from core.ports import Held, Standing, StorageError
 from core.session import Session
+from questionnaire.model import Questionnaire
 from storage import tinydb_files
 from storage.atomic_json import fsync_directory
 from storage.in_process import RespondentLocks
@@ -104,6 +107,21 @@ class TinyDBRepository:
         """True while open and its files are where they were (a disk unmounted or a folder removed is not)."""
         return not self._closed and self._layout.catalog.is_file() and self._layout.respondents.is_dir()
 
+    async def each(self) -> AsyncIterator[Session]:
+        """Every stored session, one batch of files in memory at a time."""
+        files = await self._run(self._layout.respondent_files)
+        for start in range(0, len(files), READ_BATCH):
+            for session in await self._run(tinydb_files.read_checked, files[start : start + READ_BATCH]):
+                yield session
+
+    async def figures(self, q: Questionnaire) -> Figures:
+        """What progress counts, added up here (core.figures); each batch is reduced in the worker thread."""
+        files = await self._run(self._layout.respondent_files)
+        standings: list[Standing] = []
+        for start in range(0, len(files), READ_BATCH):
+            standings += await self._run(_standings, q, files[start : start + READ_BATCH])
+        return figures.add_up(standings)
+
     async def close(self) -> None:
         """Finish queued writes, release the writer's lock, stop the worker thread."""
         if self._closed:
@@ -121,6 +139,10 @@ class TinyDBRepository:
         except OSError as error:
             # The port promises one kind of failure, whatever the disk did (full, read-only, moved).
             raise StorageError(f"The database at {self.path} could not be used: {error}.") from error
+
+
+def _standings(q: Questionnaire, files: list[Path]) -> list[Standing]:
+    return [figures.standing(q, session) for session in tinydb_files.read_checked(files)]
 
 
 def _open_as_writer(layout: Layout) -> WriterLock:
@@ -156,7 +178,9 @@ def _validate(layout: Layout) -> None:
     # Refuse at start-up rather than fail on one respondent mid-consultation.
     layout.check_kinds()
     tinydb_files.check_catalog(layout)
-    tinydb_files.read_all_sessions(layout)
+    files = layout.respondent_files()
+    for start in range(0, len(files), READ_BATCH):  # a batch at a time: memory never holds every session
+        tinydb_files.read_checked(files[start : start + READ_BATCH])
 
 
 def _recover_and_create(layout: Layout) -> None:

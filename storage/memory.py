@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
 
+from core import figures
+from core.figures import Figures
 from core.ports import Held, StorageError
 from core.session import Session
+from questionnaire.model import Questionnaire
 from storage.in_process import RespondentLocks
 
 
@@ -40,6 +44,17 @@ class MemoryRepository:
     async def healthy(self) -> bool:
         """True while open."""
         return not self._closed
+
+    async def each(self) -> AsyncIterator[Session]:
+        """Copies of every stored session, one at a time."""
+        for respondent_id in list(self._sessions):
+            if (session := await self.get(respondent_id)) is not None:
+                yield session
+
+    async def figures(self, q: Questionnaire) -> Figures:
+        """What progress counts, added up here (core.figures)."""
+        self._check_open()
+        return figures.add_up(figures.standing(q, session) for session in self._sessions.values())
 
     async def close(self) -> None:
         """Refuse further use; closing twice is harmless."""

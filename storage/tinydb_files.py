@@ -102,11 +102,6 @@ def _replace_with(document: dict[str, Any]) -> Callable[[MutableMapping[str, Any
     return replace
 
 
-def read_all_sessions(layout: Layout) -> list[Session]:
-    """Every respondent's session, each checked to sit in the file its id maps to."""
-    return read_checked(layout.respondent_files())
-
-
 def read_checked(paths: list[Path]) -> list[Session]:
     """The sessions in these respondent files, each checked to sit in the file its id maps to."""
     return [_read_checked(path) for path in paths]

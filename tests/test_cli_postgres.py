@@ -63,16 +63,16 @@ async def test_answers_given_in_chat_are_counted_by_db_status_and_progress(tmp_p
 
     upgraded = consult(tmp_path, "db", "upgrade", env={"DATABASE_URL": database})
     assert upgraded.returncode == 0, upgraded.stderr
-    assert "to 1." in upgraded.stdout
+    assert "to 2." in upgraded.stdout
     again = consult(tmp_path, "db", "upgrade", env={"DATABASE_URL": database})
-    assert "is up to date: schema version 1" in again.stdout
+    assert "is up to date: schema version 2" in again.stdout
 
     chat = consult(tmp_path, "chat", "--as", "ana", env={"CONSULT_DB": database}, stdin="hello\nyes\nAna Silva\n")
     assert chat.returncode == 0, chat.stderr
     status = consult(tmp_path, "db", "status", env={"CONSULT_DB": database})
     assert status.returncode == 0, status.stderr
     assert f"Database: PostgreSQL, host {urlsplit(server_url()).hostname}" in status.stdout
-    assert "Schema version: 1 (this consult's: 1)" in status.stdout
+    assert "Schema version: 2 (this consult's: 2)" in status.stdout
     assert "Respondents: 1 (new 0, in progress 1, submitted 0, withdrawn 0)" in status.stdout
     progress = consult(tmp_path, "progress", "--json", env={"CONSULT_DB": database})
     assert progress.returncode == 0, progress.stderr

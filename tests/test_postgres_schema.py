@@ -8,6 +8,7 @@ import psycopg
 import pytest
 
 from core.ports import StorageError
+from storage.postgres import schema
 from tests.support.postgres import fresh_schema, open_repository
 from tests.test_storage_contract import full_session
 
@@ -21,16 +22,18 @@ async def test_four_processes_starting_at_once_create_the_schema_once() -> None:
             await repository.close()
         async with await psycopg.AsyncConnection.connect(url) as conn:
             rows = await (await conn.execute("SELECT version, name FROM consult_schema_version")).fetchall()
-    assert rows == [(1, "0001_respondents.sql")]
+    assert rows == [(m.version, m.name) for m in schema.migrations()]
+    assert rows[:2] == [(1, "0001_respondents.sql"), (2, "0002_figures.sql")]
 
 
 async def test_a_database_upgraded_by_a_newer_consult_is_refused() -> None:
     async with fresh_schema() as url:
         await (await open_repository(url)).close()
         async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
-            await conn.execute("INSERT INTO consult_schema_version (version, name) VALUES (2, '0002_future.sql')")
+            newer = schema.LATEST + 1
+            await conn.execute("INSERT INTO consult_schema_version (version, name) VALUES (%s, 'future.sql')", [newer])
         for writer in (True, False):
-            with pytest.raises(StorageError, match="schema version 2, newer than this consult knows"):
+            with pytest.raises(StorageError, match=f"schema version {newer}, newer than this consult knows"):
                 await open_repository(url, writer=writer)
 
 

@@ -82,3 +82,22 @@ async def tally(conn: AsyncConnection[Any], key: str) -> dict[str, progress.Tall
 
 async def counted(conn: AsyncConnection[Any], sql: str) -> dict[str, int]:
     return {name: count for name, count in await (await conn.execute(sql)).fetchall()}
+
+
+async def test_progress_is_counted_from_the_columns_without_reading_a_session() -> None:
+    questionnaire, clock = loader.load(), Clock()
+    async with fresh_schema() as url:
+        repository = await open_repository(url)
+        try:
+            service = ConsultService(questionnaire, repository, clock)
+            await Respondent(service, "ana", "slack").says("hello", *WALK)
+            await Respondent(service, "eve", "telegram").says("hello", "yes", "Eve")
+            expected = progress.report(questionnaire, await repository.all(), clock())
+            # Every session made unreadable: only the plain columns are left to count.
+            async with await AsyncConnection.connect(url, autocommit=True) as conn:
+                await conn.execute("UPDATE consult_respondent SET session = '{\"unreadable\": true}'")
+            counted = progress.from_figures(questionnaire, await repository.figures(questionnaire), clock())
+        finally:
+            await repository.close()
+    assert counted == expected
+    assert (counted.started, counted.submitted) == (2, 1)

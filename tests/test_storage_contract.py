@@ -10,12 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from core import progress
+from core.figures import Tally
 from core.ports import Repository, StorageError
 from core.session import Answer, Draft, Session, SetAside, Source, Status, Submission
 from storage.embedded import open_repository
 from storage.memory import MemoryRepository
 from tests.support.postgres import fresh_schema
 from tests.support.postgres import open_repository as open_postgres_at
+from tests.support.responses import WGEC, WGEC_ANONYMOUS, panel, respondent
 
 T0 = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
 
@@ -210,3 +213,51 @@ async def test_an_open_repository_is_healthy_and_a_closed_one_is_not(repo: Repos
     assert await repo.healthy()
     await repo.close()
     assert not await repo.healthy()
+
+def consultation() -> list[Session]:
+    """The export panel, plus what progress must tell apart: one country typed three ways, a withdrawal."""
+    people = [
+        *panel(),
+        respondent("Fatou Ba", country="kenya", day=2),
+        respondent("Gita Rao", consent="No", country=" Kenya ", day=2, submitted=False),
+        respondent("Hana Sato", country="Kenya", channel="telegram", day=4, answers={"q4": "Yes."}),
+    ]
+    gone = respondent("Ivan Petrov", day=1)
+    gone.status = Status.WITHDRAWN
+    return [*people, gone]
+
+
+@pytest.mark.parametrize(("public", "drafts"), [(False, False), (True, False), (False, True)])
+async def test_the_figures_of_progress_are_those_of_the_stored_sessions(
+    repo: Repository, public: bool, drafts: bool
+) -> None:
+    sessions = consultation()
+    for session in sessions:
+        await repo.put(session)
+    figures = await repo.figures(WGEC)
+    counted = progress.from_figures(WGEC, figures, T0, public=public, drafts=drafts)
+    assert counted == progress.report(WGEC, sessions, T0, public=public, drafts=drafts)
+    assert counted.by_country["Kenya"] == Tally(started=3 if not public else 2, submitted=2)
+
+
+async def test_after_the_questionnaire_changes_the_figures_follow_the_new_file(repo: Repository) -> None:
+    sessions = consultation()
+    for session in sessions:
+        await repo.put(session)
+    # Stored while the rule was "cited only"; the file now shows views without names.
+    changed = WGEC_ANONYMOUS
+    figures = await repo.figures(changed)
+    assert progress.from_figures(changed, figures, T0) == progress.report(changed, sessions, T0)
+
+
+async def test_the_figures_of_an_empty_repository_are_zero(repo: Repository) -> None:
+    assert progress.from_figures(WGEC, await repo.figures(WGEC), T0) == progress.report(WGEC, [], T0)
+
+
+async def test_each_streams_every_session_once(repo: Repository) -> None:
+    sessions = [full_session(f"console:person{i}") for i in range(30)]
+    for session in sessions:
+        await repo.put(session)
+    streamed = [session async for session in repo.each()]
+    assert sorted(s.respondent_id for s in streamed) == sorted(s.respondent_id for s in sessions)
+    assert all(s == full_session(s.respondent_id) for s in streamed)

@@ -11,9 +11,9 @@ from core.progress import ProgressReport, Tally
 
 
 async def show(app: App, *, as_json: bool, console: Console | None = None) -> ProgressReport:
-    """Compute the report from the stored sessions and print it."""
-    sessions = await app.repository.all()
-    report = progress.report(app.questionnaire, sessions, app.service.now())
+    """Compute the report from the figures the repository adds up (in SQL on PostgreSQL) and print it."""
+    q = app.questionnaire
+    report = progress.from_figures(q, await app.repository.figures(q), app.service.now())
     console = console or Console(highlight=False)
     if (note := missing_database_note(app.settings)) is not None:
         Console(stderr=True, highlight=False).print(note, markup=False)

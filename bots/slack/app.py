@@ -30,7 +30,6 @@ from core.chat import actions, copy, present, secretariat
 from core.chat.present import Part, View
 from core.export.options import ExportError
 from core.reply import Reply
-from core.session import Session
 
 logger = logging.getLogger(__name__)
 
@@ -195,20 +194,19 @@ class SlackFrontEnd:
     async def _secretariat(self, client: AsyncWebClient, dm: str, text: str) -> None:
         try:
             request = secretariat.parse(text)
-            sessions = list(await self.app.repository.all())
             if isinstance(request, secretariat.ExportRequest):
-                await self._export(client, dm, request, sessions)
+                await self._export(client, dm, request)
             else:
                 now = self.app.service.now()
-                await self._say(client, dm, await secretariat.progress_message(self.app.questionnaire, sessions, now))
+                text = await secretariat.progress_message(self.app.questionnaire, self.app.repository, now)
+                await self._say(client, dm, text)
         except ExportError as exc:
             await self._say(client, dm, f"{exc}\n\n{secretariat.EXPORT_USAGE}")
 
-    async def _export(self, client: AsyncWebClient, dm: str, request: secretariat.ExportRequest,
-                      sessions: list[Session]) -> None:
+    async def _export(self, client: AsyncWebClient, dm: str, request: secretariat.ExportRequest) -> None:
         with tempfile.TemporaryDirectory(prefix="consult-slack-") as folder:
             files, summary = await secretariat.export_files(
-                self.app.questionnaire, sessions, Path(folder), request, self.app.service.now()
+                self.app.questionnaire, self.app.repository, Path(folder), request, self.app.service.now()
             )
             for path in files:
                 await client.files_upload_v2(channel=dm, file=str(path), filename=path.name)

@@ -7,7 +7,6 @@ reads the request and words the result for a chat message.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -15,8 +14,8 @@ from pathlib import Path
 from core import progress
 from core.export.options import FORMATS, ExportError, parse_choice, parse_formats
 from core.export.records import Audience, Scope
+from core.ports import Repository
 from core.progress import ProgressReport, Tally
-from core.session import Session
 from questionnaire.model import Questionnaire
 
 NOT_FOR_YOU = "'progress' and 'export' are for the secretariat of this consultation."
@@ -71,19 +70,18 @@ def parse(text: str) -> Request | None:
 
 
 async def export_files(
-    q: Questionnaire, sessions: Iterable[Session], folder: Path, request: ExportRequest, now: datetime
+    q: Questionnaire, repository: Repository, folder: Path, request: ExportRequest, now: datetime
 ) -> tuple[list[Path], str]:
-    """Write the files into an empty `folder` (in a worker thread: a large export takes a while).
+    """Write the files into an empty `folder` (in worker threads: a large export takes a while).
 
-    Returns the files and a message to send with them.
+    The sessions are streamed into compact records, never all in memory. Returns the files and a
+    message to send with them.
     """
-    from core.export.run import export  # the writers load Office and chart libraries: only when exporting
+    from core.export.compiling import compile_stream  # the writers load Office and chart libraries: only here
+    from core.export.run import write
 
-    chosen = list(sessions)
-    result = await asyncio.to_thread(
-        export, q, chosen, folder, formats=request.formats, audience=request.audience,
-        scope=request.scope, now=now, force=True,
-    )
+    data = await compile_stream(q, repository.each(), request.audience, request.scope, now)
+    result = await asyncio.to_thread(write, data, folder, formats=request.formats, force=True)
     lines = [f"{result.respondents} respondents, {result.audience.value} files ({len(result.files)} files)."]
     lines.extend(result.notes)
     if result.audience is Audience.INTERNAL:
@@ -91,10 +89,9 @@ async def export_files(
     return result.files, "\n".join(lines)
 
 
-async def progress_message(q: Questionnaire, sessions: Iterable[Session], now: datetime) -> str:
-    """The figures as a chat message, counted in a worker thread (thousands of sessions take a moment)."""
-    report = await asyncio.to_thread(progress.report, q, list(sessions), now)
-    return progress_text(report)
+async def progress_message(q: Questionnaire, repository: Repository, now: datetime) -> str:
+    """The figures as a chat message, added up by the repository (in SQL on PostgreSQL)."""
+    return progress_text(progress.from_figures(q, await repository.figures(q), now))
 
 
 def progress_text(report: ProgressReport) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from core import consent, flow, renames, set_aside
+from core import consent, flow, set_aside
 from core.session import Answer, AnswerValue, Session, SetAside, Status, Submission
 from questionnaire.model import ConsentRule, Item, Kind, Questionnaire, Role
 
@@ -139,21 +139,10 @@ class Compilation:
 def compile_responses(
     q: Questionnaire, sessions: Iterable[Session], audience: Audience, scope: Scope, now: datetime
 ) -> Compilation:
-    """Records for every respondent in scope, numbered in the order they started."""
-    migrated = (renames.migrate(q, s) for s in sessions)  # answers given under an option's old name
-    chosen = [(n, s) for n, s in respondent_numbers(migrated, now) if in_scope(s, scope)]
-    records = [_record(q, s, n, audience) for n, s in chosen]
-    return Compilation(q, audience, scope, now, questions(q, [s for _, s in chosen]), records)
+    """Records for every respondent in scope, numbered in the order they started (core.export.compiling)."""
+    from core.export.compiling import compile_all  # it builds on this module
 
-
-def respondent_numbers(sessions: Iterable[Session], now: datetime) -> list[tuple[int, Session]]:
-    """Each respondent's number, by the order they first started: the same in every export.
-
-    Everyone ever started counts, withdrawn and unfinished too, so that "Respondent 12" in a
-    document published in July is still Respondent 12 in September.
-    """
-    ordered = sorted(sessions, key=lambda s: (s.started_at or now, s.respondent_id))
-    return list(enumerate(ordered, start=1))
+    return compile_all(q, sessions, audience, scope, now).compilation
 
 
 def in_scope(session: Session, scope: Scope) -> bool:
@@ -163,19 +152,17 @@ def in_scope(session: Session, scope: Scope) -> bool:
     return session.status in (Status.IN_PROGRESS, Status.SUBMITTED)
 
 
-def questions(q: Questionnaire, sessions: Iterable[Session]) -> list[Question]:
-    """The questions to compile: the file's, then any removed ones that still have answers."""
+def questions(q: Questionnaire, removed: Iterable[tuple[str, str]]) -> list[Question]:
+    """The questions to compile: the file's, then the removed ones that still have answers (id, text)."""
     compiled = [
         Question(item.id, item_header(item), item.text, item)
         for item in q.items
         if item.answerable and item.role is None
     ]
-    removed: dict[str, str] = {}
-    for session in sessions:
-        for item_id, answer in session.counted.items():
-            if not q.has(item_id):
-                removed.setdefault(item_id, answer.text)
-    compiled += [Question(i, f"(removed from the questionnaire) {t}", t, None) for i, t in removed.items()]
+    gone: dict[str, str] = {}
+    for item_id, text in removed:
+        gone.setdefault(item_id, text)
+    compiled += [Question(i, f"(removed from the questionnaire) {t}", t, None) for i, t in gone.items()]
     return compiled
 
 
@@ -185,7 +172,8 @@ def item_header(item: Item) -> str:
     return f"{item.number}. {text}" if item.number else text
 
 
-def _record(q: Questionnaire, session: Session, number: int, audience: Audience) -> Record:
+def record(q: Questionnaire, session: Session, number: int, audience: Audience) -> Record:
+    """One respondent as the audience may see them (consent applied here, once)."""
     answers, aside = set_aside.counted(q, session)
     internal = audience is Audience.INTERNAL
     cite = consent.may_cite(q, session)

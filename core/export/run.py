@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from core import progress
 from core.export import charts, csv_file, docx_files, json_file, manifest, markdown, summary, xlsx
 from core.export.base import ExportInput, Writer
+from core.export.compiling import compile_all
 from core.export.options import FORMATS, ExportError, check_folder
-from core.export.records import Audience, Scope, compile_responses, in_scope
-from core.session import Session, Status
+from core.export.records import Audience, Scope
+from core.session import Session
 from questionnaire.model import Questionnaire
 
 
@@ -58,13 +58,26 @@ def export(
     force: bool = False,
     on_step: Callable[[str], None] | None = None,
 ) -> ExportResult:
-    """Write the chosen formats into `out`; files appear only once all were written.
+    """Compile the sessions, then `write` the chosen formats into `out`."""
+    check_folder(out, force)  # before compiling: a wrong folder is said at once
+    data = compile_all(q, sessions, audience, scope, now)
+    return write(data, out, formats=formats, force=force, on_step=on_step)
+
+
+def write(
+    data: ExportInput,
+    out: Path,
+    *,
+    formats: Sequence[str] = FORMATS,
+    force: bool = False,
+    on_step: Callable[[str], None] | None = None,
+) -> ExportResult:
+    """Write the chosen formats of a compilation into `out`; files appear only once all were written.
 
     `force` replaces the files of the export that last wrote into `out` (its manifest lists them),
     and refuses a folder holding anything else. `consult export` and the bots' export both come here.
     """
     earlier = check_folder(out, force)
-    data = _compile(q, list(sessions), audience, scope, now)
     try:
         out.mkdir(parents=True, exist_ok=True)
         # Written aside first: a failure half-way leaves the folder as it was.
@@ -85,19 +98,7 @@ def export(
         files = [_move_in(path, out) for path in written]
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return ExportResult(files, len(data.compilation.records), audience, _notes(data), listed)
-
-
-def _compile(q: Questionnaire, everyone: list[Session], audience: Audience, scope: Scope, now: datetime
-             ) -> ExportInput:
-    """The records and the figures, both of the respondents the status chooses."""
-    compilation = compile_responses(q, everyone, audience, scope, now)
-    chosen = [s for s in everyone if in_scope(s, scope)]
-    withdrawn = [s for s in everyone if s.status is Status.WITHDRAWN]
-    started = sum(s.status in (Status.IN_PROGRESS, Status.SUBMITTED) for s in everyone)
-    report = progress.report(q, chosen + withdrawn, now, public=audience is Audience.PUBLIC,
-                             drafts=scope is Scope.ALL)
-    return ExportInput(compilation, report, left_out=started - len(chosen))
+    return ExportResult(files, len(data.compilation.records), data.compilation.audience, _notes(data), listed)
 
 
 def _notes(data: ExportInput) -> list[str]:

@@ -13,8 +13,12 @@ from psycopg import AsyncConnection
 from psycopg.types.json import Json
 from psycopg_pool import AsyncConnectionPool
 
+from core import figures
+from core.figures import Figures
 from core.ports import Held, Standing, StorageError
 from core.session import Session
+from questionnaire.model import Questionnaire
+from storage.postgres import figures as sql_figures
 from storage.postgres.address import describe, without_password
 
 # What progress counts about a session (core.progress.standing, bound to the questionnaire).
@@ -29,6 +33,8 @@ _UPSERT = (
     f"ON CONFLICT (respondent_id) DO UPDATE SET session = excluded.session, "
     f"{', '.join(f'{c} = excluded.{c}' for c in _COLUMNS)}"
 )
+_STORED = "FROM consult_respondent WHERE session IS NOT NULL"
+BATCH = 500  # sessions per round trip of a streamed read
 _LOCK = "SELECT session FROM consult_respondent WHERE respondent_id = %s FOR UPDATE"
 _PLACEHOLDER = "INSERT INTO consult_respondent (respondent_id) VALUES (%s) ON CONFLICT DO NOTHING"
 # A platform's health check waits a few seconds; a server slower than this is unhealthy anyway.
@@ -105,6 +111,26 @@ class PostgresRepository:
             return False
         return True
 
+    async def figures(self, q: Questionnaire) -> Figures:
+        """What progress counts, as GROUP BY over the plain columns, in one snapshot of the database.
+
+        Rows whose columns were computed with another questionnaire (stored before the file changed,
+        or before migration 0002) are counted from their sessions instead, streamed, and added.
+        """
+        current = figures.fingerprint_of(q)
+        stale = f"SELECT session {_STORED} AND figures_of IS DISTINCT FROM %s"
+        async with self._connection() as conn, conn.transaction():
+            await conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            counted = await sql_figures.add_up(conn, current)
+            standings = [figures.standing(q, s) async for s in _stream(conn, stale, [current])]
+        return counted.plus(figures.add_up(standings))
+
+    async def each(self) -> AsyncIterator[Session]:
+        """Every stored session through a server-side cursor: memory holds one batch, not the database."""
+        async with self._connection() as conn, conn.transaction():
+            async for session in _stream(conn, f"SELECT session {_STORED}", []):
+                yield session
+
     async def close(self) -> None:
         """Close every connection; closing twice is harmless."""
         if not self._closed:
@@ -172,6 +198,15 @@ class _HeldRow:
         await self._conn.execute(_UPSERT, row)
         self.stored = True
         self.written = row["session"].obj
+
+
+async def _stream(conn: AsyncConnection[Any], query: str, params: list[Any]) -> AsyncIterator[Session]:
+    # A named cursor lives on the server: rows arrive BATCH at a time (it needs the caller's transaction).
+    async with conn.cursor(name="consult_stream") as cursor:
+        cursor.itersize = BATCH
+        await cursor.execute(query, params)
+        async for (document,) in cursor:
+            yield _session(document)  # json.loads first: pydantic's own parser refuses a lone surrogate
 
 
 def _session(document: Any) -> Session:

@@ -1,0 +1,61 @@
+"""PostgreSQL for the benchmarks: a database made for one run and dropped after, filled with COPY."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import asdict, fields
+from functools import partial
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+from psycopg import sql
+from psycopg.types.json import Json
+
+from core import figures
+from core.ports import Standing
+from core.session import Session
+from questionnaire.model import Questionnaire
+from storage import postgres
+
+DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/test"
+COLUMNS = ("respondent_id", "session", *(field.name for field in fields(Standing)))
+
+
+@asynccontextmanager
+async def scratch_database(server: str) -> AsyncIterator[str]:
+    """The address of a new, empty database on `server`, dropped (with its rows) at the end."""
+    name = f"consult_bench_{secrets.token_hex(4)}"
+    async with await psycopg.AsyncConnection.connect(server, autocommit=True) as admin:
+        await admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        try:
+            yield urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
+        finally:
+            await admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+async def open_repository(url: str, q: Questionnaire) -> postgres.PostgresRepository:
+    """A writer repository (it applies the migrations), counting progress by `q`."""
+    return await postgres.open_repository(url, partial(figures.standing, q))
+
+
+async def bulk_load(url: str, q: Questionnaire, sessions: Iterable[Session], copies: int = 1) -> None:
+    """Store the sessions with COPY, each with its progress columns, as the repository would write them.
+
+    `copies` > 1 stores each session that many times under other ids ("...#2"): a large database
+    without computing every row (the columns are the same for every copy).
+    """
+    await (await open_repository(url, q)).close()  # the schema, first
+    statement = sql.SQL("COPY consult_respondent ({}) FROM STDIN").format(
+        sql.SQL(", ").join(map(sql.Identifier, COLUMNS)))
+    async with await psycopg.AsyncConnection.connect(url) as conn:
+        async with conn.cursor() as cursor, cursor.copy(statement) as copy:
+            for session in sessions:
+                document, standing = session.model_dump(mode="json"), asdict(figures.standing(q, session))
+                for n in range(copies):
+                    respondent_id = session.respondent_id + (f"#{n}" if n else "")
+                    stored = Json({**document, "respondent_id": respondent_id})
+                    row = {"respondent_id": respondent_id, "session": stored, **standing}
+                    await copy.write_row([row[column] for column in COLUMNS])
+        await conn.execute("ANALYZE consult_respondent")

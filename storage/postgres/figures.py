@@ -1,0 +1,78 @@
+"""`consult progress` in SQL: core.figures.add_up as a few GROUP BY over the plain columns.
+
+Each query counts the rows whose columns were computed with the current questionnaire (figures_of);
+the repository counts the others from their sessions, in Python, and adds the two.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psycopg import AsyncConnection
+
+from core.figures import CountryTally, Figures, QuestionTally, Tally
+
+_ROWS = "FROM consult_respondent WHERE session IS NOT NULL AND figures_of = %(figures_of)s"
+_ACTIVE = f"{_ROWS} AND status IN ('in_progress', 'submitted')"
+_DONE = "count(submitted_at)"  # respondents who submitted (submitted_at is set only for them)
+
+_TOTALS = (
+    f"SELECT count(*) FILTER (WHERE status IN ('in_progress', 'submitted')), "
+    f"count(submitted_at) FILTER (WHERE status IN ('in_progress', 'submitted')), "
+    f"count(*) FILTER (WHERE status = 'withdrawn'), "
+    f"coalesce(sum(set_aside) FILTER (WHERE status IN ('in_progress', 'submitted')), 0), "
+    f"count(*) FILTER (WHERE set_aside > 0 AND status IN ('in_progress', 'submitted')) {_ROWS}"
+)
+_TALLIES = (
+    f"SELECT 'category', key, count(*), {_DONE} FROM (SELECT unnest(categories) AS key, submitted_at "
+    f"{_ACTIVE}) AS t GROUP BY key UNION ALL "
+    f"SELECT 'subcategory', key, count(*), {_DONE} FROM (SELECT unnest(subcategories) AS key, submitted_at "
+    f"{_ACTIVE}) AS t GROUP BY key UNION ALL "
+    f"SELECT 'channel', channel, count(*), {_DONE} {_ACTIVE} GROUP BY channel"
+)
+_COUNTRIES = (
+    f"SELECT coalesce(country_key, ''), may_cite, min(coalesce(country, '(not answered yet)') COLLATE \"C\"), "
+    f"count(*), {_DONE} {_ACTIVE} GROUP BY 1, 2"
+)
+_PLACES = (
+    f"SELECT 'day', first_submitted_day, count(*) {_ACTIVE} AND first_submitted_day IS NOT NULL "
+    f"GROUP BY first_submitted_day UNION ALL "
+    f"SELECT 'stopped', stopped_at, count(*) {_ACTIVE} AND stopped_at IS NOT NULL GROUP BY stopped_at"
+)
+# Per question: asked and answered in the answers that count (all, and of those who submitted), then
+# answered and skipped in the current answers.
+_QUESTIONS = " UNION ALL ".join(
+    f"SELECT '{what}', item, count(*), {_DONE} FROM (SELECT unnest({what}) AS item, submitted_at {_ACTIVE}) "
+    f"AS t GROUP BY item"
+    for what in ("asked", "answered_counted", "answered", "skipped")
+)
+
+
+async def add_up(conn: AsyncConnection[Any], figures_of: str) -> Figures:
+    """The figures of the rows computed with this questionnaire."""
+    params = {"figures_of": figures_of}
+    figures = Figures()
+    totals = await (await conn.execute(_TOTALS, params)).fetchone()
+    if totals is not None:
+        started, submitted, withdrawn, aside, aside_respondents = totals
+        figures = Figures(started=started, submitted=submitted, withdrawn=withdrawn, set_aside=aside,
+                          set_aside_respondents=aside_respondents)
+    groups = {"category": figures.by_category, "subcategory": figures.by_subcategory, "channel": figures.by_channel}
+    for group, key, started, submitted in await (await conn.execute(_TALLIES, params)).fetchall():
+        groups[group][key] = Tally(started=started, submitted=submitted)
+    figures.countries = [
+        CountryTally(key=key, may_cite=cite, spelling=spelling, started=started, submitted=submitted)
+        for key, cite, spelling, started, submitted in await (await conn.execute(_COUNTRIES, params)).fetchall()
+    ]
+    places = {"day": figures.submissions_per_day, "stopped": figures.stopped_at}
+    for place, key, count in await (await conn.execute(_PLACES, params)).fetchall():
+        places[place][key] = count
+    for what, item, count, submitted in await (await conn.execute(_QUESTIONS, params)).fetchall():
+        tally = figures.questions.setdefault(item, QuestionTally())
+        if what in ("asked", "answered_counted"):
+            name = "asked" if what == "asked" else "answered"
+            setattr(tally, name, count)
+            setattr(tally, f"{name}_submitted", submitted)
+        else:
+            setattr(tally, "answered_so_far" if what == "answered" else what, count)
+    return figures
