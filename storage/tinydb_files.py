@@ -67,11 +67,11 @@ def read_session(path: Path) -> Session | None:
     try:
         return Session.model_validate(dict(document))
     except ValidationError as error:
-        problems = _problems(error)
-        raise DatabaseCorrupt(f"{path} does not hold a valid session ({problems}); it was left untouched.") from None
+        wrong = problems(error)
+        raise DatabaseCorrupt(f"{path} does not hold a valid session ({wrong}); it was left untouched.") from None
 
 
-def _problems(error: ValidationError) -> str:
+def problems(error: ValidationError) -> str:
     """What is wrong, where, without the values: they may be someone's answers, and this message is logged."""
     first = error.errors(include_input=False, include_url=False)[0]
     where = ".".join(str(part) for part in first["loc"]) or "the session"

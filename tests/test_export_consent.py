@@ -351,3 +351,17 @@ def test_a_skip_of_someone_not_shown_counts_as_no_answer_as_in_the_internal_file
         q4 = next(question for question in c.questions if question.id == "q4")
         [group] = group_answers(c, q4)
         assert (group.no_answer, group.not_reached) == (1, 0), audience
+
+
+def test_what_an_interrupted_internal_export_left_aside_is_removed_by_the_next_export(tmp_path: Path) -> None:
+    """kill -9 during an internal export leaves its staging folder; a public export there must not keep it."""
+    out = tmp_path / "out"
+    leftover = out / ".consult-export-k1ll3d"
+    leftover.mkdir(parents=True)
+    (leftover / "CONFIDENTIAL-responses.xlsx").write_text("names and e-mails")
+    for force in (False, True):
+        export(WGEC, panel(), out, formats=["md"], now=NOW, force=force)
+        assert not leftover.exists()
+        assert all(not p.name.startswith("CONFIDENTIAL") for p in out.rglob("*"))
+        leftover.mkdir()
+        (leftover / "CONFIDENTIAL-responses.xlsx").write_text("names and e-mails")

@@ -9,7 +9,7 @@ from psycopg import AsyncConnection
 
 from core import progress
 from core.inputs import parse_text
-from core.service import ConsultService
+from core.service import NOT_SAVED, ConsultService
 from questionnaire import loader
 from tests.support.chat import Clock, Respondent
 from tests.support.postgres import fresh_schema, open_repository
@@ -101,3 +101,20 @@ async def test_progress_is_counted_from_the_columns_without_reading_a_session() 
             await repository.close()
     assert counted == expected
     assert (counted.started, counted.submitted) == (2, 1)
+
+
+async def test_a_damaged_row_is_answered_not_saved_and_left_as_it_is() -> None:
+    questionnaire = loader.load()
+    async with fresh_schema() as url:
+        repository = await open_repository(url)
+        try:
+            ana = Respondent(ConsultService(questionnaire, repository), "ana")
+            await ana.says("hello", "yes")
+            async with await AsyncConnection.connect(url, autocommit=True) as conn:
+                await conn.execute("UPDATE consult_respondent SET session = '{\"unreadable\": true}'")
+                reply = await ana.says("Ana Silva")
+                row = await (await conn.execute("SELECT session::text FROM consult_respondent")).fetchone()
+        finally:
+            await repository.close()
+    assert reply.messages == [NOT_SAVED] and not reply.saved
+    assert row == ('{"unreadable": true}',)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,13 @@ NAMES_SHOWN = 5
 
 class ManifestError(ValueError):
     """A folder a forced export may not replace; nothing was removed."""
+
+
+def clear_leftovers(out: Path) -> None:
+    """Remove what an interrupted export left aside (its staging folders): never a finished file."""
+    for leftover in out.glob(STAGING_PREFIX + "*"):
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)  # what cannot go is still never listed or sent
 
 
 def earlier_files(out: Path) -> list[Path]:

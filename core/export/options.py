@@ -46,6 +46,8 @@ def check_folder(out: Path, force: bool) -> list[Path]:
     """
     if out.exists() and not out.is_dir():
         raise ExportError(f"{out} is a file, not a folder; give a folder for the export")
+    if out.is_dir():
+        manifest.clear_leftovers(out)  # an export killed half-way: its files were never moved in
     if out.is_dir() and any(out.iterdir()) and not force:
         raise ExportError(f"{out} already holds files; choose an empty folder, or add --force to replace them")
     parent = out if out.is_dir() else _existing_parent(out)

@@ -12,14 +12,16 @@ import psycopg
 from psycopg import AsyncConnection
 from psycopg.types.json import Json
 from psycopg_pool import AsyncConnectionPool
+from pydantic import ValidationError
 
 from core import figures
 from core.figures import Figures
-from core.ports import Held, Standing, StorageError
+from core.ports import DatabaseCorrupt, Held, Standing, StorageError
 from core.session import Session
 from questionnaire.model import Questionnaire
 from storage.postgres import figures as sql_figures
 from storage.postgres.address import describe, without_password
+from storage.tinydb_files import problems
 
 # What progress counts about a session (core.progress.standing, bound to the questionnaire).
 StandingOf = Callable[[Session], Standing]
@@ -210,4 +212,8 @@ async def _stream(conn: AsyncConnection[Any], query: str, params: list[Any]) -> 
 
 
 def _session(document: Any) -> Session:
-    return Session.model_validate(document)
+    try:
+        return Session.model_validate(document)
+    except ValidationError as error:  # a damaged row: the port's one failure, "not saved" for the respondent
+        wrong = problems(error)
+        raise DatabaseCorrupt(f"A row of consult_respondent does not hold a valid session ({wrong}).") from None
