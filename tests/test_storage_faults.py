@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from core import engine
 from core.ports import StorageError
 from core.service import NOT_SAVED, ConsultService
 from core.session import Session
@@ -259,3 +260,18 @@ def test_every_command_refuses_a_damaged_database_and_names_the_file(
         assert str(damaged.relative_to(tmp_path)) in done.stderr, (command, done.stderr)
         assert "Traceback" not in done.stderr
     assert entries(tmp_path) == before
+
+
+async def test_a_fault_of_ours_while_storing_still_tells_the_telegram_respondent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Telegram counts the update as delivered whatever happens: the respondent must not wait for nothing."""
+    questionnaire = tmp_path / "small.toml"
+    questionnaire.write_text(SMALL, encoding="utf-8")
+    async with running(tmp_path, questionnaire) as world:
+        ana = Person(world.api, world.api.user(42, "Ana"))
+        await ana.say("/start", expect="May we cite you?")
+        with monkeypatch.context() as patched:
+            patched.setattr(engine, "apply", lambda *args, **kwargs: 1 / 0)  # a bug in the core
+            await ana.say("yes", NOT_SAVED)
+        await ana.say("yes", "Name (1 of 3)")

@@ -31,6 +31,7 @@ from bots.telegram.secretariat import Secretariat
 from core import inputs, leadership
 from core.chat import actions, copy, present
 from core.reply import Reply
+from core.service import NOT_SAVED
 
 log = logging.getLogger(__name__)
 
@@ -131,10 +132,16 @@ class TelegramFrontEnd:
     async def _handle(self, update: Update, command: inputs.Input, *, send: bool = True) -> Reply | None:
         user, chat = update.effective_user, update.effective_chat
         assert user is not None and chat is not None
-        # A failed write is a reply too (saved=False: "please send it again"), never an exception.
-        reply = await self.app.service.handle(
-            mapping.respondent_id(user.id), mapping.CHANNEL, command, mapping.inbound_id(update)
-        )
+        # A failed write is a reply too (saved=False: "please send it again"). Any other failure is a
+        # fault of ours, and nothing was stored: Telegram will count the update as delivered all the same,
+        # so the respondent is told to send it again before the error goes on to be logged.
+        try:
+            reply = await self.app.service.handle(
+                mapping.respondent_id(user.id), mapping.CHANNEL, command, mapping.inbound_id(update)
+            )
+        except Exception:
+            await self.application.bot.send_message(chat.id, NOT_SAVED)
+            raise
         if send:
             await self._send(update, reply)
         return reply
