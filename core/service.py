@@ -6,13 +6,16 @@ import asyncio
 import logging
 import weakref
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from core import engine
-from core.inputs import Input
+from core.inputs import Input, Start
+from core.invitations.port import Invitations
 from core.ports import Repository, StorageError
 from core.reply import Reply
 from core.session import Session
+from core.windows import INVITE
 from questionnaire.model import Questionnaire
 
 log = logging.getLogger("consult")
@@ -33,9 +36,11 @@ class ConsultService:
         questionnaire: Questionnaire,
         repository: Repository,
         clock: Callable[[], datetime] = utc_now,
+        invitations: Invitations | None = None,
     ) -> None:
         self.questionnaire = questionnaire
         self.repository = repository
+        self.invitations = invitations
         self._clock = clock
         # One lock per respondent: two inputs from one person are applied in order; inputs from
         # different people never wait for each other.
@@ -54,6 +59,7 @@ class ConsultService:
         async with lock:
             session: Session | None = None
             try:
+                command = await self._looked_up(command)
                 async with self.repository.transaction(respondent_id) as held:
                     session = held.session or engine.new_session(respondent_id, channel)
                     outcome = engine.apply(self.questionnaire, session, command, self._clock(), inbound_id)
@@ -62,6 +68,15 @@ class ConsultService:
             except StorageError as error:  # on reading, storing or committing: nothing was kept
                 return self._not_saved(error, session)
         return outcome.reply
+
+    async def _looked_up(self, command: Input) -> Input:
+        """A Start with an invitation code, with the invitation found under it handed in for the engine to judge."""
+        if self.invitations is None or not isinstance(command, Start) or command.payload is None:
+            return command
+        if not INVITE.match(command.payload):
+            return command  # not a code at all: nothing to look up
+        found = await self.invitations.get(command.payload)
+        return replace(command, invitation=found, looked_up=True)
 
     def _not_saved(self, error: StorageError, session: Session | None) -> Reply:
         # The operator reads why in the log (file names and the system's error, no answer text);
