@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 from bots.config import ConfigError, Settings
 from core import progress
+from core.invitations.port import Invitations
 from core.leadership import OnlyProcess, RunOnceLock
 from core.ports import Repository
 from core.service import ConsultService
 from questionnaire import loader
 from questionnaire.model import Questionnaire
 from storage import embedded, postgres
+from storage.invitations.files import FileInvitations, invitations_path
+from storage.invitations.memory import MemoryInvitations
+from storage.postgres.invitations import PostgresInvitations
 from storage.postgres.run_once import AdvisoryLock
 
 
@@ -29,6 +33,8 @@ class App:
     # The lock for work only one process may do (Telegram polling), by name: on files one process owns the
     # database, so it is always held; on PostgreSQL an advisory lock, so that other processes stand by.
     run_once: Callable[[str], RunOnceLock] = lambda _: OnlyProcess()
+    # Who was invited: in PostgreSQL beside the sessions, or in a file beside the TinyDB database.
+    invitations: Invitations = field(default_factory=MemoryInvitations)
 
 
 def load_questionnaire(settings: Settings) -> Questionnaire:
@@ -59,8 +65,9 @@ async def start(settings: Settings, *, writer: bool = True) -> App:
     repository = await postgres.open_repository(
         settings.postgres, partial(progress.standing, questionnaire), writer=writer, setting=settings.db_setting
     )
-    service = ConsultService(questionnaire, repository)
-    return App(settings, questionnaire, repository, service, partial(AdvisoryLock, settings.postgres))
+    invitations = PostgresInvitations(repository.pool)
+    service = ConsultService(questionnaire, repository, invitations=invitations)
+    return App(settings, questionnaire, repository, service, partial(AdvisoryLock, settings.postgres), invitations)
 
 
 def build(settings: Settings, *, writer: bool = True) -> App:
@@ -69,4 +76,7 @@ def build(settings: Settings, *, writer: bool = True) -> App:
         raise ConfigError(f"{settings.db_setting}: a PostgreSQL database is opened by bootstrap.start, not build")
     questionnaire = load_questionnaire(settings)
     repository = embedded.open_repository(settings.db, writer=writer)
-    return App(settings, questionnaire, repository, ConsultService(questionnaire, repository))
+    # Its own file, which the secretariat's commands write while the bot (the database's one writer) runs.
+    invitations = FileInvitations(invitations_path(settings.db))
+    service = ConsultService(questionnaire, repository, invitations=invitations)
+    return App(settings, questionnaire, repository, service, invitations=invitations)
