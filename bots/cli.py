@@ -13,8 +13,9 @@ from typing import Any
 
 from bots import bootstrap, runner
 from bots.config import ConfigError, load_settings
-from bots.console import chat, copy_view, db_view, export_view, progress_view, questionnaire_view
+from bots.console import chat, copy_view, db_view, export_view, invite_view, progress_view, questionnaire_view
 from core.export.options import ExportError
+from core.invitations.reading import InviteFileError
 from core.ports import StorageError
 from questionnaire import loader
 from questionnaire.loader import QuestionnaireError
@@ -28,6 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     talk = sub.add_parser("chat", help="answer the questionnaire in this terminal")
     talk.add_argument("--as", dest="name", default=None, help="respondent name (default: your user name)")
     talk.add_argument("--jsonl", action="store_true", help="print each reply as one JSON object per line")
+    talk.add_argument("--invite", metavar="CODE", default=None, help="start with an invitation code")
     run = sub.add_parser("run", help="start the chat front ends (Telegram by polling, Slack by Socket Mode)")
     run.add_argument("front_end", nargs="?", choices=runner.FRONT_ENDS, help="only this one (default: all configured)")
     serve = sub.add_parser("serve", help="serve the front ends' webhooks over HTTP (for a web process)")
@@ -37,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     prog.add_argument("--json", action="store_true", help="print the figures as JSON")
     export_view.add_arguments(sub.add_parser("export", help="write the compilation files"))
     db_view.add_arguments(sub.add_parser("db", help="show, upgrade or copy the database"))
+    invite_view.add_arguments(sub.add_parser("invite", help="invite organisations: import, add, list, revoke, links"))
     ques = sub.add_parser("questionnaire", help="check or show a questionnaire file")
     qsub = ques.add_subparsers(dest="action", required=True)
     check = qsub.add_parser("check", help="validate a questionnaire file")
@@ -50,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
 async def _chat(args: argparse.Namespace) -> int:
     app = await bootstrap.start(load_settings())
     try:
-        await chat.run(app.service, args.name or getpass.getuser(), jsonl=args.jsonl)
+        await chat.run(app.service, args.name or getpass.getuser(), jsonl=args.jsonl, invite=args.invite)
     finally:
         await app.repository.close()
     return 0
@@ -137,6 +140,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], Coroutine[Any, Any, int]]] =
     "export": _export,
     "db": _db,
     "questionnaire": _questionnaire,
+    "invite": lambda args: invite_view.run(args, load_settings()),
 }
 
 
@@ -145,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return asyncio.run(_COMMANDS[args.command](args))
-    except (ConfigError, QuestionnaireError, StorageError, ExportError) as exc:
+    except (ConfigError, QuestionnaireError, StorageError, ExportError, InviteFileError) as exc:
         print(f"consult: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -12,7 +12,7 @@ from rich.rule import Rule
 from rich.text import Text
 
 from bots.console import render
-from core.inputs import Resume, parse_text
+from core.inputs import Resume, Start, parse_text
 from core.reply import Reply
 from core.service import ConsultService
 
@@ -34,9 +34,10 @@ class Chat:
         self.jsonl = jsonl
         self.console = Console(file=out, highlight=False) if tty and not jsonl else None
 
-    async def send(self, text: str | None) -> Reply:
-        """Send one line (None: opening the chat, which starts or resumes) and show the reply."""
-        command = Resume() if text is None else parse_text(text)
+    async def send(self, text: str | None, invite: str | None = None) -> Reply:
+        """Send one line (None: opening the chat, which starts or resumes, with an invitation code if any)."""
+        opening = Start(invite) if invite is not None else Resume()
+        command = opening if text is None else parse_text(text)
         reply = await self.service.handle(self.respondent, CHANNEL, command)
         self.show(reply)
         return reply
@@ -64,13 +65,13 @@ class Chat:
 
 
 async def run(service: ConsultService, name: str, *, jsonl: bool, stdin: TextIO = sys.stdin,
-              out: TextIO = sys.stdout) -> None:
-    """Start or resume, then take one input per line until the end of input."""
+              out: TextIO = sys.stdout, invite: str | None = None) -> None:
+    """Start or resume (with an invitation code), then take one input per line until the end of input."""
     tty = stdin.isatty() and out.isatty()
     chat = Chat(service, name, out, jsonl=jsonl, tty=tty)
     if tty:
         out.write("Answers are saved as you go. Type 'quit' (or press Ctrl-D) to stop; 'help' lists the commands.\n")
-    await chat.send(None)
+    await chat.send(None, invite)
     while True:
         if tty:
             out.write("> ")

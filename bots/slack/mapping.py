@@ -154,6 +154,9 @@ def command(body: Payload, admin: bool) -> Route:
     """`/consult [words]`: the same words as typed in the DM; alone, it starts or shows where one is."""
     text = plain(str(body.get("text") or ""))
     inbound = f"slack:cmd:{body['trigger_id']}"
+    words = text.split()
+    if len(words) == 2 and words[0].casefold() == "start":  # `/consult start CODE`: an invitation's way in
+        return ToService(Start(words[1]), inbound)
     return ToService(Start(), inbound) if not text.strip() else typed(text, None, inbound, admin, slash=True)
 
 

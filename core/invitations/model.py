@@ -17,6 +17,8 @@ CODE_BYTES = 12
 def new_code() -> str:
     """An unguessable invitation code that fits a Telegram deep link (`?start=CODE`)."""
     code = secrets.token_urlsafe(CODE_BYTES)
+    while code.startswith("-"):  # it would read as an option in `consult invite revoke CODE`
+        code = secrets.token_urlsafe(CODE_BYTES)
     assert INVITE.match(code)
     return code
 

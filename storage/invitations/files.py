@@ -98,6 +98,7 @@ class FileInvitations:
     @contextmanager
     def _locked(self) -> Iterator[None]:
         try:
+            self._path.parent.mkdir(parents=True, exist_ok=True)  # invitations may come before any answer
             fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         except OSError as error:
             raise StorageError(f"Cannot create the lock file {self._lock_path}: {error.strerror}.") from error
