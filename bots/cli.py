@@ -13,7 +13,16 @@ from typing import Any
 
 from bots import bootstrap, runner
 from bots.config import ConfigError, load_settings
-from bots.console import chat, copy_view, db_view, export_view, invite_view, progress_view, questionnaire_view
+from bots.console import (
+    chat,
+    copy_view,
+    db_view,
+    export_view,
+    invite_view,
+    invited_view,
+    progress_view,
+    questionnaire_view,
+)
 from core.export.options import ExportError
 from core.invitations.reading import InviteFileError
 from core.ports import StorageError
@@ -37,6 +46,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=None, help="port (default: $PORT, or 8080)")
     prog = sub.add_parser("progress", help="show who has started and submitted")
     prog.add_argument("--json", action="store_true", help="print the figures as JSON")
+    prog.add_argument("--not-answered", action="store_true",
+                      help="list the invited organisations that have not submitted (internal: never publish it)")
     export_view.add_arguments(sub.add_parser("export", help="write the compilation files"))
     db_view.add_arguments(sub.add_parser("db", help="show, upgrade or copy the database"))
     invite_view.add_arguments(sub.add_parser("invite", help="invite organisations: import, add, list, revoke, links"))
@@ -63,7 +74,10 @@ async def _progress(args: argparse.Namespace) -> int:
     # A reader: safe while the bots (the one writer) are running.
     app = await bootstrap.start(load_settings(), writer=False)
     try:
-        await progress_view.show(app, as_json=args.json)
+        if args.not_answered:
+            await invited_view.not_answered(app, as_json=args.json)
+        else:
+            await progress_view.show(app, as_json=args.json)
     finally:
         await app.repository.close()
     return 0

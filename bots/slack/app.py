@@ -198,7 +198,8 @@ class SlackFrontEnd:
                 await self._export(client, dm, request)
             else:
                 now = self.app.service.now()
-                text = await secretariat.progress_message(self.app.questionnaire, self.app.repository, now)
+                text = await secretariat.progress_message(self.app.questionnaire, self.app.repository, now,
+                                                          self.app.invitations)
                 await self._say(client, dm, text)
         except ExportError as exc:
             await self._say(client, dm, f"{exc}\n\n{secretariat.EXPORT_USAGE}")

@@ -49,7 +49,8 @@ class Secretariat:
             await self._export(chat_id, request)
 
     async def _progress(self, chat_id: int) -> None:
-        text = await secretariat.progress_message(self.app.questionnaire, self.app.repository, self.app.service.now())
+        text = await secretariat.progress_message(self.app.questionnaire, self.app.repository, self.app.service.now(),
+                                                  self.app.invitations)
         await self.send_text(chat_id, text)
 
     async def _export(self, chat_id: int, request: ExportRequest) -> None:

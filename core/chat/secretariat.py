@@ -14,6 +14,8 @@ from pathlib import Path
 from core import progress
 from core.export.options import FORMATS, ExportError, parse_choice, parse_formats
 from core.export.records import Audience, Scope
+from core.invitations import standing
+from core.invitations.port import Invitations
 from core.ports import Repository
 from core.progress import ProgressReport, Tally
 from questionnaire.model import Questionnaire
@@ -89,9 +91,18 @@ async def export_files(
     return result.files, "\n".join(lines)
 
 
-async def progress_message(q: Questionnaire, repository: Repository, now: datetime) -> str:
-    """The figures as a chat message, added up by the repository (in SQL on PostgreSQL)."""
-    return progress_text(progress.from_figures(q, await repository.figures(q), now))
+async def progress_message(q: Questionnaire, repository: Repository, now: datetime,
+                           invitations: Invitations | None = None) -> str:
+    """The figures as a chat message, added up by the repository (in SQL on PostgreSQL), with the invitations."""
+    text = progress_text(progress.from_figures(q, await repository.figures(q), now))
+    invited = await invitations.all() if invitations is not None else []
+    if not invited:
+        return text
+    tallies = standing.by_category(invited, await standing.arrivals(q, repository.each()))
+    lines = ["", "Invitations by category (submitted / started / invited):"]
+    lines += [f"{key}: {t.submitted} / {t.started} / {t.invited}" for key, t in tallies.items()]
+    lines.append("'consult progress --not-answered' lists who has not answered.")
+    return "\n".join([text, *lines])
 
 
 def progress_text(report: ProgressReport) -> str:
