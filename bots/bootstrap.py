@@ -11,13 +11,16 @@ from bots.config import ConfigError, Settings
 from core import progress
 from core.invitations.port import Invitations
 from core.leadership import OnlyProcess, RunOnceLock
+from core.organisations.port import Decisions
 from core.ports import Repository
 from core.service import ConsultService
 from questionnaire import loader
 from questionnaire.model import Questionnaire
 from storage import embedded, postgres
+from storage.invitations.decisions import FileDecisions, MemoryDecisions, decisions_path
 from storage.invitations.files import FileInvitations, invitations_path
 from storage.invitations.memory import MemoryInvitations
+from storage.postgres.decisions import PostgresDecisions
 from storage.postgres.invitations import PostgresInvitations
 from storage.postgres.run_once import AdvisoryLock
 
@@ -35,6 +38,8 @@ class App:
     run_once: Callable[[str], RunOnceLock] = lambda _: OnlyProcess()
     # Who was invited: in PostgreSQL beside the sessions, or in a file beside the TinyDB database.
     invitations: Invitations = field(default_factory=MemoryInvitations)
+    # The secretariat's decisions on organisations with several submissions, kept the same way.
+    decisions: Decisions = field(default_factory=MemoryDecisions)
 
 
 def load_questionnaire(settings: Settings) -> Questionnaire:
@@ -67,7 +72,8 @@ async def start(settings: Settings, *, writer: bool = True) -> App:
     )
     invitations = PostgresInvitations(repository.pool)
     service = ConsultService(questionnaire, repository, invitations=invitations)
-    return App(settings, questionnaire, repository, service, partial(AdvisoryLock, settings.postgres), invitations)
+    return App(settings, questionnaire, repository, service, partial(AdvisoryLock, settings.postgres), invitations,
+               PostgresDecisions(repository.pool))
 
 
 def build(settings: Settings, *, writer: bool = True) -> App:
@@ -79,4 +85,5 @@ def build(settings: Settings, *, writer: bool = True) -> App:
     # Its own file, which the secretariat's commands write while the bot (the database's one writer) runs.
     invitations = FileInvitations(invitations_path(settings.db))
     service = ConsultService(questionnaire, repository, invitations=invitations)
-    return App(settings, questionnaire, repository, service, invitations=invitations)
+    decisions = FileDecisions(decisions_path(settings.db))
+    return App(settings, questionnaire, repository, service, invitations=invitations, decisions=decisions)

@@ -1,4 +1,4 @@
-"""The invitations contract: memory, the JSON file beside TinyDB, and PostgreSQL pass the same tests."""
+"""The invitations and decisions contracts: memory, the JSON files beside TinyDB and PostgreSQL pass the same tests."""
 
 from __future__ import annotations
 
@@ -11,9 +11,13 @@ import pytest
 
 from core.invitations.model import Invitation, new_code
 from core.invitations.port import Invitations
+from core.organisations.model import Decision
+from core.organisations.port import Decisions
 from core.windows import INVITE
+from storage.invitations.decisions import FileDecisions, MemoryDecisions, decisions_path
 from storage.invitations.files import FileInvitations, invitations_path
 from storage.invitations.memory import MemoryInvitations
+from storage.postgres.decisions import PostgresDecisions
 from storage.postgres.invitations import PostgresInvitations
 from tests.support.postgres import fresh_schema
 from tests.support.postgres import open_repository as open_postgres_at
@@ -92,3 +96,41 @@ async def test_another_process_adding_is_seen_at_once(tmp_path: Path) -> None:
     added = invitation("Late Org")
     await secretariat.add([added])
     assert await bot.get(added.code) == added
+
+
+async def open_memory_decisions(_: Path, __: AsyncExitStack) -> Decisions:
+    return MemoryDecisions()
+
+
+async def open_file_decisions(folder: Path, _: AsyncExitStack) -> Decisions:
+    return FileDecisions(decisions_path(folder / "consult.json"))
+
+
+async def open_postgres_decisions(_: Path, stack: AsyncExitStack) -> Decisions:
+    url = await stack.enter_async_context(fresh_schema())
+    repository = await open_postgres_at(url)
+    stack.push_async_callback(repository.close)
+    return PostgresDecisions(repository.pool)
+
+
+DECISION_STORES: dict[str, Callable[[Path, AsyncExitStack], Awaitable[Decisions]]] = {
+    "memory": open_memory_decisions, "file": open_file_decisions, "postgres": open_postgres_decisions}
+
+
+@pytest.fixture(params=sorted(DECISION_STORES))
+async def decisions(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Decisions]:
+    async with AsyncExitStack() as stack:
+        yield await DECISION_STORES[request.param](tmp_path, stack)
+
+
+async def test_a_later_decision_replaces_the_earlier_one(decisions: Decisions) -> None:
+    assert await decisions.all() == []
+    chosen = Decision(key="open net", organisation="Open  Net", kind="chosen", chosen="telegram:1",
+                      respondents=("telegram:1", "slack:T:U2"), decided_at=T0)
+    await decisions.put(chosen)
+    assert await decisions.all() == [chosen]
+    joint = chosen.model_copy(update={"kind": "joint", "chosen": None, "decided_at": T0 + timedelta(hours=1)})
+    await decisions.put(joint)
+    other = Decision(key="acme", organisation="Acme", kind="joint", respondents=("a", "b"), decided_at=T0)
+    await decisions.put(other)
+    assert sorted(await decisions.all(), key=lambda d: d.key) == [other, joint]

@@ -4,3 +4,10 @@ CREATE TABLE consult_invitation (
     position bigserial,
     invitation jsonb NOT NULL
 );
+
+-- The secretariat's decisions on organisations with several submissions (core/organisations): one per
+-- organisation, as compared (casefolded, spaces collapsed).
+CREATE TABLE consult_organisation_decision (
+    key text PRIMARY KEY,
+    decision jsonb NOT NULL
+);
