@@ -20,6 +20,7 @@ from bots.console import (
     export_view,
     invite_view,
     invited_view,
+    org_view,
     progress_view,
     questionnaire_view,
 )
@@ -51,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     export_view.add_arguments(sub.add_parser("export", help="write the compilation files"))
     db_view.add_arguments(sub.add_parser("db", help="show, upgrade or copy the database"))
     invite_view.add_arguments(sub.add_parser("invite", help="invite organisations: import, add, list, revoke, links"))
+    org_view.add_arguments(sub.add_parser("org", help="organisations with several submissions: list, choose, joint"))
     ques = sub.add_parser("questionnaire", help="check or show a questionnaire file")
     qsub = ques.add_subparsers(dest="action", required=True)
     check = qsub.add_parser("check", help="validate a questionnaire file")
@@ -155,6 +157,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], Coroutine[Any, Any, int]]] =
     "db": _db,
     "questionnaire": _questionnaire,
     "invite": lambda args: invite_view.run(args, load_settings()),
+    "org": lambda args: org_view.run(args, load_settings()),
 }
 
 

@@ -11,15 +11,19 @@ from rich.table import Table
 from bots.bootstrap import App
 from core.invitations import standing
 from core.invitations.standing import InvitedTally, NotAnswered
+from core.organisations import flags, grouping
 
 
-async def tallies(app: App) -> dict[str, InvitedTally]:
-    """Invited / started / submitted per invited category; empty when nobody was invited."""
+async def internal_lines(app: App) -> tuple[dict[str, InvitedTally], list[str]]:
+    """Invited / started / submitted per invited category, and the organisations with several submissions.
+
+    One streamed read of the sessions (one in memory at a time) serves both.
+    """
     invitations = await app.invitations.all()
-    if not invitations:
-        return {}
     seen = await standing.arrivals(app.questionnaire, app.repository.each())
-    return standing.by_category(invitations, seen)
+    groups = grouping.several(seen)
+    several = flags.progress_lines(groups, await app.decisions.all()) if groups else []
+    return (standing.by_category(invitations, seen) if invitations else {}), several
 
 
 def tally_table(found: dict[str, InvitedTally]) -> Table:

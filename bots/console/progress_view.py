@@ -20,10 +20,11 @@ async def show(app: App, *, as_json: bool, console: Console | None = None) -> Pr
     console = console or Console(highlight=False)
     if (note := missing_database_note(app.settings)) is not None:
         Console(stderr=True, highlight=False).print(note, markup=False)
-    invited = await invited_view.tallies(app)
-    if as_json and invited:  # internal, like the rest of what this command prints
+    invited, several = await invited_view.internal_lines(app)
+    if as_json and (invited or several):  # internal, like the rest of what this command prints
         document = report.model_dump(mode="json")
         document["invited_by_category"] = {k: v.model_dump() for k, v in invited.items()}
+        document["several_submissions"] = several
         console.out(json.dumps(document, indent=2, ensure_ascii=False), highlight=False)
     elif as_json:
         console.out(report.model_dump_json(indent=2), highlight=False)
@@ -31,6 +32,8 @@ async def show(app: App, *, as_json: bool, console: Console | None = None) -> Pr
         _print(report, console)
         if invited:
             console.print(invited_view.tally_table(invited))
+        for line in several:
+            console.print(line, markup=False)
     return report
 
 

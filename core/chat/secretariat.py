@@ -16,6 +16,8 @@ from core.export.options import FORMATS, ExportError, parse_choice, parse_format
 from core.export.records import Audience, Scope
 from core.invitations import standing
 from core.invitations.port import Invitations
+from core.organisations import flags, grouping
+from core.organisations.port import Decisions
 from core.ports import Repository
 from core.progress import ProgressReport, Tally
 from questionnaire.model import Questionnaire
@@ -72,7 +74,8 @@ def parse(text: str) -> Request | None:
 
 
 async def export_files(
-    q: Questionnaire, repository: Repository, folder: Path, request: ExportRequest, now: datetime
+    q: Questionnaire, repository: Repository, folder: Path, request: ExportRequest, now: datetime,
+    decisions: Decisions | None = None,
 ) -> tuple[list[Path], str]:
     """Write the files into an empty `folder` (in worker threads: a large export takes a while).
 
@@ -83,6 +86,7 @@ async def export_files(
     from core.export.run import write
 
     data = await compile_stream(q, repository.each(), request.audience, request.scope, now)
+    data = flags.annotate(data, await decisions.all() if decisions is not None else [])
     result = await asyncio.to_thread(write, data, folder, formats=request.formats, force=True)
     lines = [f"{result.respondents} respondents, {result.audience.value} files ({len(result.files)} files)."]
     lines.extend(result.notes)
@@ -92,16 +96,20 @@ async def export_files(
 
 
 async def progress_message(q: Questionnaire, repository: Repository, now: datetime,
-                           invitations: Invitations | None = None) -> str:
-    """The figures as a chat message, added up by the repository (in SQL on PostgreSQL), with the invitations."""
+                           invitations: Invitations | None = None, decisions: Decisions | None = None) -> str:
+    """The figures as a chat message (added up in SQL on PostgreSQL), with invitations and organisations."""
     text = progress_text(progress.from_figures(q, await repository.figures(q), now))
     invited = await invitations.all() if invitations is not None else []
-    if not invited:
-        return text
-    tallies = standing.by_category(invited, await standing.arrivals(q, repository.each()))
-    lines = ["", "Invitations by category (submitted / started / invited):"]
-    lines += [f"{key}: {t.submitted} / {t.started} / {t.invited}" for key, t in tallies.items()]
-    lines.append("'consult progress --not-answered' lists who has not answered.")
+    seen = await standing.arrivals(q, repository.each())
+    lines = []
+    if invited:
+        lines += ["", "Invitations by category (submitted / started / invited):"]
+        tallies = standing.by_category(invited, seen)
+        lines += [f"{key}: {t.submitted} / {t.started} / {t.invited}" for key, t in tallies.items()]
+        lines.append("'consult progress --not-answered' lists who has not answered.")
+    if groups := grouping.several(seen):
+        lines += ["", "Several submissions from one organisation:"]
+        lines += flags.progress_lines(groups, await decisions.all() if decisions is not None else [])
     return "\n".join([text, *lines])
 
 

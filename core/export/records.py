@@ -69,6 +69,8 @@ class Record:
     invite: str | None = None  # internal audience only
     # What the invitation said (internal audience only); what they gave is in `identity` and `category`.
     invited: Invited | None = None
+    # Internal audience only: "2 submissions from X (...)" and what the secretariat decided (core.organisations).
+    organisation_note: str | None = None
     history: list[Submission] = field(default_factory=list)  # internal audience only
     # Answers kept but not counted: their question no longer applies (internal audience only).
     set_aside: dict[str, SetAside] = field(default_factory=dict)

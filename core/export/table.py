@@ -120,6 +120,7 @@ def _invited(c: Compilation) -> list[Column]:
     return [
         Column("Invited organisation", Width.SHORT, lambda r: r.invited.organisation if r.invited else None),
         Column("Invited category", Width.SHORT, lambda r: _invited_category(r.invited)),
+        Column("Same organisation", Width.TEXT, lambda r: r.organisation_note),
     ]
 
 
