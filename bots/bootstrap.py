@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 from bots.config import ConfigError, Settings
 from core import progress
+from core.invitations import standing
 from core.invitations.port import Invitations
+from core.invitations.standing import Arrival
 from core.leadership import OnlyProcess, RunOnceLock
 from core.organisations.port import Decisions
 from core.ports import Repository
@@ -20,6 +22,7 @@ from storage import embedded, postgres
 from storage.invitations.decisions import FileDecisions, MemoryDecisions, decisions_path
 from storage.invitations.files import FileInvitations, invitations_path
 from storage.invitations.memory import MemoryInvitations
+from storage.postgres.arrivals import arrivals as sql_arrivals
 from storage.postgres.decisions import PostgresDecisions
 from storage.postgres.invitations import PostgresInvitations
 from storage.postgres.run_once import AdvisoryLock
@@ -40,6 +43,14 @@ class App:
     invitations: Invitations = field(default_factory=MemoryInvitations)
     # The secretariat's decisions on organisations with several submissions, kept the same way.
     decisions: Decisions = field(default_factory=MemoryDecisions)
+    # What invitations and organisations need of every session; None: read from each session, streamed.
+    arrivals: Callable[[], Awaitable[list[Arrival]]] | None = None
+
+    async def read_arrivals(self) -> list[Arrival]:
+        """Every respondent's arrival (invitation, organisation, state): in SQL on PostgreSQL."""
+        if self.arrivals is not None:
+            return await self.arrivals()
+        return await standing.arrivals(self.questionnaire, self.repository.each())
 
 
 def load_questionnaire(settings: Settings) -> Questionnaire:
@@ -73,7 +84,7 @@ async def start(settings: Settings, *, writer: bool = True) -> App:
     invitations = PostgresInvitations(repository.pool)
     service = ConsultService(questionnaire, repository, invitations=invitations)
     return App(settings, questionnaire, repository, service, partial(AdvisoryLock, settings.postgres), invitations,
-               PostgresDecisions(repository.pool))
+               PostgresDecisions(repository.pool), partial(sql_arrivals, repository.pool, questionnaire))
 
 
 def build(settings: Settings, *, writer: bool = True) -> App:

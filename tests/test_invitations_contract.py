@@ -9,18 +9,22 @@ from pathlib import Path
 
 import pytest
 
-from core.invitations.model import Invitation, new_code
+from core.invitations import standing
+from core.invitations.model import Invitation, Invited, new_code
 from core.invitations.port import Invitations
 from core.organisations.model import Decision
 from core.organisations.port import Decisions
+from core.session import Session, Status
 from core.windows import INVITE
 from storage.invitations.decisions import FileDecisions, MemoryDecisions, decisions_path
 from storage.invitations.files import FileInvitations, invitations_path
 from storage.invitations.memory import MemoryInvitations
+from storage.postgres.arrivals import arrivals as sql_arrivals
 from storage.postgres.decisions import PostgresDecisions
 from storage.postgres.invitations import PostgresInvitations
 from tests.support.postgres import fresh_schema
 from tests.support.postgres import open_repository as open_postgres_at
+from tests.support.responses import WGEC, respondent
 
 T0 = datetime(2013, 6, 3, 9, 0, tzinfo=UTC)
 
@@ -134,3 +138,26 @@ async def test_a_later_decision_replaces_the_earlier_one(decisions: Decisions) -
     other = Decision(key="acme", organisation="Acme", kind="joint", respondents=("a", "b"), decided_at=T0)
     await decisions.put(other)
     assert sorted(await decisions.all(), key=lambda d: d.key) == [other, joint]
+
+
+async def test_postgres_reads_arrivals_in_sql_as_the_sessions_give_them() -> None:
+    ana = respondent("Ana Silva", category="Non-Government", group="Civil society")
+    ana.invite, ana.invited = "Csf2013forum_x9", Invited(code="Csf2013forum_x9", organisation="Civil Society Forum")
+    bo = respondent("Bo", submitted=False)
+    cy = respondent("Cy", day=1)
+    cy.status = Status.WITHDRAWN
+    dee = respondent("Dee", day=2, submitted=False)
+    dee.answers["contact"] = dee.answers["contact"].model_copy(update={"value": {"name": "Dee"}})  # no organisation
+    empty = Session(respondent_id="telegram:9", channel="telegram")
+    sessions = [ana, bo, cy, dee, empty]
+    async with fresh_schema() as url:
+        repository = await open_postgres_at(url)
+        try:
+            for session in sessions:
+                await repository.put(session)
+            found = await sql_arrivals(repository.pool, WGEC)
+        finally:
+            await repository.close()
+    expected = [standing.arrival(WGEC, s) for s in sessions]
+    assert sorted(found, key=lambda a: a.respondent_id) == sorted(expected, key=lambda a: a.respondent_id)
+    assert {a.organisation for a in found} == {"Ana Silva Org", "Bo Org", "Cy Org", None}

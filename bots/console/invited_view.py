@@ -17,10 +17,10 @@ from core.organisations import flags, grouping
 async def internal_lines(app: App) -> tuple[dict[str, InvitedTally], list[str]]:
     """Invited / started / submitted per invited category, and the organisations with several submissions.
 
-    One streamed read of the sessions (one in memory at a time) serves both.
+    One read serves both: a few fields in SQL on PostgreSQL, else the sessions streamed one at a time.
     """
     invitations = await app.invitations.all()
-    seen = await standing.arrivals(app.questionnaire, app.repository.each())
+    seen = await app.read_arrivals()
     groups = grouping.several(seen)
     several = flags.progress_lines(groups, await app.decisions.all()) if groups else []
     return (standing.by_category(invitations, seen) if invitations else {}), several
@@ -37,7 +37,7 @@ def tally_table(found: dict[str, InvitedTally]) -> Table:
 async def not_answered(app: App, *, as_json: bool, console: Console | None = None) -> list[NotAnswered]:
     """`consult progress --not-answered`: invited organisations that have not submitted, with the days left."""
     invitations = await app.invitations.all()
-    seen = await standing.arrivals(app.questionnaire, app.repository.each())
+    seen = await app.read_arrivals()
     rows = standing.not_answered(app.questionnaire, invitations, seen, app.service.now())
     console = console or Console(highlight=False, width=200)
     if as_json:

@@ -11,7 +11,6 @@ from rich.table import Table
 
 from bots import bootstrap
 from bots.config import Settings
-from core.invitations import standing
 from core.organisations import flags, grouping
 from core.organisations.grouping import Group
 from core.organisations.model import Decision
@@ -33,7 +32,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     # Like `consult invite`: the sessions are only read; decisions have their own file (or table).
     app = await bootstrap.start(settings, writer=settings.postgres is not None)
     try:
-        seen = await standing.arrivals(app.questionnaire, app.repository.each())
+        seen = await app.read_arrivals()
         groups = grouping.several(seen)
         decisions = {d.key: d for d in await app.decisions.all()}
         if args.action == "list":
@@ -78,8 +77,8 @@ def _list(groups: list[Group], decisions: dict[str, Decision]) -> None:
         return
     for group in groups:
         decided = flags.decision_text(group, group.decided(decisions))
-        table = Table("Respondent id", "Submitted (UTC)", "Organisation as typed", "Invitation code",
-                      title=escape(f"{group.flag}: {decided}"))
+        console.print(f"{group.flag}: {decided}", markup=False)  # a heading that never wraps mid-word
+        table = Table("Respondent id", "Submitted (UTC)", "Organisation as typed", "Invitation code")
         for m in group.members:
             when = f"{m.submitted_at:%Y-%m-%d %H:%M}" if m.submitted_at else ""
             table.add_row(*(escape(cell) for cell in (m.respondent_id, when, m.organisation or "", m.invite or "")))

@@ -199,7 +199,8 @@ class SlackFrontEnd:
             else:
                 now = self.app.service.now()
                 text = await secretariat.progress_message(self.app.questionnaire, self.app.repository, now,
-                                                          self.app.invitations, self.app.decisions)
+                                                          self.app.invitations, self.app.decisions,
+                                                          self.app.read_arrivals)
                 await self._say(client, dm, text)
         except ExportError as exc:
             await self._say(client, dm, f"{exc}\n\n{secretariat.EXPORT_USAGE}")

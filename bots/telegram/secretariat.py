@@ -50,7 +50,8 @@ class Secretariat:
 
     async def _progress(self, chat_id: int) -> None:
         text = await secretariat.progress_message(self.app.questionnaire, self.app.repository, self.app.service.now(),
-                                                  self.app.invitations, self.app.decisions)
+                                                  self.app.invitations, self.app.decisions,
+                                                  self.app.read_arrivals)
         await self.send_text(chat_id, text)
 
     async def _export(self, chat_id: int, request: ExportRequest) -> None:

@@ -7,6 +7,7 @@ reads the request and words the result for a chat message.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from core.export.options import FORMATS, ExportError, parse_choice, parse_format
 from core.export.records import Audience, Scope
 from core.invitations import standing
 from core.invitations.port import Invitations
+from core.invitations.standing import Arrival
 from core.organisations import flags, grouping
 from core.organisations.port import Decisions
 from core.ports import Repository
@@ -96,11 +98,12 @@ async def export_files(
 
 
 async def progress_message(q: Questionnaire, repository: Repository, now: datetime,
-                           invitations: Invitations | None = None, decisions: Decisions | None = None) -> str:
+                           invitations: Invitations | None = None, decisions: Decisions | None = None,
+                           arrivals: Callable[[], Awaitable[list[Arrival]]] | None = None) -> str:
     """The figures as a chat message (added up in SQL on PostgreSQL), with invitations and organisations."""
     text = progress_text(progress.from_figures(q, await repository.figures(q), now))
     invited = await invitations.all() if invitations is not None else []
-    seen = await standing.arrivals(q, repository.each())
+    seen = await arrivals() if arrivals is not None else await standing.arrivals(q, repository.each())
     lines = []
     if invited:
         lines += ["", "Invitations by category (submitted / started / invited):"]
