@@ -155,6 +155,9 @@ async def test_postgres_reads_arrivals_in_sql_as_the_sessions_give_them() -> Non
         try:
             for session in sessions:
                 await repository.put(session)
+            async with repository.pool.connection() as conn:  # Ana's row as stored before migration 0003
+                await conn.execute("UPDATE consult_respondent SET arrival_kept = NULL, organisation = NULL, "
+                                   "invite = NULL WHERE respondent_id = %s", [ana.respondent_id])
             found = await sql_arrivals(repository.pool, WGEC)
         finally:
             await repository.close()

@@ -11,3 +11,11 @@ CREATE TABLE consult_organisation_decision (
     key text PRIMARY KEY,
     decision jsonb NOT NULL
 );
+
+-- What invitations and organisations need of each respondent (core.ports.Standing), so that progress
+-- still never reads whole sessions. Rows stored before this have arrival_kept NULL: read from the session.
+ALTER TABLE consult_respondent
+    ADD COLUMN invite text,
+    ADD COLUMN organisation text,
+    ADD COLUMN invited_organisation text,
+    ADD COLUMN arrival_kept boolean;
