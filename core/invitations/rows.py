@@ -93,6 +93,8 @@ def _invitation(q: Questionnaire, row: Row, now: datetime) -> Invitation | Probl
         return Problem(row.line, f"the category {wrong_category}")
     if wrong_subcategory is not None:
         return Problem(row.line, f"the sub-category {wrong_subcategory}")
+    if (mismatch := _asked_only_for(q, category, subcategory)) is not None:
+        return Problem(row.line, f"the sub-category {subcategory!r} is asked only for {mismatch}.")
     return Invitation(code=new_code(), organisation=cells["organisation"], category=category,
                       subcategory=subcategory, name=cells.get("name") or None, email=cells.get("e-mail") or None,
                       language=cells.get("language") or None, created_at=now)
@@ -110,6 +112,17 @@ def _cells_problem(cells: dict[str, str]) -> str | None:
     email = cells.get("e-mail")
     if email and not looks_like_email(email):
         return f"{email!r} does not look like an e-mail address."
+    return None
+
+
+def _asked_only_for(q: Questionnaire, category: str | None, subcategory: str | None) -> str | None:
+    """The categories a sub-category belongs to, when the row's category is not one of them."""
+    if category is None or subcategory is None:
+        return None
+    for item in q.with_role(Role.SUBCATEGORY):
+        when = item.when
+        if subcategory in item.options and when is not None and q.item(when.item).role is Role.CATEGORY:
+            return None if category in when.any_of else " or ".join(when.any_of)
     return None
 
 
