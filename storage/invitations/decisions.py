@@ -35,10 +35,12 @@ class FileDecisions:
     """The Decisions port over one JSON file, safe to write while the bot runs."""
 
     def __init__(self, path: Path) -> None:
-        self._file = SharedJsonTable(path, "decisions")
+        self._file = SharedJsonTable(path, "decisions", self._parsed)
 
     async def all(self) -> list[Decision]:
-        documents = await asyncio.to_thread(self._file.read)
+        return list(await asyncio.to_thread(self._file.read))
+
+    def _parsed(self, documents: Documents) -> list[Decision]:
         try:
             return [Decision.model_validate(doc) for doc in documents.values()]
         except ValidationError as error:

@@ -25,13 +25,13 @@ class FileInvitations:
     """The Invitations port over one JSON file, safe to write from several processes."""
 
     def __init__(self, path: Path) -> None:
-        self._file = SharedJsonTable(path, "invitations")
+        self._file = SharedJsonTable(path, "invitations", self._parsed)
 
     async def get(self, code: str) -> Invitation | None:
-        return (await asyncio.to_thread(self._read)).get(code)
+        return (await asyncio.to_thread(self._file.read)).get(code)
 
     async def all(self) -> list[Invitation]:
-        return list((await asyncio.to_thread(self._read)).values())
+        return list((await asyncio.to_thread(self._file.read)).values())
 
     async def add(self, invitations: Sequence[Invitation]) -> None:
         def change(documents: Documents) -> Documents:
@@ -49,9 +49,6 @@ class FileInvitations:
 
         await asyncio.to_thread(self._file.update, change)
         return await self.get(code)
-
-    def _read(self) -> dict[str, Invitation]:
-        return self._parsed(self._file.read())
 
     def _parsed(self, documents: Documents) -> dict[str, Invitation]:
         try:

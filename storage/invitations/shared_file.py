@@ -14,39 +14,44 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from core.ports import StorageError
 from storage.atomic_json import AtomicJSONStorage
 
 Documents = dict[str, dict[str, Any]]
+T = TypeVar("T")
 _Stamp = tuple[int, int, int]
 
 
-class SharedJsonTable:
-    """The documents of one table, keyed by a string, in one atomically replaced file."""
+class SharedJsonTable(Generic[T]):
+    """The documents of one table, keyed by a string, in one atomically replaced file; `parse` reads them."""
 
-    def __init__(self, path: Path, table: str) -> None:
+    def __init__(self, path: Path, table: str, parse: Callable[[Documents], T]) -> None:
         self.path = path
         self._table = table
+        self._parse = parse
         self._lock_path = path.with_name(path.name + ".lock")
         self._storage = AtomicJSONStorage(path)
-        self._cache: tuple[_Stamp, Documents] | None = None
+        self._cache: tuple[_Stamp, T] | None = None
 
-    def read(self) -> Documents:
-        """Every document by key, in the order written; read again only when the file changed."""
+    def read(self) -> T:
+        """The parsed documents (do not change them), read and parsed again only when the file changed."""
         stamp = self._stamp()
         if self._cache is None or self._cache[0] != stamp:
-            self._cache = (stamp, (self._storage.read() or {}).get(self._table, {}))
-        return dict(self._cache[1])
+            self._cache = (stamp, self._parse(self._documents()))
+        return self._cache[1]
 
     def update(self, change: Callable[[Documents], Documents | None]) -> None:
         """Read, change and write under the lock; `change` returning None writes nothing."""
         with self._locked():
-            changed = change(self.read())
+            changed = change(self._documents())
             if changed is not None:
                 self._storage.write({self._table: changed})
                 self._cache = None
+
+    def _documents(self) -> Documents:
+        return dict((self._storage.read() or {}).get(self._table, {}))
 
     def _stamp(self) -> _Stamp:
         try:
