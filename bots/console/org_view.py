@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime
 
 from rich.console import Console
 from rich.markup import escape
@@ -54,13 +55,15 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         await app.repository.close()
 
 
-def _decision(group: Group, action: str, respondent: str | None, now: object) -> Decision | None:
+def _decision(group: Group, action: str, respondent: str | None, now: datetime) -> Decision | None:
+    """The decision asked for; None when the respondent named is not one of the group's."""
     ids = tuple(m.respondent_id for m in group.members)
-    if action == "choose" and respondent not in ids:
+    if action == "joint":
+        return Decision(key=group.key, organisation=group.organisation, kind="joint", respondents=ids, decided_at=now)
+    if respondent not in ids:
         return None
-    return Decision.model_validate({
-        "key": group.key, "organisation": group.organisation, "kind": "chosen" if action == "choose" else "joint",
-        "chosen": respondent if action == "choose" else None, "respondents": ids, "decided_at": now})
+    return Decision(key=group.key, organisation=group.organisation, kind="chosen", chosen=respondent,
+                    respondents=ids, decided_at=now)
 
 
 def _unknown(organisation: str, groups: list[Group]) -> int:
