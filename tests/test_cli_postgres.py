@@ -12,6 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from questionnaire.loader import bundled_path
 from storage.postgres.schema import LATEST
 from tests.support.postgres import fresh_schema, server_url
 
@@ -78,7 +79,13 @@ async def test_answers_given_in_chat_are_counted_by_db_status_and_progress(tmp_p
     progress = consult(tmp_path, "progress", "--json", env={"CONSULT_DB": database})
     assert progress.returncode == 0, progress.stderr
     assert '"started": 1' in progress.stdout
-    for done in (before, upgraded, again, chat, status, progress):
+    (tmp_path / "changed.toml").write_text(bundled_path().read_text().replace('"Non-Government"', '"Non-gov"'))
+    check = consult(tmp_path, "questionnaire", "check", "changed.toml", "--against-db", env={"CONSULT_DB": database})
+    assert check.returncode == 0, check.stderr
+    said = " ".join(check.stdout.split())
+    assert "and the answers of 1 respondent stored" in said
+    assert "Option 'Non-Government' of question 1 is removed: chosen by 0 respondents" in said
+    for done in (before, upgraded, again, chat, status, progress, check):
         assert PASSWORD not in done.stdout + done.stderr
     assert not (tmp_path / "data").exists()
 
