@@ -66,13 +66,18 @@ class ConsultService:
                 async with self.repository.transaction(respondent_id) as held:
                     session = held.session or engine.new_session(respondent_id, channel)
                     if session.moved_to is not None:  # the answers moved to another app: say where
-                        return moving.stub_reply(session)
+                        return await self._elsewhere(session)
                     outcome = engine.apply(self.questionnaire, session, command, self._clock(), inbound_id)
                     if outcome.changed:
                         await held.put(outcome.session)
             except StorageError as error:  # on reading, storing or committing: nothing was kept
                 return self._not_saved(error, session)
         return outcome.reply
+
+    async def _elsewhere(self, stub: Session) -> Reply:
+        if self.moving is None:
+            return moving.stub_reply(stub, stub.moved_to or stub.respondent_id)
+        return await self.moving.stub_reply(stub)
 
     async def _move(self, respondent_id: str, channel: str, command: ContinueElsewhere | ResumeWith,
                     inbound_id: str | None) -> Reply:

@@ -88,10 +88,9 @@ def has_answers_of_its_own(session: Session | None) -> bool:
                                         or session.draft)
 
 
-def stub_reply(session: Session) -> Reply:
-    """Any input to a stub: where the answers are, and nothing changed."""
-    assert session.moved_to is not None
-    message = MOVED_AWAY.format(app=app_of(session.moved_to))
+def stub_reply(session: Session, holder_id: str) -> Reply:
+    """Any input to a stub: where the answers are (`holder_id` holds them now), and nothing changed."""
+    message = MOVED_AWAY.format(app=app_of(holder_id))
     return Reply(messages=[message], ask=False, status=session.status)
 
 

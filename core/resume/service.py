@@ -19,6 +19,7 @@ from core.session import RECENT_INPUTS_KEPT, Session
 from questionnaire.model import Questionnaire
 
 log = logging.getLogger("consult")
+MAX_HOPS = 10
 
 
 class Moving:
@@ -46,7 +47,7 @@ class Moving:
             if session is not None and inbound_id is not None and inbound_id in session.recent_inputs:
                 return engine.apply(self.q, session, ShowStatus(), now, inbound_id).reply  # a repeat: not sent
             if session is not None and session.moved_to is not None:
-                return moving.stub_reply(session)
+                return await self.stub_reply(session)
             if session is None or not moving.can_move(session):
                 return engine.notice(self.q, session, now, moving.NOTHING_YET)
             code = codes.new_code()
@@ -90,6 +91,16 @@ class Moving:
                 return _say(self.q, redemption.target, now, result)
             await redemption.commit(result.target, result.stub)
         return result
+
+    async def stub_reply(self, stub: Session) -> Reply:
+        """Where a stub's answers are now: its pointer is followed, since they may have moved on since."""
+        holder = stub.moved_to or stub.respondent_id
+        for _ in range(MAX_HOPS):  # every move leaves one stub: a chain as long as the moves made
+            session = await self.repository.get(holder)
+            if session is None or session.moved_to is None:
+                break
+            holder = session.moved_to
+        return moving.stub_reply(stub, holder)
 
     async def _wrong(self, target_id: str, here: Session | None, now: datetime, state: CodeState) -> Reply:
         await self.store.wrong(target_id, now)
