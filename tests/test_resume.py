@@ -90,7 +90,7 @@ async def test_telegram_to_slack_to_the_terminal_and_back_keeps_every_answer(wor
     await world.slack.say(f"resume {await code_from(world.telegram)}")
     await world.slack.says("1", "1")  # group, then topic 1
     await world.console.send(ResumeWith(await code_from(world.slack)))  # consult chat --resume CODE
-    await world.console.says("done", "Openness")
+    await world.console.say("Openness")
     reply = await world.telegram.say(f"/start {await code_from(world.console)}")  # back to Telegram
     assert "Your answers have moved here from the terminal" in reply.text
     answers = {key: answer.value for key, answer in (await world.telegram.session()).answers.items()}
