@@ -4,9 +4,10 @@ The file (`consult.moves.json` beside `consult.json`) is written only by the pro
 database's writer lock (`consult run`, or `consult chat`): codes are given and redeemed by respondents,
 never by secretariat commands, so no other process needs to see changes while it runs.
 
-A move writes three things: the code (spent), the target's session, the stub. They are written in
-that order: a crash after the first moves nothing (the respondent asks for a new code); a crash
-between the last two (milliseconds) leaves the answers in both chats, never in neither.
+A move writes three things, in this order: the target's session, the stub, the code (spent). A
+failure writing the target changes nothing and the code still works ("not saved, send it again"); a
+crash between the target and the stub (milliseconds) leaves the answers in both chats, never in
+neither; a crash before the code is spent leaves a code whose response has gone ("moved since").
 """
 
 from __future__ import annotations
@@ -163,7 +164,8 @@ class InProcessMoves:
                 held = _Held(source.session, target.session)
                 yield held
                 if held.stored is not None:
-                    record.used_at, record.used_by = now, target_id
-                    await self._book.save(data)
                     await target.put(held.stored[0])
                     await source.put(held.stored[1])
+            if held.stored is not None:  # both sessions are stored: the code is spent
+                record.used_at, record.used_by = now, target_id
+                await self._book.save(data)

@@ -8,10 +8,11 @@ import re
 import pytest
 
 from core.inputs import ResumeWith, SendText, Start, parse_text
+from core.ports import StorageError
 from core.resume import codes, limits
 from core.resume.service import Moving
 from core.service import ConsultService
-from core.session import Status
+from core.session import Session, Status
 from questionnaire.loader import parse
 from storage.memory import MemoryRepository
 from storage.moves import InProcessMoves, MemoryBook
@@ -229,3 +230,30 @@ def test_typed_words_that_are_and_are_not_a_code() -> None:
     assert parse_text("/start ngo-forum") == Start("ngo-forum")  # an invitation code
     assert parse_text("/resume abc") == ResumeWith("abc")
     assert parse_text("Continue elsewhere") == parse_text("/continue_elsewhere")
+
+
+class FailingOnce(MemoryRepository):
+    """Memory whose next put for one respondent fails, as a full disk would."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fail_for: str | None = None
+
+    async def put(self, session: Session) -> None:
+        if session.respondent_id == self.fail_for:
+            self.fail_for = None
+            raise StorageError("disk full")
+        await super().put(session)
+
+
+async def test_a_move_that_cannot_be_stored_changes_nothing_and_the_code_still_works() -> None:
+    repository = FailingOnce()
+    service = ConsultService(parse(SMALL), repository, Clock(), moves=InProcessMoves(repository, MemoryBook()))
+    telegram, slack = Respondent(service, "42", "telegram"), Respondent(service, "T1:U1", "slack")
+    await telegram.says(*ANA_SO_FAR)
+    code = await code_from(telegram)
+    repository.fail_for = slack.id
+    reply = await slack.say(f"resume {code}")
+    assert not reply.saved and "Please send it again" in reply.text
+    assert await service.session(slack.id) is None and (await telegram.session()).moved_to is None
+    assert "moved here from Telegram" in (await slack.say(f"resume {code}")).text
