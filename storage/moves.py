@@ -117,19 +117,25 @@ class _Held:
 
 
 class InProcessMoves:
-    """The MoveStore over a repository one process owns (memory, TinyDB) and a Book."""
+    """The MoveStore over a repository one process owns (memory, TinyDB) and a Book.
+
+    Two locks, taken in one order (moving, then respondents, then the book), never the other way:
+    `_moving` lets one redemption at a time hold its two respondents (two moves can never hold the same
+    two people in opposite orders); `_book` guards each read-change-write of the book, and is never held
+    while waiting for anything else. 'continue elsewhere' holds its respondent and then takes `_book`,
+    which is the same order.
+    """
 
     def __init__(self, repository: Repository, book: Book) -> None:
         self._repository = repository
         self._book = book
-        # One issue or move at a time in this process (they are rare): two moves can then never hold
-        # the same two respondents in opposite orders.
-        self._lock = asyncio.Lock()
+        self._moving = asyncio.Lock()
+        self._writing = asyncio.Lock()
 
     async def issue(self, code: IssuedCode) -> None:
-        async with self._lock:
+        keep_until = code.issued_at - timedelta(hours=KEPT_AFTER_EXPIRY_HOURS)
+        async with self._writing:
             data = await self._book.load()
-            keep_until = code.issued_at - timedelta(hours=KEPT_AFTER_EXPIRY_HOURS)
             data.codes = {digest: record for digest, record in data.codes.items()
                           if record.expires_at > keep_until
                           and not (record.source_id == code.source_id and record.used_at is None)}
@@ -142,7 +148,7 @@ class InProcessMoves:
         return Tries(sum(one.respondent_id == respondent_id for one in recent), len(recent))
 
     async def wrong(self, respondent_id: str, at: datetime) -> None:
-        async with self._lock:
+        async with self._writing:
             data = await self._book.load()
             data.wrong = [one for one in data.wrong if one.at > at - WINDOW]  # older ones count no more
             data.wrong.append(WrongTry(respondent_id=respondent_id, at=at))
@@ -150,22 +156,32 @@ class InProcessMoves:
 
     @asynccontextmanager
     async def redeeming(self, digest: str, target_id: str, now: datetime) -> AsyncIterator[_Refused | _Held]:
-        async with self._lock:
-            data = await self._book.load()
-            record = data.codes.get(digest)
-            state = CodeState.UNKNOWN if record is None else state_of(
-                record.source_id, record.expires_at, record.used_at, target_id, now)
+        async with self._moving:
+            record, state = await self._look_up(digest, target_id, now)
             if record is None or state is not CodeState.VALID:
                 yield _Refused(state)
                 return
             # The target is held inside the source, so it is stored first when the block ends.
             async with self._repository.transaction(record.source_id) as source, \
                     self._repository.transaction(target_id) as target:
-                held = _Held(source.session, target.session)
+                _, state = await self._look_up(digest, target_id, now)  # a new code may have replaced it meanwhile
+                held = _Held(source.session, target.session) if state is CodeState.VALID else _Refused(state)
                 yield held
-                if held.stored is not None:
+                if isinstance(held, _Held) and held.stored is not None:
                     await target.put(held.stored[0])
                     await source.put(held.stored[1])
-            if held.stored is not None:  # both sessions are stored: the code is spent
+            if isinstance(held, _Held) and held.stored is not None:  # both sessions are stored: spend the code
+                await self._spend(digest, target_id, now)
+
+    async def _look_up(self, digest: str, target_id: str, now: datetime) -> tuple[CodeRecord | None, CodeState]:
+        record = (await self._book.load()).codes.get(digest)
+        if record is None:
+            return None, CodeState.UNKNOWN
+        return record, state_of(record.source_id, record.expires_at, record.used_at, target_id, now)
+
+    async def _spend(self, digest: str, target_id: str, now: datetime) -> None:
+        async with self._writing:
+            data = await self._book.load()
+            if (record := data.codes.get(digest)) is not None:
                 record.used_at, record.used_by = now, target_id
                 await self._book.save(data)

@@ -180,3 +180,19 @@ async def test_two_processes_redeeming_one_code_at_once_only_one_moves(place: Pl
                                       redeem(second, code, f"console:{round}"))
         assert sorted(states) == [CodeState.USED, CodeState.VALID]
         assert len([s for s in await repository.all() if s.answers]) == round + 1
+
+
+async def test_a_new_code_while_another_app_redeems_the_old_one_waits_for_nothing(place: Place) -> None:
+    repository, moves = await place.open()
+    await repository.put(response())
+    old = await issued(moves)
+
+    async def continue_elsewhere() -> None:  # as the service does: hold Ana, then give a new code
+        async with repository.transaction(ANA):
+            redeeming = asyncio.create_task(redeem(moves, old, SLACK))
+            await asyncio.sleep(0.2)  # the redemption now waits for Ana
+            await issued(moves, at=T0 + timedelta(minutes=1))
+        assert await redeeming is CodeState.UNKNOWN  # the new code replaced it while it waited
+
+    await asyncio.wait_for(continue_elsewhere(), timeout=10)
+    assert await repository.get(ANA) == response() and await repository.get(SLACK) is None

@@ -15,7 +15,7 @@ from core.service import ConsultService
 from core.session import Session, Status
 from questionnaire.loader import parse
 from storage.memory import MemoryRepository
-from storage.moves import InProcessMoves, MemoryBook
+from storage.moves import InProcessMoves, MemoryBook, MovesData
 from tests.support.chat import SMALL, Clock, Respondent
 from tests.support.senders import RecordingSender
 
@@ -257,3 +257,53 @@ async def test_a_move_that_cannot_be_stored_changes_nothing_and_the_code_still_w
     assert not reply.saved and "Please send it again" in reply.text
     assert await service.session(slack.id) is None and (await telegram.session()).moved_to is None
     assert "moved here from Telegram" in (await slack.say(f"resume {code}")).text
+
+
+@pytest.mark.parametrize("redeem_first", [True, False])
+async def test_a_new_code_asked_for_while_the_old_one_is_redeemed_neither_waits_for_ever(redeem_first: bool) -> None:
+    world = World()
+    await world.telegram.says(*ANA_SO_FAR)
+    code = await code_from(world.telegram)
+    offer, redeem = world.telegram.say("continue elsewhere"), world.slack.send(ResumeWith(code))
+    both = asyncio.gather(redeem, offer) if redeem_first else asyncio.gather(offer, redeem)
+    replies = await asyncio.wait_for(both, timeout=5)
+    redeemed, offered = replies if redeem_first else replies[::-1]
+    if "moved here" in redeemed.text:  # the move came first: the old chat has nothing to give a code for
+        assert "Your answers are in Slack now" in offered.text and (await world.slack.session()).answers
+    else:  # the new code came first and replaced the one being redeemed
+        assert "That code is not right" in redeemed.text and CODE.search(offered.text) is not None
+        assert (await world.telegram.session()).answers and await world.service.session(world.slack.id) is None
+
+
+class GatedBook(MemoryBook):
+    """A book whose load number `stop_at` waits until the test opens the gate (a slow disk, on cue)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loads = 0
+        self.stop_at: int | None = None
+        self.reached, self.gate = asyncio.Event(), asyncio.Event()
+
+    async def load(self) -> MovesData:
+        self.loads += 1
+        if self.loads == self.stop_at:
+            self.reached.set()
+            await self.gate.wait()
+        return await super().load()
+
+
+async def test_a_redemption_waiting_on_a_slow_disk_and_a_new_code_do_not_wait_for_each_other() -> None:
+    repository, book = MemoryRepository(), GatedBook()
+    service = ConsultService(parse(SMALL), repository, Clock(), moves=InProcessMoves(repository, book))
+    telegram, slack = Respondent(service, "42", "telegram"), Respondent(service, "T1:U1", "slack")
+    await telegram.says(*ANA_SO_FAR)
+    code = await code_from(telegram)
+    book.stop_at = book.loads + 2  # the redemption's look-up of the code (after counting wrong tries)
+    redeeming = asyncio.create_task(slack.send(ResumeWith(code)))
+    await book.reached.wait()
+    offering = asyncio.create_task(telegram.say("continue elsewhere"))  # holds Telegram's session, wants the book
+    await asyncio.sleep(0.01)
+    book.gate.set()
+    redeemed, offered = await asyncio.wait_for(asyncio.gather(redeeming, offering), timeout=5)
+    assert "That code is not right" in redeemed.text  # replaced by the new code while it waited
+    assert CODE.search(offered.text) is not None and (await telegram.session()).answers

@@ -1,9 +1,10 @@
 """Resume codes and wrong tries in PostgreSQL (migration 0005); a move is one transaction.
 
-Redeeming locks the code's row (SELECT ... FOR UPDATE), then both respondents' rows in the order of
-their ids (so that two moves between the same two people cannot deadlock), writes both sessions and
-spends the code, and commits all of it or nothing. Two processes redeeming one code at once: the
-second waits on the code's row, then finds it used.
+Redeeming reads the code, locks both respondents' rows in the order of their ids, then the code's row
+(SELECT ... FOR UPDATE), and reads it again; it writes both sessions and spends the code, and commits
+all of it or nothing. Rows are always locked in that order (respondents by id, then codes), as
+'continue elsewhere' does too (its respondent, then the codes it replaces), so no two steps can wait
+for each other. Two processes redeeming one code at once: the second waits, then finds it used.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ _FORGET = ("DELETE FROM consult_move_code WHERE (source_id = %s AND used_at IS N
 _ISSUE = ("INSERT INTO consult_move_code (code_digest, source_id, issued_at, expires_at) "
           "VALUES (%s, %s, %s, %s)")
 _TRIES = ("SELECT count(*) FILTER (WHERE respondent_id = %s), count(*) FROM consult_move_wrong WHERE at > %s")
-_CODE = "SELECT source_id, expires_at, used_at FROM consult_move_code WHERE code_digest = %s FOR UPDATE"
+_CODE = "SELECT source_id, expires_at, used_at FROM consult_move_code WHERE code_digest = %s"
 _SPEND = "UPDATE consult_move_code SET used_at = %s, used_by = %s WHERE code_digest = %s"
 
 
@@ -83,13 +84,19 @@ class PostgresMoves:
     async def redeeming(self, digest: str, target_id: str, now: datetime) -> AsyncIterator[_Refused | _Held]:
         async with self._repository.connection() as conn, conn.transaction():
             row = await (await conn.execute(_CODE, [digest])).fetchone()
-            state = CodeState.UNKNOWN if row is None else state_of(row[0], row[1], row[2], target_id, now)
+            if row is not None and _state(row, target_id, now) is CodeState.VALID:
+                sessions = {rid: await self._repository.hold(conn, rid) for rid in sorted({row[0], target_id})}
+                row = await (await conn.execute(_CODE + " FOR UPDATE", [digest])).fetchone()  # as it is now
+            state = CodeState.UNKNOWN if row is None else _state(row, target_id, now)
             if row is None or state is not CodeState.VALID:
                 yield _Refused(state)
-                raise psycopg.Rollback()
-            sessions = {rid: await self._repository.hold(conn, rid) for rid in sorted({row[0], target_id})}
+                raise psycopg.Rollback()  # nor is an empty row for a new target left behind
             held = _Held(self._repository, conn, sessions[row[0]], sessions[target_id])
             yield held
             if not held.committed:
-                raise psycopg.Rollback()  # a refused move: the code stays unused, no placeholder row stays
+                raise psycopg.Rollback()  # a refused move: the code stays unused
             await conn.execute(_SPEND, [now, target_id, digest])
+
+
+def _state(row: tuple[Any, ...], target_id: str, now: datetime) -> CodeState:
+    return state_of(row[0], row[1], row[2], target_id, now)
