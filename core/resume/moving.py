@@ -7,6 +7,11 @@ inbound ids, and `moved_to`. Anything sent to the stub is answered "your answers
 and changes nothing; the old chat takes the response back the same way it gave it, with a code
 from the new one. A pending restart or withdrawal is dropped: a "yes" in the new app must not
 confirm a question asked in the old one.
+
+A target with answers of its own is refused rather than asked to confirm: a confirmation would be a
+question pending across two sessions and a code, and "send 'withdraw' here first, then the code
+again" reaches the same end with steps the respondent already knows. Nobody's answers are
+overwritten by a code alone.
 """
 
 from __future__ import annotations
