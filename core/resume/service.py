@@ -65,13 +65,15 @@ class Moving:
         if here is not None and inbound_id is not None and inbound_id in here.recent_inputs:
             return engine.apply(self.q, here, ShowStatus(), now, inbound_id).reply  # redelivered: done already
         if (refusal := limits.refusal(await self.store.tries(target_id, now - limits.WINDOW))) is not None:
+            log.warning("A resume code was refused unread: too many wrong codes (%s).", target_id.split(":")[0])
             return _say(self.q, here, now, refusal)
         if not codes.well_formed(command.code):
             return await self._wrong(target_id, here, now, CodeState.UNKNOWN)
         result = await self._move(codes.digest(command.code), target_id, channel, now, inbound_id)
         if isinstance(result, CodeState):
             return await self._wrong(target_id, here, now, result)
-        if isinstance(result, Moved):
+        if isinstance(result, Moved):  # the channels only: who moved is nobody's business in a log
+            log.info("A response moved from %s to %s.", result.stub.channel, channel)
             self._tell(result)
             return result.reply
         return result
