@@ -8,7 +8,9 @@ import re
 import pytest
 
 from core.inputs import ResumeWith, SendText, Start, parse_text
+from core.outbound import Outcome
 from core.ports import StorageError
+from core.reply import Reply
 from core.resume import codes, limits
 from core.resume.service import Moving
 from core.service import ConsultService
@@ -307,3 +309,21 @@ async def test_a_redemption_waiting_on_a_slow_disk_and_a_new_code_do_not_wait_fo
     redeemed, offered = await asyncio.wait_for(asyncio.gather(redeeming, offering), timeout=5)
     assert "That code is not right" in redeemed.text  # replaced by the new code while it waited
     assert CODE.search(offered.text) is not None and (await telegram.session()).answers
+
+
+class BrokenSender(RecordingSender):
+    """A sender whose platform fails in a way it did not expect."""
+
+    async def send(self, respondent_id: str, reply: Reply) -> Outcome:
+        raise ConnectionResetError("the platform hung up")
+
+
+async def test_a_notice_that_cannot_be_sent_leaves_the_move_standing(caplog: pytest.LogCaptureFixture) -> None:
+    world = World(sender=False)
+    world.moving.tell_through(BrokenSender("telegram"))
+    await world.telegram.says(*ANA_SO_FAR)
+    reply = await world.slack.say(f"resume {await code_from(world.telegram)}")
+    await world.moving.settle()
+    assert "moved here from Telegram" in reply.text and (await world.slack.session()).answers
+    assert "A move's notice to the old app failed: ConnectionResetError" in caplog.text
+    assert "Your answers are in Slack now" in (await world.telegram.say("hello")).text

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from core import engine
 from core.inputs import ResumeWith, ShowStatus
-from core.outbound import Sender
+from core.outbound import Delivery, Sender
 from core.ports import Repository
 from core.reply import Reply
 from core.resume import codes, limits, moving
@@ -117,9 +117,14 @@ class Moving:
                 task.add_done_callback(self._notices.discard)
 
     async def _send(self, sender: Sender, respondent_id: str, notice: Reply) -> None:
-        outcome = await sender.send(respondent_id, notice)
-        if outcome.delivery != "sent":  # the move stands; the old chat says where the answers are if used
-            log.warning("A move's notice to the old app was not sent: %s", outcome.delivery)
+        # The move stands whatever happens here: the old chat says where the answers are when next used.
+        try:
+            outcome = await sender.send(respondent_id, notice)
+        except Exception as error:  # a fault of the sender's: logged (its kind only), never lost in a task
+            log.error("A move's notice to the old app failed: %s", type(error).__name__)
+            return
+        if outcome.delivery is not Delivery.SENT:
+            log.warning("A move's notice to the old app was not sent: %s", outcome.delivery.value)
 
     async def settle(self) -> None:
         """Wait for the notices under way (tests; a clean stop)."""
