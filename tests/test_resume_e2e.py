@@ -99,7 +99,7 @@ def code_in(text: str) -> str:
     return found.group()
 
 
-async def test_a_response_goes_from_telegram_to_slack_to_the_terminal_with_every_answer(tmp_path: Path) -> None:
+async def test_a_response_goes_telegram_slack_terminal_and_back_with_every_answer(tmp_path: Path) -> None:
     async with both_bots(tmp_path) as apps:
         ana = apps.telegram
         await ana.say("/start", expect="May we cite you?")
@@ -132,6 +132,12 @@ async def test_a_response_goes_from_telegram_to_slack_to_the_terminal_with_every
             "group": "Civil society", "topics": ["Access"], "motto": "Openness"}
         figures = await apps.app.repository.figures(apps.app.questionnaire)
         assert figures.started == 1 and set(figures.by_channel) == {"console"}
+
+        # And back to Telegram, as a link from the bot would bring them (t.me/BOT?start=CODE).
+        code = code_in((await consult_chat(apps, stdin="continue elsewhere\n"))[-1]["text"])
+        await ana.say(f"/start {code}", expect="Your answers have moved here from the terminal.")
+        back = await apps.app.service.session("telegram:42")
+        assert back is not None and back.answers == moved.answers and back.moved_to is None
 
 
 async def test_bad_codes_in_every_app_are_refused_and_change_nothing(tmp_path: Path) -> None:
