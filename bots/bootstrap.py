@@ -15,6 +15,8 @@ from core.service import ConsultService
 from questionnaire import loader
 from questionnaire.model import Questionnaire
 from storage import embedded, postgres
+from storage.moves import FileBook, InProcessMoves
+from storage.postgres.moves import PostgresMoves
 from storage.postgres.run_once import AdvisoryLock
 
 
@@ -59,7 +61,8 @@ async def start(settings: Settings, *, writer: bool = True) -> App:
     repository = await postgres.open_repository(
         settings.postgres, partial(progress.standing, questionnaire), writer=writer, setting=settings.db_setting
     )
-    service = ConsultService(questionnaire, repository)
+    # Readers (progress, export) never move anyone: only a writer gets the resume codes' store.
+    service = ConsultService(questionnaire, repository, moves=PostgresMoves(repository) if writer else None)
     return App(settings, questionnaire, repository, service, partial(AdvisoryLock, settings.postgres))
 
 
@@ -69,4 +72,5 @@ def build(settings: Settings, *, writer: bool = True) -> App:
         raise ConfigError(f"{settings.db_setting}: a PostgreSQL database is opened by bootstrap.start, not build")
     questionnaire = load_questionnaire(settings)
     repository = embedded.open_repository(settings.db, writer=writer)
-    return App(settings, questionnaire, repository, ConsultService(questionnaire, repository))
+    moves = InProcessMoves(repository, FileBook.beside(settings.db)) if writer else None
+    return App(settings, questionnaire, repository, ConsultService(questionnaire, repository, moves=moves))

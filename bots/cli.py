@@ -29,6 +29,8 @@ def _parser() -> argparse.ArgumentParser:
     talk = sub.add_parser("chat", help="answer the questionnaire in this terminal")
     talk.add_argument("--as", dest="name", default=None, help="respondent name (default: your user name)")
     talk.add_argument("--jsonl", action="store_true", help="print each reply as one JSON object per line")
+    talk.add_argument("--resume", metavar="CODE", help="continue here the answers begun in another app "
+                      "(the code 'continue elsewhere' gave there)")
     run = sub.add_parser("run", help="start the chat front ends (Telegram by polling, Slack by Socket Mode)")
     run.add_argument("front_end", nargs="?", choices=runner.FRONT_ENDS, help="only this one (default: all configured)")
     serve = sub.add_parser("serve", help="serve the front ends' webhooks over HTTP (for a web process)")
@@ -51,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
 async def _chat(args: argparse.Namespace) -> int:
     app = await bootstrap.start(load_settings())
     try:
-        await chat.run(app.service, args.name or getpass.getuser(), jsonl=args.jsonl)
+        await chat.run(app.service, args.name or getpass.getuser(), jsonl=args.jsonl, resume=args.resume)
     finally:
         await app.repository.close()
     return 0

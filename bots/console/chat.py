@@ -12,7 +12,7 @@ from rich.rule import Rule
 from rich.text import Text
 
 from bots.console import render
-from core.inputs import Resume, parse_text
+from core.inputs import Input, Resume, ResumeWith, parse_text
 from core.reply import Reply
 from core.service import ConsultService
 
@@ -36,7 +36,10 @@ class Chat:
 
     async def send(self, text: str | None) -> Reply:
         """Send one line (None: opening the chat, which starts or resumes) and show the reply."""
-        command = Resume() if text is None else parse_text(text)
+        return await self.send_input(Resume() if text is None else parse_text(text))
+
+    async def send_input(self, command: Input) -> Reply:
+        """Send one input and show the reply."""
         reply = await self.service.handle(self.respondent, CHANNEL, command)
         self.show(reply)
         return reply
@@ -64,13 +67,13 @@ class Chat:
 
 
 async def run(service: ConsultService, name: str, *, jsonl: bool, stdin: TextIO = sys.stdin,
-              out: TextIO = sys.stdout) -> None:
-    """Start or resume, then take one input per line until the end of input."""
+              out: TextIO = sys.stdout, resume: str | None = None) -> None:
+    """Start or resume (with `resume`, a code from another app: move that response here), then one input a line."""
     tty = stdin.isatty() and out.isatty()
     chat = Chat(service, name, out, jsonl=jsonl, tty=tty)
     if tty:
         out.write("Answers are saved as you go. Type 'quit' (or press Ctrl-D) to stop; 'help' lists the commands.\n")
-    await chat.send(None)
+    await (chat.send(None) if resume is None else chat.send_input(ResumeWith(resume)))
     while True:
         if tty:
             out.write("> ")

@@ -9,7 +9,7 @@ from typing import Any
 
 from core.chat import actions, secretariat
 from core.export.options import ExportError
-from core.inputs import EditMessage, Input, Resume, Start, parse_text
+from core.inputs import EditMessage, Input, Resume, ResumeWith, Start, parse_text
 from core.render import HELP
 from questionnaire.model import Questionnaire
 
@@ -154,6 +154,9 @@ def command(body: Payload, admin: bool) -> Route:
     """`/consult [words]`: the same words as typed in the DM; alone, it starts or shows where one is."""
     text = plain(str(body.get("text") or ""))
     inbound = f"slack:cmd:{body['trigger_id']}"
+    words = text.split()
+    if len(words) == 2 and words[0].casefold() == "resume":  # '/consult resume CODE': a code, however mistyped
+        return ToService(ResumeWith(words[1]), inbound)
     return ToService(Start(), inbound) if not text.strip() else typed(text, None, inbound, admin, slash=True)
 
 

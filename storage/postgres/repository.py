@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from dataclasses import fields
 from typing import Any
 
@@ -140,6 +140,20 @@ class PostgresRepository:
         if not self._closed:
             self._closed = True
             await self._pool.close()
+
+    # For storage/postgres/moves.py, which moves a response between two rows in one transaction.
+
+    def connection(self) -> AbstractAsyncContextManager[AsyncConnection[Any]]:
+        """A connection of the pool (autocommit; open a transaction on it), errors as StorageError."""
+        return self._connection()
+
+    async def hold(self, conn: AsyncConnection[Any], respondent_id: str) -> Session | None:
+        """Lock the respondent's row in `conn`'s transaction (made if new); their session, if any."""
+        return await self._lock(conn, respondent_id)
+
+    async def write(self, conn: AsyncConnection[Any], session: Session) -> None:
+        """Write a session and its progress columns in `conn`'s transaction."""
+        await conn.execute(_UPSERT, self._row(session))
 
     async def _landed(self, respondent_id: str, written: Any) -> bool:
         try:
