@@ -22,9 +22,11 @@ from storage import embedded, postgres
 from storage.invitations.decisions import FileDecisions, MemoryDecisions, decisions_path
 from storage.invitations.files import FileInvitations, invitations_path
 from storage.invitations.memory import MemoryInvitations
+from storage.moves import FileBook, InProcessMoves
 from storage.postgres.arrivals import arrivals as sql_arrivals
 from storage.postgres.decisions import PostgresDecisions
 from storage.postgres.invitations import PostgresInvitations
+from storage.postgres.moves import PostgresMoves
 from storage.postgres.run_once import AdvisoryLock
 
 
@@ -82,7 +84,9 @@ async def start(settings: Settings, *, writer: bool = True) -> App:
         settings.postgres, partial(progress.standing, questionnaire), writer=writer, setting=settings.db_setting
     )
     invitations = PostgresInvitations(repository.pool)
-    service = ConsultService(questionnaire, repository, invitations=invitations)
+    # Readers (progress, export) never move anyone: only a writer gets the resume codes' store.
+    service = ConsultService(questionnaire, repository, moves=PostgresMoves(repository) if writer else None,
+                             invitations=invitations)
     return App(settings, questionnaire, repository, service, partial(AdvisoryLock, settings.postgres), invitations,
                PostgresDecisions(repository.pool), partial(sql_arrivals, repository.pool, questionnaire))
 
@@ -93,8 +97,9 @@ def build(settings: Settings, *, writer: bool = True) -> App:
         raise ConfigError(f"{settings.db_setting}: a PostgreSQL database is opened by bootstrap.start, not build")
     questionnaire = load_questionnaire(settings)
     repository = embedded.open_repository(settings.db, writer=writer)
+    moves = InProcessMoves(repository, FileBook.beside(settings.db)) if writer else None
     # Its own file, which the secretariat's commands write while the bot (the database's one writer) runs.
     invitations = FileInvitations(invitations_path(settings.db))
-    service = ConsultService(questionnaire, repository, invitations=invitations)
+    service = ConsultService(questionnaire, repository, moves=moves, invitations=invitations)
     decisions = FileDecisions(decisions_path(settings.db))
     return App(settings, questionnaire, repository, service, invitations=invitations, decisions=decisions)

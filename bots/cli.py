@@ -24,6 +24,7 @@ from bots.console import (
     progress_view,
     questionnaire_view,
 )
+from core import questionnaire_change
 from core.export.options import ExportError
 from core.invitations.reading import InviteFileError
 from core.ports import StorageError
@@ -39,6 +40,8 @@ def _parser() -> argparse.ArgumentParser:
     talk = sub.add_parser("chat", help="answer the questionnaire in this terminal")
     talk.add_argument("--as", dest="name", default=None, help="respondent name (default: your user name)")
     talk.add_argument("--jsonl", action="store_true", help="print each reply as one JSON object per line")
+    talk.add_argument("--resume", metavar="CODE", help="continue here the answers begun in another app "
+                      "(the code 'continue elsewhere' gave there)")
     talk.add_argument("--invite", metavar="CODE", default=None, help="start with an invitation code")
     run = sub.add_parser("run", help="start the chat front ends (Telegram by polling, Slack by Socket Mode)")
     run.add_argument("front_end", nargs="?", choices=runner.FRONT_ENDS, help="only this one (default: all configured)")
@@ -66,7 +69,8 @@ def _parser() -> argparse.ArgumentParser:
 async def _chat(args: argparse.Namespace) -> int:
     app = await bootstrap.start(load_settings())
     try:
-        await chat.run(app.service, args.name or getpass.getuser(), jsonl=args.jsonl, invite=args.invite)
+        await chat.run(app.service, args.name or getpass.getuser(), jsonl=args.jsonl, resume=args.resume,
+                       invite=args.invite)
     finally:
         await app.repository.close()
     return 0
@@ -136,16 +140,18 @@ async def _db(args: argparse.Namespace) -> int:
 async def _questionnaire(args: argparse.Namespace) -> int:
     if args.action != "check" or not args.against_db:
         return questionnaire_view.run(args.action, args.file)
-    loader.load(args.file)  # a broken file stops here, before the database is opened
-    # A reader, like `progress`: safe while the bots run.
-    app = bootstrap.build(load_settings(), writer=False)
+    new = loader.load(args.file)  # a broken file stops here, before the database is opened
+    # A reader, like `progress`: safe while the bots run. Sessions are read one at a time.
+    app = await bootstrap.start(load_settings(), writer=False)
+    comparison = questionnaire_change.Comparison(app.questionnaire, new)
     try:
-        sessions = list(await app.repository.all())
+        async for session in app.repository.each():
+            comparison.add(session)
     finally:
         await app.repository.close()
     if (note := bootstrap.missing_database_note(app.settings)) is not None:
         print(note, file=sys.stderr)
-    return questionnaire_view.run("check", args.file, against=(app.questionnaire, sessions))
+    return questionnaire_view.run("check", args.file, against=comparison)
 
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace], Coroutine[Any, Any, int]]] = {

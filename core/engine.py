@@ -76,11 +76,16 @@ def apply(
 
 def not_saved(q: Questionnaire, session: Session | None, now: datetime, message: str) -> Reply:
     """The reply to an input that could not be stored: `message`, and the respondent still where they were."""
-    if session is None:  # their session could not even be read: nothing to show but the message
-        return Reply(messages=[message], ask=False, status=Status.NEW, saved=False)
+    return notice(q, session, now, message).model_copy(update={"saved": False})
+
+
+def notice(q: Questionnaire, session: Session | None, now: datetime, message: str) -> Reply:
+    """`message`, with the respondent still where they were (the question stays as it is)."""
+    if session is None:  # nobody to show anywhere: the message alone
+        return Reply(messages=[message], ask=False, status=Status.NEW)
     turn = Turn(q, session, now)
     turn.refuse(message)
-    return _reply(turn).model_copy(update={"saved": False})
+    return _reply(turn)
 
 
 def _remember_source(turn: Turn, ref: str) -> None:

@@ -161,10 +161,22 @@ class ForPending:
     command: Input
 
 
+@dataclass(frozen=True)
+class ContinueElsewhere:
+    """'continue elsewhere': a one-time code that moves this response to another front end."""
+
+
+@dataclass(frozen=True)
+class ResumeWith:
+    """A code from 'continue elsewhere', given on the front end the response is to move to."""
+
+    code: str
+
+
 Input = (
     Start | Resume | SendText | EditMessage | ChooseOptions | ToggleOption | FinishAnswer | GoBack | SkipItem
     | KeepAnswer | AddToAnswer | ShowReview | ShowAnswer | EditItem | SubmitAnswers | ShowStatus | ShowHelp
-    | RestartAnswers | WithdrawAnswers | Confirm | Cancel | ForItem | ForPending
+    | RestartAnswers | WithdrawAnswers | Confirm | Cancel | ForItem | ForPending | ContinueElsewhere | ResumeWith
 )
 
 # Inputs that only show something: allowed at any moment, even mid-answer or after closing.
@@ -175,10 +187,15 @@ _WORDS: dict[str, Input] = {
     "add": AddToAnswer(), "done": FinishAnswer(), "review": ShowReview(),
     "submit": SubmitAnswers(), "status": ShowStatus(), "help": ShowHelp(),
     "restart": RestartAnswers(), "withdraw": WithdrawAnswers(), "cancel": Cancel(),
+    "continue elsewhere": ContinueElsewhere(), "continue_elsewhere": ContinueElsewhere(),
 }
 # One token at most after "edit" or "show", so that an answer beginning "Edit the ..." stays an answer.
 _NUMBERED = re.compile(r"^(?P<verb>edit|show)(?:\s+(?P<arg>\S+))?$", re.IGNORECASE)
 _START = re.compile(r"^/start\s+(?P<payload>\S+)$", re.IGNORECASE)
+# A code to move a response here: '/start move-...' (a Telegram link), 'resume move-...' typed anywhere,
+# or '/resume X' with any X. Without the slash, only the codes' prefix makes it one (an answer
+# "resume everything" stays an answer); a mistyped code that keeps the prefix is refused, not stored.
+_RESUME = re.compile(r"^(?:/start|/?resume)\s+(?P<code>move-\S*)$|^/resume\s+(?P<any>\S+)$", re.IGNORECASE)
 
 
 def parse_text(text: str, ref: str | None = None) -> Input:
@@ -192,6 +209,8 @@ def parse_text(text: str, ref: str | None = None) -> Input:
         arg = numbered.group("arg") or ""
         number = int(arg) if arg.isdecimal() and len(arg) < 6 else None
         return EditItem(number, arg) if numbered.group("verb").casefold() == "edit" else ShowAnswer(number, arg)
+    if (resume := _RESUME.match(stripped)) is not None:
+        return ResumeWith(resume.group("code") or resume.group("any"))
     if (start := _START.match(stripped)) is not None:
         return Start(start.group("payload"))
     return SendText(text, ref)

@@ -27,6 +27,7 @@ submit - send your answers
 status - see where you are
 restart - start again from the beginning
 withdraw - delete all your answers
+continue elsewhere - get a code to go on in another app (Telegram, Slack or a terminal)
 cancel - stop an unfinished answer, a restart or a withdrawal"""
 
 _HINTS = {

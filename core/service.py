@@ -10,10 +10,13 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from core import engine
-from core.inputs import Input, Start
+from core.inputs import ContinueElsewhere, Input, ResumeWith, Start
 from core.invitations.port import Invitations
 from core.ports import Repository, StorageError
 from core.reply import Reply
+from core.resume import moving
+from core.resume.port import MoveStore
+from core.resume.service import Moving
 from core.session import Session
 from core.windows import INVITE
 from questionnaire.model import Questionnaire
@@ -21,6 +24,7 @@ from questionnaire.model import Questionnaire
 log = logging.getLogger("consult")
 
 NOT_SAVED = "Sorry, your message was not saved. Please send it again in a minute."
+NO_MOVING = "Moving your answers to another app is not possible here, so nothing was changed."
 
 
 def utc_now() -> datetime:
@@ -36,12 +40,15 @@ class ConsultService:
         questionnaire: Questionnaire,
         repository: Repository,
         clock: Callable[[], datetime] = utc_now,
+        moves: MoveStore | None = None,
         invitations: Invitations | None = None,
     ) -> None:
         self.questionnaire = questionnaire
         self.repository = repository
         self.invitations = invitations
         self._clock = clock
+        # 'continue elsewhere' and its codes (core/resume); without a store, respondents are told it is off.
+        self.moving = Moving(questionnaire, repository, moves, clock) if moves is not None else None
         # One lock per respondent: two inputs from one person are applied in order; inputs from
         # different people never wait for each other.
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
@@ -57,11 +64,15 @@ class ConsultService:
         # The lock orders this process's inputs; the repository's transaction holds the respondent
         # against other processes too (PostgreSQL: a row lock) until what is put is committed.
         async with lock:
+            if isinstance(command, ContinueElsewhere | ResumeWith):
+                return await self._move(respondent_id, channel, command, inbound_id)
             session: Session | None = None
             try:
                 command = await self._looked_up(command)
                 async with self.repository.transaction(respondent_id) as held:
                     session = held.session or engine.new_session(respondent_id, channel)
+                    if session.moved_to is not None:  # the answers moved to another app: say where
+                        return await self._elsewhere(session)
                     outcome = engine.apply(self.questionnaire, session, command, self._clock(), inbound_id)
                     if outcome.changed:
                         await held.put(outcome.session)
@@ -77,6 +88,22 @@ class ConsultService:
             return command  # not a code at all: nothing to look up
         found = await self.invitations.get(command.payload)
         return replace(command, invitation=found, looked_up=True)
+
+    async def _elsewhere(self, stub: Session) -> Reply:
+        if self.moving is None:
+            return moving.stub_reply(stub, stub.moved_to or stub.respondent_id)
+        return await self.moving.stub_reply(stub)
+
+    async def _move(self, respondent_id: str, channel: str, command: ContinueElsewhere | ResumeWith,
+                    inbound_id: str | None) -> Reply:
+        if self.moving is None:
+            return engine.notice(self.questionnaire, None, self._clock(), NO_MOVING)
+        try:
+            if isinstance(command, ContinueElsewhere):
+                return await self.moving.offer(respondent_id, inbound_id)
+            return await self.moving.redeem(respondent_id, channel, command, inbound_id)
+        except StorageError as error:  # nothing was moved, no code was given: "send it again"
+            return self._not_saved(error, None)
 
     def _not_saved(self, error: StorageError, session: Session | None) -> Reply:
         # The operator reads why in the log (file names and the system's error, no answer text);

@@ -107,6 +107,9 @@ class Session(BaseModel):
     sources: dict[str, Source] = Field(default_factory=dict)
     started_at: datetime | None = None
     updated_at: datetime | None = None
+    # Set on the stub left behind when the response moved to another front end (core/resume): the
+    # respondent id that holds it now. A stub has no answers and status NEW, so nothing counts it.
+    moved_to: str | None = None
 
     @model_validator(mode="after")
     def _share_unchanged_answers(self) -> Session:

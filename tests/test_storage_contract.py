@@ -83,6 +83,7 @@ def full_session(respondent_id: str = "telegram:12345") -> Session:
         sources={"telegram:m:7": Source(item_id="contact", field_id="email", text="ana@example.org")},
         started_at=T0,
         updated_at=T0 + timedelta(hours=2),
+        moved_to="slack:T1:U1",
     )
 
 

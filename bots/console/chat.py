@@ -12,7 +12,7 @@ from rich.rule import Rule
 from rich.text import Text
 
 from bots.console import render
-from core.inputs import Resume, Start, parse_text
+from core.inputs import Input, Resume, ResumeWith, Start, parse_text
 from core.reply import Reply
 from core.service import ConsultService
 
@@ -34,10 +34,12 @@ class Chat:
         self.jsonl = jsonl
         self.console = Console(file=out, highlight=False) if tty and not jsonl else None
 
-    async def send(self, text: str | None, invite: str | None = None) -> Reply:
-        """Send one line (None: opening the chat, which starts or resumes, with an invitation code if any)."""
-        opening = Start(invite) if invite is not None else Resume()
-        command = opening if text is None else parse_text(text)
+    async def send(self, text: str | None) -> Reply:
+        """Send one line (None: opening the chat, which starts or resumes) and show the reply."""
+        return await self.send_input(Resume() if text is None else parse_text(text))
+
+    async def send_input(self, command: Input) -> Reply:
+        """Send one input and show the reply."""
         reply = await self.service.handle(self.respondent, CHANNEL, command)
         self.show(reply)
         return reply
@@ -65,13 +67,17 @@ class Chat:
 
 
 async def run(service: ConsultService, name: str, *, jsonl: bool, stdin: TextIO = sys.stdin,
-              out: TextIO = sys.stdout, invite: str | None = None) -> None:
-    """Start or resume (with an invitation code), then take one input per line until the end of input."""
+              out: TextIO = sys.stdout, resume: str | None = None, invite: str | None = None) -> None:
+    """Start or resume (with `resume`, a code from another app: move that response here; with `invite`, an
+    invitation code), then one input a line."""
     tty = stdin.isatty() and out.isatty()
     chat = Chat(service, name, out, jsonl=jsonl, tty=tty)
     if tty:
         out.write("Answers are saved as you go. Type 'quit' (or press Ctrl-D) to stop; 'help' lists the commands.\n")
-    await chat.send(None, invite)
+    if resume is not None:
+        await chat.send_input(ResumeWith(resume))
+    else:
+        await (chat.send(None) if invite is None else chat.send_input(Start(invite)))
     while True:
         if tty:
             out.write("> ")

@@ -9,7 +9,7 @@ from typing import Any
 
 from core.chat import actions, secretariat
 from core.export.options import ExportError
-from core.inputs import EditMessage, Input, Resume, Start, parse_text
+from core.inputs import EditMessage, Input, Resume, ResumeWith, Start, parse_text
 from core.render import HELP
 from questionnaire.model import Questionnaire
 
@@ -155,8 +155,10 @@ def command(body: Payload, admin: bool) -> Route:
     text = plain(str(body.get("text") or ""))
     inbound = f"slack:cmd:{body['trigger_id']}"
     words = text.split()
+    if len(words) == 2 and words[0].casefold() == "resume":  # '/consult resume CODE': a code, however mistyped
+        return ToService(ResumeWith(words[1]), inbound)
     if len(words) == 2 and words[0].casefold() == "start":  # `/consult start CODE`: an invitation's way in
-        return ToService(Start(words[1]), inbound)
+        return ToService(parse_text(f"/start {words[1]}"), inbound)  # (or a resume code, as Telegram's /start)
     return ToService(Start(), inbound) if not text.strip() else typed(text, None, inbound, admin, slash=True)
 
 

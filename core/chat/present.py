@@ -41,6 +41,7 @@ MENU: tuple[tuple[str, str], ...] = (
     ("help", "What you can type"),
     ("restart", "Start again from the beginning"),
     ("withdraw", "Delete all your answers"),
+    ("continue_elsewhere", "Go on in another app: get a code"),
 )
 
 

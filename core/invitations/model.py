@@ -17,7 +17,8 @@ CODE_BYTES = 12
 def new_code() -> str:
     """An unguessable invitation code that fits a Telegram deep link (`?start=CODE`)."""
     code = secrets.token_urlsafe(CODE_BYTES)
-    while code.startswith("-"):  # it would read as an option in `consult invite revoke CODE`
+    # A leading '-' would read as an option in `consult invite revoke CODE`; 'move-' begins resume codes.
+    while code.startswith(("-", "move-")):
         code = secrets.token_urlsafe(CODE_BYTES)
     assert INVITE.match(code)
     return code
