@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 from bots.config import ConfigError, Settings
 from core import progress
+from core.invitations import standing
+from core.invitations.port import Invitations
+from core.invitations.standing import Arrival
 from core.leadership import OnlyProcess, RunOnceLock
+from core.organisations.port import Decisions
 from core.ports import Repository
 from core.service import ConsultService
 from questionnaire import loader
 from questionnaire.model import Questionnaire
 from storage import embedded, postgres
+from storage.invitations.decisions import FileDecisions, MemoryDecisions, decisions_path
+from storage.invitations.files import FileInvitations, invitations_path
+from storage.invitations.memory import MemoryInvitations
 from storage.moves import FileBook, InProcessMoves
+from storage.postgres.arrivals import arrivals as sql_arrivals
+from storage.postgres.decisions import PostgresDecisions
+from storage.postgres.invitations import PostgresInvitations
 from storage.postgres.moves import PostgresMoves
 from storage.postgres.run_once import AdvisoryLock
 
@@ -31,6 +41,18 @@ class App:
     # The lock for work only one process may do (Telegram polling), by name: on files one process owns the
     # database, so it is always held; on PostgreSQL an advisory lock, so that other processes stand by.
     run_once: Callable[[str], RunOnceLock] = lambda _: OnlyProcess()
+    # Who was invited: in PostgreSQL beside the sessions, or in a file beside the TinyDB database.
+    invitations: Invitations = field(default_factory=MemoryInvitations)
+    # The secretariat's decisions on organisations with several submissions, kept the same way.
+    decisions: Decisions = field(default_factory=MemoryDecisions)
+    # What invitations and organisations need of every session; None: read from each session, streamed.
+    arrivals: Callable[[], Awaitable[list[Arrival]]] | None = None
+
+    async def read_arrivals(self) -> list[Arrival]:
+        """Every respondent's arrival (invitation, organisation, state): in SQL on PostgreSQL."""
+        if self.arrivals is not None:
+            return await self.arrivals()
+        return await standing.arrivals(self.questionnaire, self.repository.each())
 
 
 def load_questionnaire(settings: Settings) -> Questionnaire:
@@ -61,9 +83,12 @@ async def start(settings: Settings, *, writer: bool = True) -> App:
     repository = await postgres.open_repository(
         settings.postgres, partial(progress.standing, questionnaire), writer=writer, setting=settings.db_setting
     )
+    invitations = PostgresInvitations(repository.pool)
     # Readers (progress, export) never move anyone: only a writer gets the resume codes' store.
-    service = ConsultService(questionnaire, repository, moves=PostgresMoves(repository) if writer else None)
-    return App(settings, questionnaire, repository, service, partial(AdvisoryLock, settings.postgres))
+    service = ConsultService(questionnaire, repository, moves=PostgresMoves(repository) if writer else None,
+                             invitations=invitations)
+    return App(settings, questionnaire, repository, service, partial(AdvisoryLock, settings.postgres), invitations,
+               PostgresDecisions(repository.pool), partial(sql_arrivals, repository.pool, questionnaire))
 
 
 def build(settings: Settings, *, writer: bool = True) -> App:
@@ -73,4 +98,8 @@ def build(settings: Settings, *, writer: bool = True) -> App:
     questionnaire = load_questionnaire(settings)
     repository = embedded.open_repository(settings.db, writer=writer)
     moves = InProcessMoves(repository, FileBook.beside(settings.db)) if writer else None
-    return App(settings, questionnaire, repository, ConsultService(questionnaire, repository, moves=moves))
+    # Its own file, which the secretariat's commands write while the bot (the database's one writer) runs.
+    invitations = FileInvitations(invitations_path(settings.db))
+    service = ConsultService(questionnaire, repository, moves=moves, invitations=invitations)
+    decisions = FileDecisions(decisions_path(settings.db))
+    return App(settings, questionnaire, repository, service, invitations=invitations, decisions=decisions)

@@ -13,9 +13,20 @@ from typing import Any
 
 from bots import bootstrap, runner
 from bots.config import ConfigError, load_settings
-from bots.console import chat, copy_view, db_view, export_view, progress_view, questionnaire_view
+from bots.console import (
+    chat,
+    copy_view,
+    db_view,
+    export_view,
+    invite_view,
+    invited_view,
+    org_view,
+    progress_view,
+    questionnaire_view,
+)
 from core import questionnaire_change
 from core.export.options import ExportError
+from core.invitations.reading import InviteFileError
 from core.ports import StorageError
 from questionnaire import loader
 from questionnaire.loader import QuestionnaireError
@@ -31,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     talk.add_argument("--jsonl", action="store_true", help="print each reply as one JSON object per line")
     talk.add_argument("--resume", metavar="CODE", help="continue here the answers begun in another app "
                       "(the code 'continue elsewhere' gave there)")
+    talk.add_argument("--invite", metavar="CODE", default=None, help="start with an invitation code")
     run = sub.add_parser("run", help="start the chat front ends (Telegram by polling, Slack by Socket Mode)")
     run.add_argument("front_end", nargs="?", choices=runner.FRONT_ENDS, help="only this one (default: all configured)")
     serve = sub.add_parser("serve", help="serve the front ends' webhooks over HTTP (for a web process)")
@@ -38,8 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=None, help="port (default: $PORT, or 8080)")
     prog = sub.add_parser("progress", help="show who has started and submitted")
     prog.add_argument("--json", action="store_true", help="print the figures as JSON")
+    prog.add_argument("--not-answered", action="store_true",
+                      help="list the invited organisations that have not submitted (internal: never publish it)")
     export_view.add_arguments(sub.add_parser("export", help="write the compilation files"))
     db_view.add_arguments(sub.add_parser("db", help="show, upgrade or copy the database"))
+    invite_view.add_arguments(sub.add_parser("invite", help="invite organisations: import, add, list, revoke, links"))
+    org_view.add_arguments(sub.add_parser("org", help="organisations with several submissions: list, choose, joint"))
     ques = sub.add_parser("questionnaire", help="check or show a questionnaire file")
     qsub = ques.add_subparsers(dest="action", required=True)
     check = qsub.add_parser("check", help="validate a questionnaire file")
@@ -53,7 +69,8 @@ def _parser() -> argparse.ArgumentParser:
 async def _chat(args: argparse.Namespace) -> int:
     app = await bootstrap.start(load_settings())
     try:
-        await chat.run(app.service, args.name or getpass.getuser(), jsonl=args.jsonl, resume=args.resume)
+        await chat.run(app.service, args.name or getpass.getuser(), jsonl=args.jsonl, resume=args.resume,
+                       invite=args.invite)
     finally:
         await app.repository.close()
     return 0
@@ -63,7 +80,10 @@ async def _progress(args: argparse.Namespace) -> int:
     # A reader: safe while the bots (the one writer) are running.
     app = await bootstrap.start(load_settings(), writer=False)
     try:
-        await progress_view.show(app, as_json=args.json)
+        if args.not_answered:
+            await invited_view.not_answered(app, as_json=args.json)
+        else:
+            await progress_view.show(app, as_json=args.json)
     finally:
         await app.repository.close()
     return 0
@@ -142,6 +162,8 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], Coroutine[Any, Any, int]]] =
     "export": _export,
     "db": _db,
     "questionnaire": _questionnaire,
+    "invite": lambda args: invite_view.run(args, load_settings()),
+    "org": lambda args: org_view.run(args, load_settings()),
 }
 
 
@@ -150,7 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return asyncio.run(_COMMANDS[args.command](args))
-    except (ConfigError, QuestionnaireError, StorageError, ExportError) as exc:
+    except (ConfigError, QuestionnaireError, StorageError, ExportError, InviteFileError) as exc:
         print(f"consult: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

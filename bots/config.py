@@ -54,6 +54,8 @@ class TelegramSettings(_ChatSettings):
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     api_base_url: str | None = None
+    # The bot's @name, for invitation links (t.me/NAME?start=CODE); asked of the Bot API (getMe) if unset.
+    bot_username: str | None = None
 
     @field_validator("admin_ids")
     @classmethod
@@ -62,6 +64,14 @@ class TelegramSettings(_ChatSettings):
         if bad:
             raise ValueError(f"Telegram user ids are numbers, e.g. 123456789; not {', '.join(bad)}")
         return value
+
+    @field_validator("bot_username")
+    @classmethod
+    def _username(cls, value: str | None) -> str | None:
+        value = value.strip().removeprefix("@") if value else None
+        if value and not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{3,31}", value):
+            raise ValueError("a bot's user name has 5 to 32 letters, digits or '_', e.g. consult_bot")
+        return value or None
 
     @field_validator("webhook_secret")
     @classmethod
@@ -88,6 +98,8 @@ class SlackSettings(_ChatSettings):
     signing_secret: SecretStr | None = None
     app_token: SecretStr | None = None
     api_base_url: str | None = None
+    # The link that opens the app in Slack (e.g. https://slack.com/app_redirect?app=A0123), for invitations.
+    app_link: str | None = None
 
     @field_validator("admin_ids")
     @classmethod
@@ -96,6 +108,11 @@ class SlackSettings(_ChatSettings):
         if bad:
             raise ValueError(f"Slack member ids look like U012AB3CD (profile, 'Copy member ID'); not {', '.join(bad)}")
         return value
+
+    @field_validator("app_link")
+    @classmethod
+    def _link(cls, value: str | None) -> str | None:
+        return _checked_url(value)
 
     @field_validator("api_base_url")
     @classmethod

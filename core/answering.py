@@ -5,6 +5,7 @@ from __future__ import annotations
 from core import answers, flow, render, set_aside
 from core import inputs as i
 from core.answers import Invalid
+from core.invitations.offer import offered
 from core.session import Answer, AnswerValue, Draft, Session, Source, Status, Submission, same_answers
 from core.turn import Turn
 from questionnaire.model import Item, Kind
@@ -264,7 +265,9 @@ def keep(turn: Turn, _: i.Input) -> None:
     """'keep': keep the earlier answer and move on."""
     s, item = turn.session, current_item(turn)
     answer = s.answers.get(item.id) if item else None
-    if item is None or answer is None or answer.value is None:
+    if item is not None and (offer := offered(turn.q, s, item)) is not None:
+        _take_offer(turn, item, offer)
+    elif item is None or answer is None or answer.value is None:
         turn.refuse("There is no earlier answer to keep here.")
     elif item.kind is Kind.FIELDS and isinstance(answer.value, dict):
         value = answer.value.get(item.fields[s.field_index].id)
@@ -274,6 +277,14 @@ def keep(turn: Turn, _: i.Input) -> None:
             _store_field(turn, item, value)
     else:
         move_on(turn, after=item.id)
+
+
+def _take_offer(turn: Turn, item: Item, offer: str) -> None:
+    """'keep' on a question the invitation answers: its value, confirmed by the respondent."""
+    if item.kind is Kind.FIELDS:
+        _store_field(turn, item, offer)
+    else:
+        save(turn, item, [offer] if item.kind is Kind.MULTIPLE else offer)
 
 
 def add(turn: Turn, _: i.Input) -> None:

@@ -119,6 +119,11 @@ def check_count(item: Item, indexes: list[int]) -> list[str] | Invalid:
     return [item.options[i] for i in indexes]
 
 
+def looks_like_email(value: str) -> bool:
+    """True for text shaped like an e-mail address (the same rule as the contact fields)."""
+    return _EMAIL.match(value) is not None
+
+
 def field_value(field: ContactField, text: str) -> str | Invalid:
     """A contact field's value: trimmed, within its length, an e-mail address where asked."""
     value = " ".join(text.split())

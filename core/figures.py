@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pydantic import BaseModel, Field
 
 from core import consent, flow, renames, set_aside
+from core.invitations.offer import typed_organisation
 from core.ports import Standing
 from core.session import Answer, Session, Status
 from questionnaire.model import Questionnaire, Role
@@ -122,6 +123,9 @@ def standing(q: Questionnaire, session: Session) -> Standing:
         skipped=[item.id for item, answer in current if answer is not None and answer.value is None],
         set_aside=len(aside),
         figures_of=fingerprint_of(q),
+        invite=s.invite,
+        organisation=typed_organisation(q, s.counted),
+        invited_organisation=s.invited.organisation if s.invited else None,
     )
 
 

@@ -6,9 +6,10 @@ from collections.abc import Callable
 
 from core import amending, answering, flow, render
 from core import inputs as i
+from core.invitations.arrival import arrive
 from core.session import Session, Status
 from core.turn import Turn
-from core.windows import INVITE, is_open, not_open_message
+from core.windows import is_open, not_open_message
 from questionnaire.model import Kind
 
 
@@ -25,7 +26,7 @@ def dispatch(turn: Turn, command: i.Input) -> None:
         if s.status is Status.NEW:
             turn.messages.append("Send 'start' to begin.")
     elif s.status is Status.NEW or (s.status is Status.WITHDRAWN and isinstance(command, i.Start)):
-        begin(turn, command.payload if isinstance(command, i.Start) else None)
+        begin(turn, command if isinstance(command, i.Start) else None)
     elif s.status is Status.WITHDRAWN:
         turn.refuse("You have withdrawn your answers. Send 'start' if you want to answer again.")
     elif isinstance(command, i.ShowReview | i.ShowStatus | i.Start | i.Resume):
@@ -68,7 +69,7 @@ def _long_answer_unfinished(s: Session) -> bool:
     return s.draft is not None and bool(s.draft.parts)
 
 
-def begin(turn: Turn, payload: str | None) -> None:
+def begin(turn: Turn, start: i.Start | None) -> None:
     """First contact (or a fresh start after withdrawing): the introduction and question 1."""
     if not is_open(turn.q, turn.now):
         turn.refuse(not_open_message(turn.q, turn.now))
@@ -76,11 +77,10 @@ def begin(turn: Turn, payload: str | None) -> None:
     s = turn.session
     s.status = Status.IN_PROGRESS
     s.started_at = s.started_at or turn.now
-    if payload is not None and INVITE.match(payload):
-        s.invite = payload
-    elif payload is not None:
-        turn.messages.append("That invitation code is not valid, so it was not kept. You can still answer.")
+    said = arrive(s, start) if start is not None else None
     turn.messages.extend([turn.q.title, turn.q.introduction.strip()])
+    if said is not None:
+        turn.messages.append(said)
     answering.move_on(turn, after=None)
 
 
@@ -92,10 +92,11 @@ def _show(turn: Turn, command: i.ShowReview | i.ShowStatus | i.Start | i.Resume)
     elif isinstance(command, i.ShowStatus):
         turn.messages.append(render.status(turn.q, s, turn.now))
     else:
-        payload = command.payload if isinstance(command, i.Start) else None
-        if payload is not None and s.invite is None and INVITE.match(payload):
-            s.invite = payload  # an invitation link opened after a first "hello"
+        # An invitation link opened after a first "hello" is kept all the same.
+        said = arrive(s, command) if isinstance(command, i.Start) else None
         turn.messages.append("Welcome back. " + render.status(turn.q, s, turn.now))
+        if said is not None:
+            turn.messages.append(said)
 
 
 def _confirm_or_cancel(turn: Turn, command: i.Input) -> None:

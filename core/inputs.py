@@ -5,12 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from core.invitations.model import Invitation
+
 
 @dataclass(frozen=True)
 class Start:
     """Begin, or come back: shows where the respondent is. `payload` is an invitation code."""
 
     payload: str | None = None
+    # Set by the service once it has looked `payload` up: the invitation found (maybe revoked), or None.
+    invitation: Invitation | None = None
+    looked_up: bool = False
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,11 @@ class Standing:
     skipped: list[str]  # ... and skipped
     set_aside: int  # answers kept but not counted
     figures_of: str  # the questionnaire these were computed with (core.figures.fingerprint)
+    # Since migration 0003: what invitations and organisations need (core.invitations.standing.Arrival).
+    invite: str | None = None
+    organisation: str | None = None  # as given, in the answers that count
+    invited_organisation: str | None = None
+    arrival_kept: bool = True  # NULL in rows stored before 0003: their arrival is read from the session
 
 
 class Held(Protocol):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from core import flow
+from core.invitations.offer import OFFER, offered
 from core.reply import Expects, Progress, Prompt
 from core.session import Answer, Session, Status
 from core.text import shorten
@@ -82,27 +83,32 @@ def _item_prompt(q: Questionnaire, item: Item, session: Session) -> Prompt:
         text += f"\n{field.label} ({session.field_index + 1} of {len(item.fields)})"
         value = answer.value.get(field.id) if answer and isinstance(answer.value, dict) else None
         current = value or None
-    commands = _commands(q, item, session, current)
+    offer = offered(q, session, item)
+    if offer is not None:
+        text += "\n" + OFFER.format(value=offer)
+    commands = _commands(q, item, session, current or offer)
+    chosen = [item.choices.index(offer)] if offer is not None and offer in item.choices else selected(item, answer)
     return Prompt(
         item_id=item.id,
         text=text,
         help=item.help,
         options=list(item.choices),
-        selected=draft.choices if draft else selected(item, answer),
+        selected=draft.choices if draft else chosen,
         expects=_EXPECTS[item.kind],
         draft_chars=len(draft.text) if draft and draft.parts else None,
         current=current,
+        offered=offer,
         commands=commands,
-        hint=hint(_EXPECTS[item.kind], commands),
+        hint=hint(_EXPECTS[item.kind], commands, offered=offer is not None),
         field=session.field_index if item.kind is Kind.FIELDS else None,
     )
 
 
-def hint(expects: Expects, commands: list[str]) -> str:
+def hint(expects: Expects, commands: list[str], offered: bool = False) -> str:
     """One line on what to send next, in words a respondent can type on any front end."""
     parts = [_HINTS.get(expects, "")]
     if "keep" in commands:
-        parts.append("Send 'keep' to keep your answer.")
+        parts.append("Send 'keep' to confirm it." if offered else "Send 'keep' to keep your answer.")
     if "add" in commands:
         parts.append("Send 'add' to add to it.")
     if "skip" in commands:

@@ -43,6 +43,8 @@ class Prompt(BaseModel):
     draft_chars: int | None = None
     # The current answer, shown when the respondent comes back to an answered question.
     current: str | None = None
+    # The invitation's value for this question, offered to confirm with 'keep' (nothing answered yet).
+    offered: str | None = None
     commands: list[str] = Field(default_factory=list)
     # What to send next, in plain words (front ends with buttons may show those instead).
     hint: str = ""

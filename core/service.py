@@ -6,16 +6,19 @@ import asyncio
 import logging
 import weakref
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from core import engine
-from core.inputs import ContinueElsewhere, Input, ResumeWith
+from core.inputs import ContinueElsewhere, Input, ResumeWith, Start
+from core.invitations.port import Invitations
 from core.ports import Repository, StorageError
 from core.reply import Reply
 from core.resume import moving
 from core.resume.port import MoveStore
 from core.resume.service import Moving
 from core.session import Session
+from core.windows import INVITE
 from questionnaire.model import Questionnaire
 
 log = logging.getLogger("consult")
@@ -38,9 +41,11 @@ class ConsultService:
         repository: Repository,
         clock: Callable[[], datetime] = utc_now,
         moves: MoveStore | None = None,
+        invitations: Invitations | None = None,
     ) -> None:
         self.questionnaire = questionnaire
         self.repository = repository
+        self.invitations = invitations
         self._clock = clock
         # 'continue elsewhere' and its codes (core/resume); without a store, respondents are told it is off.
         self.moving = Moving(questionnaire, repository, moves, clock) if moves is not None else None
@@ -63,6 +68,7 @@ class ConsultService:
                 return await self._move(respondent_id, channel, command, inbound_id)
             session: Session | None = None
             try:
+                command = await self._looked_up(command)
                 async with self.repository.transaction(respondent_id) as held:
                     session = held.session or engine.new_session(respondent_id, channel)
                     if session.moved_to is not None:  # the answers moved to another app: say where
@@ -73,6 +79,15 @@ class ConsultService:
             except StorageError as error:  # on reading, storing or committing: nothing was kept
                 return self._not_saved(error, session)
         return outcome.reply
+
+    async def _looked_up(self, command: Input) -> Input:
+        """A Start with an invitation code, with the invitation found under it handed in for the engine to judge."""
+        if self.invitations is None or not isinstance(command, Start) or command.payload is None:
+            return command
+        if not INVITE.match(command.payload):
+            return command  # not a code at all: nothing to look up
+        found = await self.invitations.get(command.payload)
+        return replace(command, invitation=found, looked_up=True)
 
     async def _elsewhere(self, stub: Session) -> Reply:
         if self.moving is None:

@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from core.invitations.model import Invited
 from questionnaire.model import Item, Role
 
 SCHEMA_VERSION = 1
@@ -99,6 +100,8 @@ class Session(BaseModel):
     submissions: list[Submission] = Field(default_factory=list)
     changed_since_submit: bool = False
     invite: str | None = None
+    # The invitation's organisation and categories as offered; what the respondent gave is in `answers`.
+    invited: Invited | None = None
     recent_inputs: list[str] = Field(default_factory=list)
     # Message ref -> what it gave; the newest SOURCES_KEPT (a questionnaire has far fewer answers).
     sources: dict[str, Source] = Field(default_factory=dict)

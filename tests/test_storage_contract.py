@@ -12,6 +12,7 @@ import pytest
 
 from core import progress
 from core.figures import Tally
+from core.invitations.model import Invited
 from core.ports import Repository, StorageError
 from core.session import Answer, Draft, Session, SetAside, Source, Status, Submission
 from storage.embedded import open_repository
@@ -76,6 +77,8 @@ def full_session(respondent_id: str = "telegram:12345") -> Session:
         submissions=[Submission(at=T0 + timedelta(hours=1), answers=dict(answers))],
         changed_since_submit=True,
         invite="ngo-forum",
+        invited=Invited(code="ngo-forum", organisation="NGO Forum", category="Non-Government",
+                        subcategory="Civil society"),
         recent_inputs=["msg:1", "msg:2"],
         sources={"telegram:m:7": Source(item_id="contact", field_id="email", text="ana@example.org")},
         started_at=T0,

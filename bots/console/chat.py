@@ -12,7 +12,7 @@ from rich.rule import Rule
 from rich.text import Text
 
 from bots.console import render
-from core.inputs import Input, Resume, ResumeWith, parse_text
+from core.inputs import Input, Resume, ResumeWith, Start, parse_text
 from core.reply import Reply
 from core.service import ConsultService
 
@@ -67,13 +67,17 @@ class Chat:
 
 
 async def run(service: ConsultService, name: str, *, jsonl: bool, stdin: TextIO = sys.stdin,
-              out: TextIO = sys.stdout, resume: str | None = None) -> None:
-    """Start or resume (with `resume`, a code from another app: move that response here), then one input a line."""
+              out: TextIO = sys.stdout, resume: str | None = None, invite: str | None = None) -> None:
+    """Start or resume (with `resume`, a code from another app: move that response here; with `invite`, an
+    invitation code), then one input a line."""
     tty = stdin.isatty() and out.isatty()
     chat = Chat(service, name, out, jsonl=jsonl, tty=tty)
     if tty:
         out.write("Answers are saved as you go. Type 'quit' (or press Ctrl-D) to stop; 'help' lists the commands.\n")
-    await (chat.send(None) if resume is None else chat.send_input(ResumeWith(resume)))
+    if resume is not None:
+        await chat.send_input(ResumeWith(resume))
+    else:
+        await (chat.send(None) if invite is None else chat.send_input(Start(invite)))
     while True:
         if tty:
             out.write("> ")

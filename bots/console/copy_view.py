@@ -11,6 +11,7 @@ from bots.config import Settings
 from core import progress
 from core.session import Session
 from storage.dbcopy import ends
+from storage.dbcopy.beside import copy_beside
 from storage.dbcopy.copying import CopyReport, copy
 
 HELP = """\
@@ -56,7 +57,9 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             await target.close()
     finally:
         await source.close()
+    beside = await copy_beside(args.source, args.target)
     print(describe(report))
+    print(f"Invitations copied: {beside.invitations}. Decisions on organisations copied: {beside.decisions}.")
     return 0 if report.verified else 1
 
 

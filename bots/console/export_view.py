@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from core.export.run import ExportResult
 from core.export.options import check_folder, parse_choice, parse_formats
 from core.export.records import Audience, Scope
+from core.organisations import flags
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -64,6 +65,7 @@ async def run(app: App, choices: Choices, console: Console | None = None) -> Exp
     # Streamed: memory holds the compact records, never every session at once.
     data = await compile_stream(app.questionnaire, app.repository.each(), choices.audience, choices.scope,
                                 app.service.now())
+    data = flags.annotate(data, await app.decisions.all())  # internal files: several submissions of one organisation
     columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as bar:

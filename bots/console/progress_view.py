@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 from rich.console import Console
 from rich.table import Table
 
 from bots.bootstrap import App, missing_database_note
+from bots.console import invited_view
 from core import progress
 from core.progress import ProgressReport, Tally
 
@@ -17,10 +20,20 @@ async def show(app: App, *, as_json: bool, console: Console | None = None) -> Pr
     console = console or Console(highlight=False)
     if (note := missing_database_note(app.settings)) is not None:
         Console(stderr=True, highlight=False).print(note, markup=False)
-    if as_json:
+    invited, several = await invited_view.internal_lines(app)
+    if as_json and (invited or several):  # internal, like the rest of what this command prints
+        document = report.model_dump(mode="json")
+        document["invited_by_category"] = {k: v.model_dump() for k, v in invited.items()}
+        document["several_submissions"] = several
+        console.out(json.dumps(document, indent=2, ensure_ascii=False), highlight=False)
+    elif as_json:
         console.out(report.model_dump_json(indent=2), highlight=False)
     else:
         _print(report, console)
+        if invited:
+            console.print(invited_view.tally_table(invited))
+        for line in several:
+            console.print(line, markup=False)
     return report
 
 

@@ -198,7 +198,9 @@ class SlackFrontEnd:
                 await self._export(client, dm, request)
             else:
                 now = self.app.service.now()
-                text = await secretariat.progress_message(self.app.questionnaire, self.app.repository, now)
+                text = await secretariat.progress_message(self.app.questionnaire, self.app.repository, now,
+                                                          self.app.invitations, self.app.decisions,
+                                                          self.app.read_arrivals)
                 await self._say(client, dm, text)
         except ExportError as exc:
             await self._say(client, dm, f"{exc}\n\n{secretariat.EXPORT_USAGE}")
@@ -206,7 +208,8 @@ class SlackFrontEnd:
     async def _export(self, client: AsyncWebClient, dm: str, request: secretariat.ExportRequest) -> None:
         with tempfile.TemporaryDirectory(prefix="consult-slack-") as folder:
             files, summary = await secretariat.export_files(
-                self.app.questionnaire, self.app.repository, Path(folder), request, self.app.service.now()
+                self.app.questionnaire, self.app.repository, Path(folder), request, self.app.service.now(),
+                self.app.decisions,
             )
             for path in files:
                 await client.files_upload_v2(channel=dm, file=str(path), filename=path.name)

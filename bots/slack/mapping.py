@@ -157,6 +157,8 @@ def command(body: Payload, admin: bool) -> Route:
     words = text.split()
     if len(words) == 2 and words[0].casefold() == "resume":  # '/consult resume CODE': a code, however mistyped
         return ToService(ResumeWith(words[1]), inbound)
+    if len(words) == 2 and words[0].casefold() == "start":  # `/consult start CODE`: an invitation's way in
+        return ToService(parse_text(f"/start {words[1]}"), inbound)  # (or a resume code, as Telegram's /start)
     return ToService(Start(), inbound) if not text.strip() else typed(text, None, inbound, admin, slash=True)
 
 

@@ -49,14 +49,17 @@ class Secretariat:
             await self._export(chat_id, request)
 
     async def _progress(self, chat_id: int) -> None:
-        text = await secretariat.progress_message(self.app.questionnaire, self.app.repository, self.app.service.now())
+        text = await secretariat.progress_message(self.app.questionnaire, self.app.repository, self.app.service.now(),
+                                                  self.app.invitations, self.app.decisions,
+                                                  self.app.read_arrivals)
         await self.send_text(chat_id, text)
 
     async def _export(self, chat_id: int, request: ExportRequest) -> None:
         await self.send_text(chat_id, "Preparing the files. This can take a minute for a large consultation.")
         with tempfile.TemporaryDirectory(prefix="consult-export-") as folder:
             files, summary = await secretariat.export_files(
-                self.app.questionnaire, self.app.repository, Path(folder) / "export", request, self.app.service.now()
+                self.app.questionnaire, self.app.repository, Path(folder) / "export", request, self.app.service.now(),
+                self.app.decisions,
             )
             for path in files:
                 await self._send_file(self.bot, chat_id, path)

@@ -7,6 +7,7 @@ reads the request and words the result for a chat message.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -14,6 +15,11 @@ from pathlib import Path
 from core import progress
 from core.export.options import FORMATS, ExportError, parse_choice, parse_formats
 from core.export.records import Audience, Scope
+from core.invitations import standing
+from core.invitations.port import Invitations
+from core.invitations.standing import Arrival
+from core.organisations import flags, grouping
+from core.organisations.port import Decisions
 from core.ports import Repository
 from core.progress import ProgressReport, Tally
 from questionnaire.model import Questionnaire
@@ -70,7 +76,8 @@ def parse(text: str) -> Request | None:
 
 
 async def export_files(
-    q: Questionnaire, repository: Repository, folder: Path, request: ExportRequest, now: datetime
+    q: Questionnaire, repository: Repository, folder: Path, request: ExportRequest, now: datetime,
+    decisions: Decisions | None = None,
 ) -> tuple[list[Path], str]:
     """Write the files into an empty `folder` (in worker threads: a large export takes a while).
 
@@ -81,6 +88,7 @@ async def export_files(
     from core.export.run import write
 
     data = await compile_stream(q, repository.each(), request.audience, request.scope, now)
+    data = flags.annotate(data, await decisions.all() if decisions is not None else [])
     result = await asyncio.to_thread(write, data, folder, formats=request.formats, force=True)
     lines = [f"{result.respondents} respondents, {result.audience.value} files ({len(result.files)} files)."]
     lines.extend(result.notes)
@@ -89,9 +97,23 @@ async def export_files(
     return result.files, "\n".join(lines)
 
 
-async def progress_message(q: Questionnaire, repository: Repository, now: datetime) -> str:
-    """The figures as a chat message, added up by the repository (in SQL on PostgreSQL)."""
-    return progress_text(progress.from_figures(q, await repository.figures(q), now))
+async def progress_message(q: Questionnaire, repository: Repository, now: datetime,
+                           invitations: Invitations | None = None, decisions: Decisions | None = None,
+                           arrivals: Callable[[], Awaitable[list[Arrival]]] | None = None) -> str:
+    """The figures as a chat message (added up in SQL on PostgreSQL), with invitations and organisations."""
+    text = progress_text(progress.from_figures(q, await repository.figures(q), now))
+    invited = await invitations.all() if invitations is not None else []
+    seen = await arrivals() if arrivals is not None else await standing.arrivals(q, repository.each())
+    lines = []
+    if invited:
+        lines += ["", "Invitations by category (submitted / started / invited):"]
+        tallies = standing.by_category(invited, seen)
+        lines += [f"{key}: {t.submitted} / {t.started} / {t.invited}" for key, t in tallies.items()]
+        lines.append("'consult progress --not-answered' lists who has not answered.")
+    if groups := grouping.several(seen):
+        lines += ["", "Several submissions from one organisation:"]
+        lines += flags.progress_lines(groups, await decisions.all() if decisions is not None else [])
+    return "\n".join([text, *lines])
 
 
 def progress_text(report: ProgressReport) -> str:

@@ -67,6 +67,8 @@ def _record(r: Record) -> dict[str, Any]:
         fields["consent_changed"] = r.consent_change
         fields["respondent_id"] = r.respondent_id
         fields["invite"] = r.invite
+        fields["invited"] = r.invited.model_dump() if r.invited is not None else None
+        fields["same_organisation"] = r.organisation_note
         fields["history"] = [
             {"submitted_at": s.at.isoformat(), "answers": {k: _answer(a) for k, a in s.answers.items()}}
             for s in r.history

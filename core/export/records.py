@@ -12,6 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from core import consent, flow, set_aside
+from core.invitations.model import Invited
 from core.session import Answer, AnswerValue, Session, SetAside, Status, Submission
 from questionnaire.model import ConsentRule, Item, Kind, Questionnaire, Role
 
@@ -66,6 +67,10 @@ class Record:
     consent_change: str | None = None  # internal audience only: how consent moved since submitting
     respondent_id: str | None = None  # internal audience only
     invite: str | None = None  # internal audience only
+    # What the invitation said (internal audience only); what they gave is in `identity` and `category`.
+    invited: Invited | None = None
+    # Internal audience only: "2 submissions from X (...)" and what the secretariat decided (core.organisations).
+    organisation_note: str | None = None
     history: list[Submission] = field(default_factory=list)  # internal audience only
     # Answers kept but not counted: their question no longer applies (internal audience only).
     set_aside: dict[str, SetAside] = field(default_factory=dict)
@@ -202,6 +207,7 @@ def record(q: Questionnaire, session: Session, number: int, audience: Audience) 
         consent_change=consent.consent_change(q, session) if internal else None,
         respondent_id=session.respondent_id if internal else None,
         invite=session.invite if internal else None,
+        invited=session.invited if internal else None,
         history=list(session.submissions[:-1]) if internal else [],
         set_aside=aside if internal else {},
     )

@@ -15,6 +15,7 @@ from core.consent import PUBLIC_CONTACT
 from core.export.naming import CONFIDENTIAL
 from core.export.records import Compilation, Question, Record, item_header, value_text
 from core.export.text import readable
+from core.invitations.model import Invited
 from questionnaire.model import Item, Kind, Role
 
 Cell = str | int | None
@@ -64,7 +65,7 @@ def responses_table(c: Compilation) -> Table:
     columns = _details(c) + _contact(c) + _category(c)
     for question in c.questions:
         columns += _answer_columns(question)
-    return Table(columns, c.records)
+    return Table(columns + _invited(c), c.records)
 
 
 def neutralise(text: str) -> str:
@@ -110,6 +111,23 @@ def _details(c: Compilation) -> list[Column]:
     if c.confidential:
         columns.append(Column("Consent changed", Width.SHORT, lambda r: r.consent_change))
     return columns
+
+
+def _invited(c: Compilation) -> list[Column]:
+    """Internal files: what the invitation said, beside what the respondent confirmed or corrected."""
+    if not c.confidential:
+        return []
+    return [
+        Column("Invited organisation", Width.SHORT, lambda r: r.invited.organisation if r.invited else None),
+        Column("Invited category", Width.SHORT, lambda r: _invited_category(r.invited)),
+        Column("Same organisation", Width.TEXT, lambda r: r.organisation_note),
+    ]
+
+
+def _invited_category(invited: Invited | None) -> str | None:
+    if invited is None:
+        return None
+    return " - ".join(filter(None, [invited.category, invited.subcategory])) or None
 
 
 def _contact(c: Compilation) -> list[Column]:

@@ -56,6 +56,11 @@ class PostgresRepository:
         self._closed = False
 
     @property
+    def pool(self) -> AsyncConnectionPool[Any]:
+        """The connections, for the other ports kept in the same database (invitations)."""
+        return self._pool
+
+    @property
     def where(self) -> str:
         """Host, port and database, for messages (never the password)."""
         return describe(self._conninfo)

@@ -42,14 +42,26 @@ class SchemaTooNew(StorageError):
 
 
 async def version(conn: AsyncConnection[Any]) -> int:
-    """The schema version the database is at; 0 for a database consult has never used."""
+    """The schema version the database is at; 0 for a database consult has never used.
+
+    Migrations are numbered ahead of being merged (0003-0005 were kept for work that landed after
+    0006): a database that has a later one but lacks an earlier one is at the version before the
+    first it lacks, so that readers ask for an upgrade and the upgrade applies what is missing.
+    """
+    done = await applied(conn)
+    newest = max(done, default=0)
+    missing = [m.version for m in migrations() if m.version not in done]
+    return newest if newest > LATEST or not missing else missing[0] - 1
+
+
+async def applied(conn: AsyncConnection[Any]) -> set[int]:
+    """The versions of the migrations recorded as applied."""
     cursor = await conn.execute("SELECT to_regclass(%s) IS NOT NULL", [VERSION_TABLE])
     row = await cursor.fetchone()
     if row is None or not row[0]:
-        return 0
-    cursor = await conn.execute(f"SELECT coalesce(max(version), 0) FROM {VERSION_TABLE}")
-    row = await cursor.fetchone()
-    return int(row[0]) if row is not None else 0
+        return set()
+    cursor = await conn.execute(f"SELECT version FROM {VERSION_TABLE}")
+    return {int(version) for (version,) in await cursor.fetchall()}
 
 
 def check_not_newer(found: int, where: str) -> None:
@@ -71,14 +83,13 @@ async def upgrade(conn: AsyncConnection[Any], where: str) -> list[int]:
             f"CREATE TABLE IF NOT EXISTS {VERSION_TABLE} "
             "(version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"
         )
-        current = await version(conn)
-        check_not_newer(current, where)
-        applied = []
+        check_not_newer(await version(conn), where)
+        done, now_applied = await applied(conn), []
         for migration in migrations():
-            if migration.version > current:
+            if migration.version not in done:  # a missing earlier one too, not only those above the newest
                 await conn.execute(migration.sql)
                 await conn.execute(
                     f"INSERT INTO {VERSION_TABLE} (version, name) VALUES (%s, %s)", [migration.version, migration.name]
                 )
-                applied.append(migration.version)
-        return applied
+                now_applied.append(migration.version)
+        return now_applied
