@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pydantic import BaseModel, Field
 
 from core import consent, flow, renames, set_aside
+from core.invitations.model import organisation_key
 from core.invitations.offer import typed_organisation
 from core.ports import Standing
 from core.session import Answer, Session, Status
@@ -126,7 +127,13 @@ def standing(q: Questionnaire, session: Session) -> Standing:
         invite=s.invite,
         organisation=typed_organisation(q, s.counted),
         invited_organisation=s.invited.organisation if s.invited else None,
+        organisation_key=_organisation_key(q, s),
     )
+
+
+def _organisation_key(q: Questionnaire, s: Session) -> str | None:
+    name = typed_organisation(q, s.counted) or (s.invited.organisation if s.invited else None)
+    return organisation_key(name) if name else None
 
 
 def add_up(standings: Iterable[Standing]) -> Figures:

@@ -57,6 +57,8 @@ class Standing:
     organisation: str | None = None  # as given, in the answers that count
     invited_organisation: str | None = None
     arrival_kept: bool = True  # NULL in rows stored before 0003: their arrival is read from the session
+    # The organisation given (else the invited one) as compared: lets SQL find names given more than once.
+    organisation_key: str | None = None
 
 
 class Held(Protocol):

@@ -12,6 +12,7 @@ import pytest
 from core.invitations import standing
 from core.invitations.model import Invitation, Invited, new_code
 from core.invitations.port import Invitations
+from core.organisations import grouping
 from core.organisations.model import Decision
 from core.organisations.port import Decisions
 from core.session import Session, Status
@@ -140,7 +141,7 @@ async def test_a_later_decision_replaces_the_earlier_one(decisions: Decisions) -
     assert sorted(await decisions.all(), key=lambda d: d.key) == [other, joint]
 
 
-async def test_postgres_reads_arrivals_in_sql_as_the_sessions_give_them() -> None:
+async def test_postgres_reads_in_sql_the_arrivals_that_invitations_and_organisations_concern() -> None:
     ana = respondent("Ana Silva", category="Non-Government", group="Civil society")
     ana.invite, ana.invited = "Csf2013forum_x9", Invited(code="Csf2013forum_x9", organisation="Civil Society Forum")
     bo = respondent("Bo", submitted=False)
@@ -148,8 +149,13 @@ async def test_postgres_reads_arrivals_in_sql_as_the_sessions_give_them() -> Non
     cy.status = Status.WITHDRAWN
     dee = respondent("Dee", day=2, submitted=False)
     dee.answers["contact"] = dee.answers["contact"].model_copy(update={"value": {"name": "Dee"}})  # no organisation
+    eve, fay, gus = respondent("Eve", day=3), respondent("Fay", day=4), respondent("Gus", day=5)
+    for session in (fay,):  # Eve's organisation typed again, in other case and spacing
+        contact = {**session.answers["contact"].value, "organisation": "  EVE   org "}  # type: ignore[dict-item]
+        session.answers["contact"] = session.answers["contact"].model_copy(update={"value": contact})
+        session.submissions[0].answers["contact"] = session.answers["contact"]
     empty = Session(respondent_id="telegram:9", channel="telegram")
-    sessions = [ana, bo, cy, dee, empty]
+    sessions = [ana, bo, cy, dee, eve, fay, gus, empty]
     async with fresh_schema() as url:
         repository = await open_postgres_at(url)
         try:
@@ -161,6 +167,12 @@ async def test_postgres_reads_arrivals_in_sql_as_the_sessions_give_them() -> Non
             found = await sql_arrivals(repository.pool, WGEC)
         finally:
             await repository.close()
-    expected = [standing.arrival(WGEC, s) for s in sessions]
-    assert sorted(found, key=lambda a: a.respondent_id) == sorted(expected, key=lambda a: a.respondent_id)
-    assert {a.organisation for a in found} == {"Ana Silva Org", "Bo Org", "Cy Org", None}
+    everyone = [standing.arrival(WGEC, s) for s in sessions]
+    # Only Ana (a code) and Eve and Fay (one organisation twice): nobody else is in a group or invited.
+    assert sorted(found, key=lambda a: a.respondent_id) == sorted(
+        [a for a in everyone if a.respondent_id in {ana.respondent_id, eve.respondent_id, fay.respondent_id}],
+        key=lambda a: a.respondent_id)
+    assert grouping.several(found) == grouping.several(everyone) != []
+    invited = [Invitation(code="Csf2013forum_x9", organisation="Civil Society Forum", category="Non-Government",
+                          created_at=T0)]
+    assert standing.by_category(invited, found) == standing.by_category(invited, everyone)

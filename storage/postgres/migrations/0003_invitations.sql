@@ -18,4 +18,7 @@ ALTER TABLE consult_respondent
     ADD COLUMN invite text,
     ADD COLUMN organisation text,
     ADD COLUMN invited_organisation text,
-    ADD COLUMN arrival_kept boolean;
+    ADD COLUMN arrival_kept boolean,
+    -- The organisation's name as compared (core.invitations.model.organisation_key): progress reads only
+    -- the rows that share one, or came with an invitation, not every respondent.
+    ADD COLUMN organisation_key text;
