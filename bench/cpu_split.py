@@ -25,6 +25,15 @@ def process_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime (fields 14 and 15 of stat)
 
 
+def preemptions(pid: int) -> int:
+    """How often the kernel took the CPU from the process's threads while they could still run."""
+    try:
+        status = (PROC / str(pid) / "status").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0
+    return sum(int(line.split()[1]) for line in status.splitlines() if line.startswith("nonvoluntary_ctxt_switches"))
+
+
 def busy_seconds() -> float:
     """CPU seconds the whole machine spent busy (all cores): the first line of /proc/stat less idle and iowait."""
     values = [int(v) for v in (PROC / "stat").read_text().split("\n", 1)[0].split()[1:]]
@@ -54,6 +63,7 @@ class Snapshot:
 
     per_process: dict[str, dict[int, float]]
     machine: float
+    server_preemptions: int = 0
 
 
 KINDS = ("servers", "backends", "postgres_other", "load")
@@ -63,7 +73,7 @@ def snapshot(servers: Iterable[int], database: str | None) -> Snapshot:
     ours, others = postgres_processes(database)
     pids = {"servers": list(servers), "backends": ours, "postgres_other": others, "load": [os.getpid()]}
     per_process = {kind: {pid: process_seconds(pid) for pid in pids[kind]} for kind in KINDS}
-    return Snapshot(per_process, busy_seconds())
+    return Snapshot(per_process, busy_seconds(), sum(map(preemptions, pids["servers"])))
 
 
 def split(before: Snapshot, after: Snapshot, seconds: float) -> dict[str, float]:

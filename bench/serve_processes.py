@@ -93,7 +93,7 @@ async def measure(servers: list[Server], database: str | None, options: argparse
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
         people = [asyncio.create_task(load.person(http, n, stop)) for n in range(options.people)]
         await asyncio.sleep(options.warm_up)
-        recording = spy.record(pids[0], options.seconds, profile) if profile else None
+        recording = asyncio.create_task(spy.record(pids[0], options.seconds, profile)) if profile else None
         before, start = cpu_split.snapshot(pids, database), time.monotonic()
         await asyncio.sleep(options.seconds)
         after, end = cpu_split.snapshot(pids, database), time.monotonic()
@@ -106,6 +106,8 @@ async def measure(servers: list[Server], database: str | None, options: argparse
     per_second = len(timed) / (end - start)
     return {"answers_per_second": round(per_second, 1), "ack": stats(timed), "cpu_cores": cores,
             "cpu_ms_per_answer": {kind: round(1000 * used / per_second, 2) for kind, used in cores.items()},
+            "server_preemptions_per_answer": round((after.server_preemptions - before.server_preemptions)
+                                                   / max(len(timed), 1), 2),
             "acknowledged": len(load.acknowledged), "refused": dict(load.refused)}
 
 
