@@ -1,4 +1,4 @@
-"""A sampling profile of a running process with py-spy (`pip install py-spy`), and its top costs.
+"""A sampling profile of a running process with py-spy (`pip install -e ".[bench]"`), and its top costs.
 
     python -m bench.spy PROFILE.txt --top 20
 
