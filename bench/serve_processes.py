@@ -88,8 +88,9 @@ class Load:
 async def measure(servers: list[Server], database: str | None, options: argparse.Namespace,
                   profile: Path | None) -> dict[str, Any]:
     """Load the servers; answers/s, acknowledgement times and CPU split over the timed window only."""
-    load, stop = Load([f"http://127.0.0.1:{server.port}/slack/events" for server in servers]), asyncio.Event()
+    load = Load([f"http://127.0.0.1:{server.port}/slack/events" for server in servers])
     pids = [server.process.pid for server in servers]
+    stop = asyncio.Event()
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
         people = [asyncio.create_task(load.person(http, n, stop)) for n in range(options.people)]
         await asyncio.sleep(options.warm_up)
@@ -98,16 +99,21 @@ async def measure(servers: list[Server], database: str | None, options: argparse
         await asyncio.sleep(options.seconds)
         after, end = cpu_split.snapshot(pids, database), time.monotonic()
         stop.set()
-        await asyncio.gather(*people)
-        if recording is not None:
-            await recording
+        await asyncio.gather(*people, *([recording] if recording else []))
+    return summary(load, before, after, (start, end))
+
+
+def summary(load: Load, before: cpu_split.Snapshot, after: cpu_split.Snapshot,
+            window: tuple[float, float]) -> dict[str, Any]:
+    """What was acknowledged within the window, and the CPU each kind of process used meanwhile."""
+    start, end = window
     timed = [took for when, took in load.acknowledged if start <= when < end]
     cores = cpu_split.split(before, after, end - start)
     per_second = len(timed) / (end - start)
+    preemptions = after.server_preemptions - before.server_preemptions
     return {"answers_per_second": round(per_second, 1), "ack": stats(timed), "cpu_cores": cores,
             "cpu_ms_per_answer": {kind: round(1000 * used / per_second, 2) for kind, used in cores.items()},
-            "server_preemptions_per_answer": round((after.server_preemptions - before.server_preemptions)
-                                                   / max(len(timed), 1), 2),
+            "server_preemptions_per_answer": round(preemptions / max(len(timed), 1), 2),
             "acknowledged": len(load.acknowledged), "refused": dict(load.refused)}
 
 
@@ -149,6 +155,7 @@ async def level(store: str, processes: int, options: argparse.Namespace) -> dict
     finally:
         await api.stop()
     result.update(store=store, processes=processes, replies_posted=sum(map(len, api.posted.values())),
+                  every_acknowledged_answer_stored=result["stored"]["answers"] == result["acknowledged"],
                   load_average_before=round(loads[0], 2), load_average_after=round(os.getloadavg()[0], 2))
     return result
 
@@ -167,7 +174,7 @@ async def run(options: argparse.Namespace) -> list[dict[str, Any]]:
 
 def print_table(rows: list[dict[str, Any]]) -> None:
     table = Table("Store", "Processes", "Answers/s", "Ratio", "Ack p50 ms", "Ack p99 ms",
-                  "CPU cores: servers / backends / other PG / load / else / machine", "Load avg",
+                  "CPU cores: servers / backends / other PG / load / else / all", "Load avg",
                   title="consult serve: answers per second")
     for row in rows:
         cores = row["cpu_cores"]
@@ -176,7 +183,7 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         table.add_row(row["store"], str(row["processes"]), str(row["answers_per_second"]),
                       str(row["ratio_to_one_postgresql_process"]), str(row["ack"]["p50_ms"]),
                       str(row["ack"]["p99_ms"]), split, f"{row['load_average_before']} -> {row['load_average_after']}")
-    Console().print(table)
+    Console(width=180).print(table)
 
 
 def main(argv: list[str] | None = None) -> None:
