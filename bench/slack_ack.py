@@ -191,7 +191,7 @@ async def _user(post: Poster, api: WebApi, user: str, rounds: int, button: str, 
                 replies.append(api.posted[f"D{user}"][seen] - began)
 
 
-def _stats(values: list[float]) -> dict[str, float]:
+def stats(values: list[float]) -> dict[str, float]:
     ordered = sorted(values)
     cut = statistics.quantiles(ordered, n=100, method="inclusive") if len(ordered) > 1 else ordered * 99
     return {"count": len(ordered), "p50_ms": round(cut[49] * 1000, 2), "p99_ms": round(cut[98] * 1000, 2),
@@ -200,10 +200,10 @@ def _stats(values: list[float]) -> dict[str, float]:
 
 def _summary(acks: dict[str, list[float]], replies: list[float], seconds: float) -> dict[str, Any]:
     everything = [value for values in acks.values() for value in values]
-    return {"acknowledgement": {kind: _stats(values) for kind, values in acks.items()},
-            "all_acknowledgements": _stats(everything),
+    return {"acknowledgement": {kind: stats(values) for kind, values in acks.items()},
+            "all_acknowledgements": stats(everything),
             "over_3_seconds": sum(value > ACK_LIMIT_SECONDS for value in everything),
-            "reply_after_dm_message": _stats(replies),
+            "reply_after_dm_message": stats(replies),
             "requests_per_second": round(len(everything) / seconds, 1)}
 
 
