@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,7 +69,8 @@ async def open_repository(conninfo: str, standing: StandingOf, *, writer: bool =
         name="consult",
         kwargs={"autocommit": True},
         # A connection that died (server restart, network cut) is replaced instead of handed out.
-        check=AsyncConnectionPool.check_connection,
+        check=_check_if_idle,
+        reset=_returned,
         reconnect_timeout=limits.reconnect,
         timeout=limits.pool_wait,
         # The bots' connections hold respondents, so they get the timeouts; a reader (progress, export)
@@ -80,6 +83,21 @@ async def open_repository(conninfo: str, standing: StandingOf, *, writer: bool =
         await pool.close()
         raise DatabaseUnreachable(_unreachable(conninfo, setting, str(error))) from None
     return PostgresRepository(pool, conninfo, standing)
+
+
+# Checking a connection costs a round trip to the server: one in five of each stored answer's. One
+# handed back moments ago was working then, so only those idle longer than this are checked first.
+CHECK_AFTER_IDLE = 1.0
+_returned_at: weakref.WeakKeyDictionary[AsyncConnection[Any], float] = weakref.WeakKeyDictionary()
+
+
+async def _returned(conn: AsyncConnection[Any]) -> None:
+    _returned_at[conn] = time.monotonic()
+
+
+async def _check_if_idle(conn: AsyncConnection[Any]) -> None:
+    if time.monotonic() - _returned_at.get(conn, float("-inf")) > CHECK_AFTER_IDLE:
+        await AsyncConnectionPool.check_connection(conn)
 
 
 async def connect(conninfo: str, setting: str) -> AsyncConnection[Any]:
