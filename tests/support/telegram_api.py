@@ -126,6 +126,7 @@ class Call:
     filenames: dict[str, str] = field(default_factory=dict)
     status: int = 200  # the HTTP status answered: 200, or the error code
     result: Any = None  # the "result" answered when ok
+    at: float = field(default_factory=time.monotonic)  # when it arrived (to measure sends per second)
 
     @property
     def ok(self) -> bool:
