@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from aiolimiter import AsyncLimiter
 from telegram import Bot
@@ -83,7 +82,7 @@ class TelegramSender:
             self._last = {chat: at for chat, at in self._last.items() if at > horizon}
 
 
-def outbound_bot(settings: TelegramSettings) -> ExtBot[dict[str, Any]]:
+def outbound_bot(settings: TelegramSettings) -> ExtBot[int]:
     """A bot for a process that only sends (`consult announce`), limited as the front end's is; initialize it."""
     assert settings.bot_token is not None
     base = settings.api_base_url or "https://api.telegram.org/bot"
