@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
@@ -11,11 +11,14 @@ from bots.config import ConfigError, Settings
 from core import progress
 from core.leadership import OnlyProcess, RunOnceLock
 from core.ports import Repository
+from core.reminders.log import SendLog
 from core.service import ConsultService
 from questionnaire import loader
 from questionnaire.model import Questionnaire
 from storage import embedded, postgres
+from storage import send_log as send_logs
 from storage.postgres.run_once import AdvisoryLock
+from storage.postgres.send_log import PostgresSendLog
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,8 @@ class App:
     # The lock for work only one process may do (Telegram polling), by name: on files one process owns the
     # database, so it is always held; on PostgreSQL an advisory lock, so that other processes stand by.
     run_once: Callable[[str], RunOnceLock] = lambda _: OnlyProcess()
+    # What was sent first to whom (reminders, announcements): a file beside the database, or a table.
+    send_log: SendLog = field(default_factory=send_logs.MemorySendLog)
 
 
 def load_questionnaire(settings: Settings) -> Questionnaire:
@@ -60,7 +65,8 @@ async def start(settings: Settings, *, writer: bool = True) -> App:
         settings.postgres, partial(progress.standing, questionnaire), writer=writer, setting=settings.db_setting
     )
     service = ConsultService(questionnaire, repository)
-    return App(settings, questionnaire, repository, service, partial(AdvisoryLock, settings.postgres))
+    return App(settings, questionnaire, repository, service, partial(AdvisoryLock, settings.postgres),
+               PostgresSendLog(repository.pool))
 
 
 def build(settings: Settings, *, writer: bool = True) -> App:
@@ -69,4 +75,5 @@ def build(settings: Settings, *, writer: bool = True) -> App:
         raise ConfigError(f"{settings.db_setting}: a PostgreSQL database is opened by bootstrap.start, not build")
     questionnaire = load_questionnaire(settings)
     repository = embedded.open_repository(settings.db, writer=writer)
-    return App(settings, questionnaire, repository, ConsultService(questionnaire, repository))
+    return App(settings, questionnaire, repository, ConsultService(questionnaire, repository),
+               send_log=send_logs.FileSendLog(send_logs.file_beside(settings.db)))

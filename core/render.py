@@ -26,7 +26,8 @@ submit - send your answers
 status - see where you are
 restart - start again from the beginning
 withdraw - delete all your answers
-cancel - stop an unfinished answer, a restart or a withdrawal"""
+cancel - stop an unfinished answer, a restart or a withdrawal
+stop reminders - get no more reminders (start reminders - get them again)"""
 
 _HINTS = {
     Expects.CHOICE: "Reply with the number of your choice.",

@@ -99,6 +99,8 @@ class Session(BaseModel):
     submissions: list[Submission] = Field(default_factory=list)
     changed_since_submit: bool = False
     invite: str | None = None
+    # 'stop reminders' sent (and not undone by 'start reminders'): the reminder loop passes them by.
+    reminders_off: bool = False
     recent_inputs: list[str] = Field(default_factory=list)
     # Message ref -> what it gave; the newest SOURCES_KEPT (a questionnaire has far fewer answers).
     sources: dict[str, Source] = Field(default_factory=dict)

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from storage.postgres import schema
 from tests.support.postgres import fresh_schema, server_url
 
 PASSWORD = "s3cret-Pa55"
@@ -65,14 +66,14 @@ async def test_answers_given_in_chat_are_counted_by_db_status_and_progress(tmp_p
     assert upgraded.returncode == 0, upgraded.stderr
     assert "to 2." in upgraded.stdout
     again = consult(tmp_path, "db", "upgrade", env={"DATABASE_URL": database})
-    assert "is up to date: schema version 2" in again.stdout
+    assert f"is up to date: schema version {schema.LATEST}" in again.stdout
 
     chat = consult(tmp_path, "chat", "--as", "ana", env={"CONSULT_DB": database}, stdin="hello\nyes\nAna Silva\n")
     assert chat.returncode == 0, chat.stderr
     status = consult(tmp_path, "db", "status", env={"CONSULT_DB": database})
     assert status.returncode == 0, status.stderr
     assert f"Database: PostgreSQL, host {urlsplit(server_url()).hostname}" in status.stdout
-    assert "Schema version: 2 (this consult's: 2)" in status.stdout
+    assert f"Schema version: {schema.LATEST} (this consult's: {schema.LATEST})" in status.stdout
     assert "Respondents: 1 (new 0, in progress 1, submitted 0, withdrawn 0)" in status.stdout
     progress = consult(tmp_path, "progress", "--json", env={"CONSULT_DB": database})
     assert progress.returncode == 0, progress.stderr

@@ -54,6 +54,11 @@ class PostgresRepository:
         self._closed = False
 
     @property
+    def pool(self) -> AsyncConnectionPool[Any]:
+        """The connections, for other capabilities' tables in the same database (the send log, the window)."""
+        return self._pool
+
+    @property
     def where(self) -> str:
         """Host, port and database, for messages (never the password)."""
         return describe(self._conninfo)
