@@ -76,6 +76,7 @@ def full_session(respondent_id: str = "telegram:12345") -> Session:
         submissions=[Submission(at=T0 + timedelta(hours=1), answers=dict(answers))],
         changed_since_submit=True,
         invite="ngo-forum",
+        reminders_off=True,
         recent_inputs=["msg:1", "msg:2"],
         sources={"telegram:m:7": Source(item_id="contact", field_id="email", text="ana@example.org")},
         started_at=T0,
