@@ -17,8 +17,10 @@ from urllib.parse import urlparse
 
 from aiohttp import web
 
+from bots import reminding
 from bots.bootstrap import App
 from bots.config import ConfigError
+from core.outbound import Sender, Senders
 
 log = logging.getLogger("consult")
 
@@ -145,6 +147,7 @@ class Started:
     listening: list[Stopper] = field(default_factory=list)  # to do once the server listens (serve)
     background: list[asyncio.Task[None]] = field(default_factory=list)  # connections that run on their own
     stoppers: list[Stopper] = field(default_factory=list)
+    senders: list[Sender] = field(default_factory=list)  # for what we send first (reminders)
 
 
 @contextlib.asynccontextmanager
@@ -162,6 +165,8 @@ async def _started(
             await _start_telegram(app, webhook, started)
         if "slack" in names:
             _start_slack(app, serving, started)
+        if (reminders := reminding.start(app, Senders(started.senders))) is not None:
+            started.stoppers.append(lambda: reminding.stop(reminders))  # stopped first: it sends through them
         yield started
     finally:
         for stopper in reversed(started.stoppers):
@@ -175,6 +180,7 @@ async def _start_telegram(app: App, webhook: tuple[str, str] | None, started: St
 
     telegram = TelegramFrontEnd(app, app.settings.telegram)
     started.stoppers.append(telegram.stop)
+    started.senders.append(telegram.sender())
     if webhook is None:
         started.background.append(await telegram.start_polling())
         return
@@ -188,6 +194,7 @@ def _start_slack(app: App, http: bool, started: Started) -> None:
     from bots.slack.app import SlackFrontEnd
 
     slack = SlackFrontEnd(app, app.settings.slack)
+    started.senders.append(slack.sender())
     if http:
         started.routes.append(("/slack/events", slack.http_handler()))
         return

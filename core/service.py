@@ -73,6 +73,10 @@ class ConsultService:
         """The stored session of one respondent."""
         return await self.repository.get(respondent_id)
 
+    def questionnaire_for(self, session: Session) -> Questionnaire:
+        """The questionnaire as it applies to this respondent now."""
+        return self.questionnaire
+
     def now(self) -> datetime:
         """The service's clock (tests pass a fixed one)."""
         return self._clock()

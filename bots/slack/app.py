@@ -26,6 +26,7 @@ from bots.bootstrap import App
 from bots.config import ConfigError, SlackSettings
 from bots.slack import blocks, http, mapping
 from bots.slack.mapping import Notice, Person, Route, ToSecretariat, ToService
+from bots.slack.sender import SlackSender
 from core.chat import actions, copy, present, secretariat
 from core.chat.present import Part, View
 from core.export.options import ExportError
@@ -88,6 +89,10 @@ class SlackFrontEnd:
             await call
         except SlackApiError as exc:
             raise ConfigError(f"{variable}: Slack refused it ({_error_code(exc)})") from None
+
+    def sender(self) -> SlackSender:
+        """Messages we send first (reminders, announcements), through this app's client (it retries 429s)."""
+        return SlackSender(self.bolt.client, self.app.questionnaire)
 
     def http_handler(self) -> http.Handler:
         """The aiohttp handler of POST /slack/events: each request's signature checked before its body is read."""

@@ -28,6 +28,7 @@ from bots.telegram import mapping, render
 from bots.telegram.ordering import OneChatAtATime
 from bots.telegram.polling import Poller
 from bots.telegram.secretariat import Secretariat
+from bots.telegram.sender import TelegramSender
 from core import inputs, leadership
 from core.chat import actions, copy, present
 from core.reply import Reply
@@ -228,6 +229,10 @@ class TelegramFrontEnd:
         leading = leadership.lead(lock, poller, self._stop_polling, name="telegram polling")
         self._polling = asyncio.create_task(leading, name="telegram-polling")
         return self._polling
+
+    def sender(self) -> TelegramSender:
+        """Messages we send first (reminders, announcements), through this bot and its rate limiter."""
+        return TelegramSender(self.application.bot, self.app.questionnaire)
 
     async def set_webhook(self, url: str, secret: str) -> None:
         """Ask Telegram to post updates to `url` with the secret token (once the server listens)."""
