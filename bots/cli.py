@@ -13,7 +13,7 @@ from typing import Any
 
 from bots import bootstrap, runner
 from bots.config import ConfigError, load_settings
-from bots.console import chat, copy_view, db_view, export_view, progress_view, questionnaire_view
+from bots.console import chat, copy_view, db_view, export_view, progress_view, questionnaire_view, remind_view
 from core.export.options import ExportError
 from core.ports import StorageError
 from questionnaire import loader
@@ -37,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     prog.add_argument("--json", action="store_true", help="print the figures as JSON")
     export_view.add_arguments(sub.add_parser("export", help="write the compilation files"))
     db_view.add_arguments(sub.add_parser("db", help="show, upgrade or copy the database"))
+    remind_view.add_arguments(sub.add_parser("remind", help="list who would get which reminder now (--dry-run)"))
     ques = sub.add_parser("questionnaire", help="check or show a questionnaire file")
     qsub = ques.add_subparsers(dest="action", required=True)
     check = qsub.add_parser("check", help="validate a questionnaire file")
@@ -98,6 +99,14 @@ async def _until_stopped(main: Callable[[bootstrap.App, asyncio.Event], Awaitabl
     return 0
 
 
+async def _remind(args: argparse.Namespace) -> int:
+    app = await bootstrap.start(load_settings(), writer=False)  # a reader: safe while the bot runs
+    try:
+        return await remind_view.run(app, args)
+    finally:
+        await app.repository.close()
+
+
 async def _export(args: argparse.Namespace) -> int:
     choices = export_view.check_arguments(args)  # a typo stops here, before the database is opened
     app = await bootstrap.start(load_settings(), writer=False)
@@ -137,6 +146,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], Coroutine[Any, Any, int]]] =
     "export": _export,
     "db": _db,
     "questionnaire": _questionnaire,
+    "remind": _remind,
 }
 
 

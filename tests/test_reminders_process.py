@@ -22,6 +22,7 @@ from core.service import ConsultService
 from storage.send_log import FileSendLog, file_beside
 from tests.support.chat import SMALL, Clock, Respondent
 from tests.support.telegram_api import BotApiStandIn
+from tests.test_cli import consult
 
 TOKEN = "123456:TEST-TOKEN"
 PEOPLE = 30
@@ -103,3 +104,19 @@ async def quiet(api: BotApiStandIn, period: float) -> None:
         await asyncio.sleep(period)
         if len(api.calls) == before:
             return
+
+
+async def test_consult_remind_dry_run_lists_who_would_get_what_and_sends_nothing(tmp_path: Path) -> None:
+    now = datetime.now(UTC)
+    (tmp_path / "q.toml").write_text(questionnaire(now), encoding="utf-8")
+    await people_who_stopped(tmp_path, now)
+    env = {"CONSULT_QUESTIONNAIRE": "q.toml", "CONSULT_DB": "data/consult.json"}
+    shown = consult(tmp_path, "remind", "--dry-run", env=env)
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert lines[0] == f"{PEOPLE} reminders are due now (sent by the running bot, at most one each):"
+    assert lines[1:PEOPLE + 1] == [f"telegram:{1000 + n}: before_closing:7d" for n in range(PEOPLE)]
+    assert "You stopped at question 2 of 7." in shown.stdout
+    assert not file_beside(tmp_path / "data" / "consult.json").exists()  # nothing sent, nothing claimed
+    refused = consult(tmp_path, "remind", env=env)
+    assert refused.returncode == 2 and "--dry-run" in refused.stderr

@@ -201,6 +201,10 @@ class SlackFrontEnd:
             request = secretariat.parse(text)
             if isinstance(request, secretariat.ExportRequest):
                 await self._export(client, dm, request)
+            elif isinstance(request, secretariat.RemindRequest):
+                sources = (self.app.questionnaire, self.app.repository, self.app.send_log,
+                           self.app.service.questionnaire_for)
+                await self._say(client, dm, await secretariat.remind_message(sources, self.app.service.now()))
             else:
                 now = self.app.service.now()
                 text = await secretariat.progress_message(self.app.questionnaire, self.app.repository, now)

@@ -83,7 +83,7 @@ class TelegramFrontEnd:
         # or channel reaches the respondent handlers.
         a.add_handler(TypeHandler(Update, self._once), group=-2)
         a.add_handler(TypeHandler(Update, self._outside_private_chats), group=-1)
-        a.add_handler(CommandHandler(["progress", "export"], self._secretariat_command,
+        a.add_handler(CommandHandler(["progress", "export", "remind"], self._secretariat_command,
                                     filters=PRIVATE & filters.UpdateType.MESSAGE))
         a.add_handler(MessageHandler(PRIVATE & filters.UpdateType.MESSAGE & filters.TEXT, self._on_text))
         # An edit is an update of its own; without this filter it would be taken as a new answer.
@@ -268,7 +268,8 @@ class TelegramFrontEnd:
     async def _set_commands(self) -> None:
         menu = [BotCommand(name, description) for name, description in present.MENU]
         await self.application.bot.set_my_commands(menu)
-        extra = [BotCommand("progress", "Figures of the consultation"), BotCommand("export", "The compilation files")]
+        extra = [BotCommand("progress", "Figures of the consultation"), BotCommand("export", "The compilation files"),
+                 BotCommand("remind", "Who would get a reminder now")]
         for admin in self.settings.admins:
             try:
                 await self.application.bot.set_my_commands(menu + extra, scope=BotCommandScopeChat(int(admin)))

@@ -14,7 +14,7 @@ from bots.bootstrap import App
 from bots.telegram import render as telegram_render
 from core import render
 from core.chat import secretariat
-from core.chat.secretariat import ExportError, ExportRequest, ProgressRequest
+from core.chat.secretariat import ExportError, ExportRequest, ProgressRequest, RemindRequest
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,10 @@ class Secretariat:
             await self._progress(chat_id)
         elif isinstance(request, ExportRequest):
             await self._export(chat_id, request)
+        elif isinstance(request, RemindRequest):
+            sources = (self.app.questionnaire, self.app.repository, self.app.send_log,
+                       self.app.service.questionnaire_for)
+            await self.send_text(chat_id, await secretariat.remind_message(sources, self.app.service.now()))
 
     async def _progress(self, chat_id: int) -> None:
         text = await secretariat.progress_message(self.app.questionnaire, self.app.repository, self.app.service.now())

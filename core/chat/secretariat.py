@@ -16,6 +16,9 @@ from core.export.options import FORMATS, ExportError, parse_choice, parse_format
 from core.export.records import Audience, Scope
 from core.ports import Repository
 from core.progress import ProgressReport, Tally
+from core.reminders import report
+from core.reminders.log import SendLog
+from core.reminders.loop import QuestionnaireFor, preview
 from questionnaire.model import Questionnaire
 
 NOT_FOR_YOU = "'progress' and 'export' are for the secretariat of this consultation."
@@ -40,7 +43,15 @@ class ExportRequest:
     scope: Scope = Scope.SUBMITTED
 
 
-Request = ProgressRequest | ExportRequest
+@dataclass(frozen=True)
+class RemindRequest:
+    """'remind': who would get which reminder now (a preview; the running bot sends them)."""
+
+
+Request = ProgressRequest | ExportRequest | RemindRequest
+# What the reminder preview reads: the questionnaire, the sessions, the send log, the questionnaire per respondent.
+ReminderSources = tuple[Questionnaire, Repository, SendLog, QuestionnaireFor]
+PREVIEW_LINES = 30
 
 
 def is_admin(user_id: str | int, admins: frozenset[str]) -> bool:
@@ -56,6 +67,8 @@ def parse(text: str) -> Request | None:
     verb, rest = words[0].casefold(), [w.casefold() for w in words[1:]]
     if verb == "progress" and not rest:
         return ProgressRequest()
+    if verb == "remind" and not rest:
+        return RemindRequest()
     if verb != "export":
         return None
     audience, scope, formats = Audience.PUBLIC, Scope.SUBMITTED, None
@@ -124,9 +137,17 @@ def progress_text(report: ProgressReport) -> str:
     return "\n".join(lines)
 
 
+async def remind_message(app_reminders: ReminderSources, now: datetime) -> str:
+    """The reminders due now, as a chat message (the first PREVIEW_LINES of them)."""
+    q, repository, send_log, q_for = app_reminders
+    if not q.reminders:
+        return report.NO_RULES
+    return report.preview_text(await preview(repository, send_log, q_for, now), most=PREVIEW_LINES)
+
+
 def _tally_lines(tallies: dict[str, Tally]) -> list[str]:
     return [f"{key}: {tally.submitted} / {tally.started}" for key, tally in tallies.items()]
 
 
-__all__ = ["EXPORT_USAGE", "NOT_FOR_YOU", "ExportError", "ExportRequest", "ProgressRequest", "export_files",
-           "is_admin", "parse", "progress_message", "progress_text"]
+__all__ = ["EXPORT_USAGE", "NOT_FOR_YOU", "ExportError", "ExportRequest", "ProgressRequest", "RemindRequest",
+           "export_files", "is_admin", "parse", "progress_message", "progress_text", "remind_message"]
