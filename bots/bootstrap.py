@@ -19,6 +19,9 @@ from storage import embedded, postgres
 from storage import send_log as send_logs
 from storage.postgres.run_once import AdvisoryLock
 from storage.postgres.send_log import PostgresSendLog
+from storage.postgres.windows import PostgresWindowStore
+from storage.windows import FileWindowStore
+from storage.windows import file_beside as window_file_beside
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,7 @@ async def start(settings: Settings, *, writer: bool = True) -> App:
     repository = await postgres.open_repository(
         settings.postgres, partial(progress.standing, questionnaire), writer=writer, setting=settings.db_setting
     )
-    service = ConsultService(questionnaire, repository)
+    service = ConsultService(questionnaire, repository, windows=PostgresWindowStore(repository.pool))
     return App(settings, questionnaire, repository, service, partial(AdvisoryLock, settings.postgres),
                PostgresSendLog(repository.pool))
 
@@ -75,5 +78,6 @@ def build(settings: Settings, *, writer: bool = True) -> App:
         raise ConfigError(f"{settings.db_setting}: a PostgreSQL database is opened by bootstrap.start, not build")
     questionnaire = load_questionnaire(settings)
     repository = embedded.open_repository(settings.db, writer=writer)
-    return App(settings, questionnaire, repository, ConsultService(questionnaire, repository),
+    windows = FileWindowStore(window_file_beside(settings.db))
+    return App(settings, questionnaire, repository, ConsultService(questionnaire, repository, windows=windows),
                send_log=send_logs.FileSendLog(send_logs.file_beside(settings.db)))

@@ -13,7 +13,16 @@ from typing import Any
 
 from bots import bootstrap, runner
 from bots.config import ConfigError, load_settings
-from bots.console import chat, copy_view, db_view, export_view, progress_view, questionnaire_view, remind_view
+from bots.console import (
+    chat,
+    copy_view,
+    db_view,
+    export_view,
+    progress_view,
+    questionnaire_view,
+    remind_view,
+    window_view,
+)
 from core.export.options import ExportError
 from core.ports import StorageError
 from questionnaire import loader
@@ -37,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     prog.add_argument("--json", action="store_true", help="print the figures as JSON")
     export_view.add_arguments(sub.add_parser("export", help="write the compilation files"))
     db_view.add_arguments(sub.add_parser("db", help="show, upgrade or copy the database"))
+    window_view.add_arguments(sub.add_parser("window", help="show or move the dates; allow late answers by invitation"))
     remind_view.add_arguments(sub.add_parser("remind", help="list who would get which reminder now (--dry-run)"))
     ques = sub.add_parser("questionnaire", help="check or show a questionnaire file")
     qsub = ques.add_subparsers(dest="action", required=True)
@@ -99,6 +109,14 @@ async def _until_stopped(main: Callable[[bootstrap.App, asyncio.Event], Awaitabl
     return 0
 
 
+async def _window(args: argparse.Namespace) -> int:
+    app = await bootstrap.start(load_settings(), writer=False)  # the sessions are only read: safe while the bot runs
+    try:
+        return await window_view.run(app, args)
+    finally:
+        await app.repository.close()
+
+
 async def _remind(args: argparse.Namespace) -> int:
     app = await bootstrap.start(load_settings(), writer=False)  # a reader: safe while the bot runs
     try:
@@ -147,6 +165,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], Coroutine[Any, Any, int]]] =
     "db": _db,
     "questionnaire": _questionnaire,
     "remind": _remind,
+    "window": _window,
 }
 
 

@@ -69,8 +69,7 @@ def check_against_dates(rules: tuple[ReminderRule, ...], opens: datetime | None,
     """What is wrong with the rules for these dates, in words (empty when nothing is)."""
     problems = []
     for n, rule in enumerate(rules, 1):
-        if rule.before_closing is not None and closes is None:
-            problems.append(f"reminder {n} (before_closing = {rule.before_closing!r}) needs a closing date (closes)")
+        # before_closing without a closing date waits for one (`consult window --closes` may set it at run time).
         moment = rule.moment(closes)
         if moment is None:
             continue

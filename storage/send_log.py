@@ -54,6 +54,7 @@ class FileSendLog:
 
     def _append(self, data: bytes) -> None:
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
             try:
                 size = os.fstat(fd).st_size

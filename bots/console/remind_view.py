@@ -26,6 +26,7 @@ async def run(app: App, args: argparse.Namespace) -> int:
     if not app.questionnaire.reminders:
         print(report.NO_RULES)
         return 0
+    await app.service.refresh_window()
     due = await preview(app.repository, app.send_log, app.service.questionnaire_for, app.service.now())
     print(report.preview_text(due))
     return 0

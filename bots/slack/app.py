@@ -202,12 +202,14 @@ class SlackFrontEnd:
             if isinstance(request, secretariat.ExportRequest):
                 await self._export(client, dm, request)
             elif isinstance(request, secretariat.RemindRequest):
+                await self.app.service.refresh_window()
                 sources = (self.app.questionnaire, self.app.repository, self.app.send_log,
                            self.app.service.questionnaire_for)
                 await self._say(client, dm, await secretariat.remind_message(sources, self.app.service.now()))
             else:
-                now = self.app.service.now()
-                text = await secretariat.progress_message(self.app.questionnaire, self.app.repository, now)
+                await self.app.service.refresh_window()
+                now, dated = self.app.service.now(), self.app.service.questionnaire_for(None)
+                text = await secretariat.progress_message(self.app.questionnaire, self.app.repository, now, dated)
                 await self._say(client, dm, text)
         except ExportError as exc:
             await self._say(client, dm, f"{exc}\n\n{secretariat.EXPORT_USAGE}")

@@ -48,12 +48,16 @@ class Secretariat:
         elif isinstance(request, ExportRequest):
             await self._export(chat_id, request)
         elif isinstance(request, RemindRequest):
+            await self.app.service.refresh_window()
             sources = (self.app.questionnaire, self.app.repository, self.app.send_log,
                        self.app.service.questionnaire_for)
             await self.send_text(chat_id, await secretariat.remind_message(sources, self.app.service.now()))
 
     async def _progress(self, chat_id: int) -> None:
-        text = await secretariat.progress_message(self.app.questionnaire, self.app.repository, self.app.service.now())
+        await self.app.service.refresh_window()
+        dated = self.app.service.questionnaire_for(None)  # with the dates `consult window` set
+        text = await secretariat.progress_message(self.app.questionnaire, self.app.repository, self.app.service.now(),
+                                                  dated)
         await self.send_text(chat_id, text)
 
     async def _export(self, chat_id: int, request: ExportRequest) -> None:

@@ -102,9 +102,13 @@ async def export_files(
     return result.files, "\n".join(lines)
 
 
-async def progress_message(q: Questionnaire, repository: Repository, now: datetime) -> str:
-    """The figures as a chat message, added up by the repository (in SQL on PostgreSQL)."""
-    return progress_text(progress.from_figures(q, await repository.figures(q), now))
+async def progress_message(q: Questionnaire, repository: Repository, now: datetime,
+                           dated: Questionnaire | None = None) -> str:
+    """The figures as a chat message, added up by the repository (in SQL on PostgreSQL).
+
+    `dated` is q with the dates `consult window` set: they are shown; the figures are q's.
+    """
+    return progress_text(progress.from_figures(dated or q, await repository.figures(q), now))
 
 
 def progress_text(report: ProgressReport) -> str:

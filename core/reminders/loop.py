@@ -70,8 +70,9 @@ class ReminderLoop:
 
     def __init__(self, repository: Repository, send_log: SendLog, sender: Sender, q_for: QuestionnaireFor, *,
                  clock: Clock, sleep: Sleep = asyncio.sleep, every: float = EVERY_SECONDS,
-                 zone: TimeZone | None = None) -> None:
+                 zone: TimeZone | None = None, refresh: Callable[[], Awaitable[object]] | None = None) -> None:
         self.repository, self.send_log, self.sender, self.q_for = repository, send_log, sender, q_for
+        self._refresh = refresh  # reads the run-time window again before each round
         self._clock, self._sleep, self._every, self._zone = clock, sleep, every, zone
         self._stopping = asyncio.Event()
 
@@ -90,6 +91,8 @@ class ReminderLoop:
 
     async def round(self) -> list[tuple[str, str, Outcome]]:
         """Send every reminder due now; (respondent, rule, outcome) of each."""
+        if self._refresh is not None:
+            await self._refresh()
         now = self._clock()
         records = history(await self.send_log.entries())
         due = await due_now(self.repository, records, self.q_for, now, self.sender.reaches)
