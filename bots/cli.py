@@ -14,6 +14,7 @@ from typing import Any
 from bots import bootstrap, runner
 from bots.config import ConfigError, load_settings
 from bots.console import (
+    announce_view,
     chat,
     copy_view,
     db_view,
@@ -23,6 +24,7 @@ from bots.console import (
     remind_view,
     window_view,
 )
+from core.announcements import AnnouncementError
 from core.export.options import ExportError
 from core.ports import StorageError
 from questionnaire import loader
@@ -47,6 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     export_view.add_arguments(sub.add_parser("export", help="write the compilation files"))
     db_view.add_arguments(sub.add_parser("db", help="show, upgrade or copy the database"))
     window_view.add_arguments(sub.add_parser("window", help="show or move the dates; allow late answers by invitation"))
+    announce_view.add_arguments(sub.add_parser("announce", help="send a message to everyone, the unfinished or "
+                                                                "the submitted"))
     remind_view.add_arguments(sub.add_parser("remind", help="list who would get which reminder now (--dry-run)"))
     ques = sub.add_parser("questionnaire", help="check or show a questionnaire file")
     qsub = ques.add_subparsers(dest="action", required=True)
@@ -117,6 +121,15 @@ async def _window(args: argparse.Namespace) -> int:
         await app.repository.close()
 
 
+async def _announce(args: argparse.Namespace) -> int:
+    announcement = announce_view.check_arguments(args)  # no text: refused before the database is opened
+    app = await bootstrap.start(load_settings(), writer=False)  # sessions only read: safe while the bot runs
+    try:
+        return await announce_view.run(app, announcement, confirmed=args.yes)
+    finally:
+        await app.repository.close()
+
+
 async def _remind(args: argparse.Namespace) -> int:
     app = await bootstrap.start(load_settings(), writer=False)  # a reader: safe while the bot runs
     try:
@@ -166,6 +179,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], Coroutine[Any, Any, int]]] =
     "questionnaire": _questionnaire,
     "remind": _remind,
     "window": _window,
+    "announce": _announce,
 }
 
 
@@ -174,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return asyncio.run(_COMMANDS[args.command](args))
-    except (ConfigError, QuestionnaireError, StorageError, ExportError) as exc:
+    except (ConfigError, QuestionnaireError, StorageError, ExportError, AnnouncementError) as exc:
         print(f"consult: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
