@@ -119,3 +119,29 @@ async def send(announcement: Announcement, who: list[str], sender: Sender, send_
         if outcome.delivery is Delivery.FAILED:
             report.reasons[outcome.reason] += 1
     return report
+
+
+CONFIRM = "Send 'announce yes' to send it, or 'announce no' to drop it."
+NOTHING_WAITING = "No announcement is waiting to be sent. Send 'announce', who gets it, then the text."
+DROPPED = "The announcement was dropped; nothing was sent."
+SENDING = "Sending. The delivery report follows when every message is sent."
+
+
+class Drafts:
+    """Announcements previewed in a chat and waiting for 'announce yes', one per admin (in memory only)."""
+
+    def __init__(self) -> None:
+        self._waiting: dict[str, Announcement] = {}
+
+    async def preview(self, admin: str, words: str, sessions: AsyncIterator[Session], sender: Sender) -> str:
+        """Read the request, keep it for the admin's confirmation, and say what would happen."""
+        try:
+            announcement = parse(words)
+        except AnnouncementError as exc:
+            return str(exc)
+        self._waiting[admin] = announcement
+        return preview(announcement, await recipients(sessions, announcement.audience), sender) + "\n\n" + CONFIRM
+
+    def take(self, admin: str) -> Announcement | None:
+        """The admin's waiting announcement, no longer waiting."""
+        return self._waiting.pop(admin, None)

@@ -31,6 +31,7 @@ from bots.telegram.secretariat import Secretariat
 from bots.telegram.sender import TelegramSender
 from core import inputs, leadership
 from core.chat import actions, copy, present
+from core.outbound import Senders
 from core.reply import Reply
 from core.service import NOT_SAVED
 
@@ -73,6 +74,8 @@ class TelegramFrontEnd:
         self._polling: asyncio.Task[None] | None = None
         self._stop_polling = asyncio.Event()
         self.secretariat = Secretariat(app, settings.admins, self.application.bot)
+        self._sender = TelegramSender(self.application.bot, app.questionnaire)  # one budget for all we send first
+        self.secretariat.senders.senders.append(self._sender)
         self._seen: OrderedDict[int, None] = OrderedDict()
         self._add_handlers()
 
@@ -83,7 +86,7 @@ class TelegramFrontEnd:
         # or channel reaches the respondent handlers.
         a.add_handler(TypeHandler(Update, self._once), group=-2)
         a.add_handler(TypeHandler(Update, self._outside_private_chats), group=-1)
-        a.add_handler(CommandHandler(["progress", "export", "remind"], self._secretariat_command,
+        a.add_handler(CommandHandler(["progress", "export", "remind", "announce"], self._secretariat_command,
                                     filters=PRIVATE & filters.UpdateType.MESSAGE))
         a.add_handler(MessageHandler(PRIVATE & filters.UpdateType.MESSAGE & filters.TEXT, self._on_text))
         # An edit is an update of its own; without this filter it would be taken as a new answer.
@@ -230,9 +233,13 @@ class TelegramFrontEnd:
         self._polling = asyncio.create_task(leading, name="telegram-polling")
         return self._polling
 
+    def share_senders(self, senders: Senders) -> None:
+        """Announcements go through every front end of the process (the runner gives them all)."""
+        self.secretariat.senders = senders
+
     def sender(self) -> TelegramSender:
         """Messages we send first (reminders, announcements), through this bot and its rate limiter."""
-        return TelegramSender(self.application.bot, self.app.questionnaire)
+        return self._sender
 
     async def set_webhook(self, url: str, secret: str) -> None:
         """Ask Telegram to post updates to `url` with the secret token (once the server listens)."""
@@ -269,7 +276,8 @@ class TelegramFrontEnd:
         menu = [BotCommand(name, description) for name, description in present.MENU]
         await self.application.bot.set_my_commands(menu)
         extra = [BotCommand("progress", "Figures of the consultation"), BotCommand("export", "The compilation files"),
-                 BotCommand("remind", "Who would get a reminder now")]
+                 BotCommand("remind", "Who would get a reminder now"),
+                 BotCommand("announce", "A message to respondents")]
         for admin in self.settings.admins:
             try:
                 await self.application.bot.set_my_commands(menu + extra, scope=BotCommandScopeChat(int(admin)))

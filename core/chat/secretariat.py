@@ -48,7 +48,21 @@ class RemindRequest:
     """'remind': who would get which reminder now (a preview; the running bot sends them)."""
 
 
-Request = ProgressRequest | ExportRequest | RemindRequest
+@dataclass(frozen=True)
+class AnnounceRequest:
+    """'announce AUDIENCE TEXT': a preview first (the text as typed, case kept)."""
+
+    words: str
+
+
+@dataclass(frozen=True)
+class AnnounceConfirm:
+    """'announce yes' (send what was previewed) or 'announce no' (drop it)."""
+
+    send: bool
+
+
+Request = ProgressRequest | ExportRequest | RemindRequest | AnnounceRequest | AnnounceConfirm
 # What the reminder preview reads: the questionnaire, the sessions, the send log, the questionnaire per respondent.
 ReminderSources = tuple[Questionnaire, Repository, SendLog, QuestionnaireFor]
 PREVIEW_LINES = 30
@@ -65,6 +79,10 @@ def parse(text: str) -> Request | None:
     if not words:
         return None
     verb, rest = words[0].casefold(), [w.casefold() for w in words[1:]]
+    if verb == "announce":
+        if rest in (["yes"], ["no"]):
+            return AnnounceConfirm(rest == ["yes"])
+        return AnnounceRequest(text.strip().removeprefix("/")[len(words[0]):].strip())
     if verb == "progress" and not rest:
         return ProgressRequest()
     if verb == "remind" and not rest:
@@ -153,5 +171,19 @@ def _tally_lines(tallies: dict[str, Tally]) -> list[str]:
     return [f"{key}: {tally.submitted} / {tally.started}" for key, tally in tallies.items()]
 
 
-__all__ = ["EXPORT_USAGE", "NOT_FOR_YOU", "ExportError", "ExportRequest", "ProgressRequest", "RemindRequest",
-           "export_files", "is_admin", "parse", "progress_message", "progress_text", "remind_message"]
+__all__ = [
+    "EXPORT_USAGE",
+    "NOT_FOR_YOU",
+    "AnnounceConfirm",
+    "AnnounceRequest",
+    "ExportError",
+    "ExportRequest",
+    "ProgressRequest",
+    "RemindRequest",
+    "export_files",
+    "is_admin",
+    "parse",
+    "progress_message",
+    "progress_text",
+    "remind_message",
+]
