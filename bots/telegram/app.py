@@ -10,7 +10,6 @@ from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardButton, Inli
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationHandlerStop,
     CallbackQueryHandler,
@@ -24,7 +23,7 @@ from telegram.helpers import create_deep_linked_url
 
 from bots.bootstrap import App
 from bots.config import ConfigError, TelegramSettings
-from bots.telegram import mapping, render
+from bots.telegram import mapping, render, sender
 from bots.telegram.ordering import OneChatAtATime
 from bots.telegram.polling import Poller
 from bots.telegram.secretariat import Secretariat
@@ -37,8 +36,6 @@ from core.service import NOT_SAVED
 
 log = logging.getLogger(__name__)
 
-# Flood control: a 429 waits `retry_after` and tries again, so no reply is lost.
-MAX_RETRIES = 3
 PRIVATE = filters.ChatType.PRIVATE
 # Seconds one getUpdates waits for news: long enough to be cheap, short enough to stop promptly.
 POLL_TIMEOUT = 10
@@ -63,7 +60,7 @@ class TelegramFrontEnd:
         builder = (
             Application.builder()
             .token(settings.bot_token.get_secret_value())
-            .rate_limiter(AIORateLimiter(max_retries=MAX_RETRIES))
+            .rate_limiter(sender.rate_limiter())  # 30 a second, evenly; a 429 waited out and retried
             .concurrent_updates(OneChatAtATime())
         )
         if settings.api_base_url:
