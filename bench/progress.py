@@ -25,6 +25,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import psycopg
+
 from bench import export, postgres
 from bench.storage import TEXT_POOL_SIZE, paragraph
 from core.ports import Repository
@@ -99,9 +101,20 @@ async def on_tinydb(folder: Path, q: Questionnaire, size: int, seed: int) -> dic
     return result
 
 
-async def on_postgres(folder: Path, server: str, q: Questionnaire, size: int, seed: int) -> dict[str, Any]:
+# The worst case for grouping by whole lists: each copy drops a random fifth of its answered questions,
+# so that nearly every row's lists differ (the counts then differ from the session's; only time matters).
+_SCATTER = ("UPDATE consult_respondent SET answered = ARRAY(SELECT i FROM unnest(answered) AS i WHERE random() < 0.8), "
+            "answered_counted = ARRAY(SELECT i FROM unnest(answered_counted) AS i WHERE random() < 0.8)")
+
+
+async def on_postgres(folder: Path, server: str, q: Questionnaire, size: int, seed: int, scatter: bool = False
+                      ) -> dict[str, Any]:
     async with postgres.scratch_database(server) as url:
         await postgres.bulk_load(url, q, sessions(q, min(size, DISTINCT), seed), copies(size))
+        if scatter:
+            async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
+                await conn.execute(_SCATTER)
+                await conn.execute("VACUUM ANALYZE consult_respondent")
         result: dict[str, Any] = {"command": run_progress(folder, url)}
         result["figures_seconds"] = await time_figures(await postgres.open_repository(url, q), q)
     return result
@@ -115,6 +128,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--dir", type=Path, default=Path(".bench-tmp"), help="scratch folder (removed after)")
     parser.add_argument("--seed", type=int, default=2013)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--scatter", action="store_true",
+                        help="PostgreSQL: make nearly every respondent's answered lists differ (worst case)")
     args = parser.parse_args(argv)
     args.dir.mkdir(parents=True, exist_ok=True)
     results: dict[str, dict[str, Any]] = {}
@@ -125,7 +140,8 @@ def main(argv: list[str] | None = None) -> None:
             q = parse(export.questionnaire_text())
             results[str(size)] = {"load": os.getloadavg()[0]}
             if "postgres" in args.stores:
-                results[str(size)]["postgres"] = asyncio.run(on_postgres(folder, args.postgres, q, size, args.seed))
+                results[str(size)]["postgres"] = asyncio.run(
+                    on_postgres(folder, args.postgres, q, size, args.seed, args.scatter))
             if "tinydb" in args.stores:
                 results[str(size)]["tinydb"] = asyncio.run(on_tinydb(folder, q, size, args.seed))
         finally:

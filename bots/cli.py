@@ -24,6 +24,7 @@ from bots.console import (
     remind_view,
     window_view,
 )
+from core import questionnaire_change
 from core.announcements import AnnouncementError
 from core.export.options import ExportError
 from core.ports import StorageError
@@ -157,16 +158,18 @@ async def _db(args: argparse.Namespace) -> int:
 async def _questionnaire(args: argparse.Namespace) -> int:
     if args.action != "check" or not args.against_db:
         return questionnaire_view.run(args.action, args.file)
-    loader.load(args.file)  # a broken file stops here, before the database is opened
-    # A reader, like `progress`: safe while the bots run.
-    app = bootstrap.build(load_settings(), writer=False)
+    new = loader.load(args.file)  # a broken file stops here, before the database is opened
+    # A reader, like `progress`: safe while the bots run. Sessions are read one at a time.
+    app = await bootstrap.start(load_settings(), writer=False)
+    comparison = questionnaire_change.Comparison(app.questionnaire, new)
     try:
-        sessions = list(await app.repository.all())
+        async for session in app.repository.each():
+            comparison.add(session)
     finally:
         await app.repository.close()
     if (note := bootstrap.missing_database_note(app.settings)) is not None:
         print(note, file=sys.stderr)
-    return questionnaire_view.run("check", args.file, against=(app.questionnaire, sessions))
+    return questionnaire_view.run("check", args.file, against=comparison)
 
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace], Coroutine[Any, Any, int]]] = {

@@ -12,7 +12,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from storage.postgres import schema
+from questionnaire.loader import bundled_path
+from storage.postgres.schema import LATEST
 from tests.support.postgres import fresh_schema, server_url
 
 PASSWORD = "s3cret-Pa55"
@@ -64,21 +65,27 @@ async def test_answers_given_in_chat_are_counted_by_db_status_and_progress(tmp_p
 
     upgraded = consult(tmp_path, "db", "upgrade", env={"DATABASE_URL": database})
     assert upgraded.returncode == 0, upgraded.stderr
-    assert f"to {schema.LATEST}." in upgraded.stdout
+    assert f"to {LATEST}." in upgraded.stdout
     again = consult(tmp_path, "db", "upgrade", env={"DATABASE_URL": database})
-    assert f"is up to date: schema version {schema.LATEST}" in again.stdout
+    assert f"is up to date: schema version {LATEST}" in again.stdout
 
     chat = consult(tmp_path, "chat", "--as", "ana", env={"CONSULT_DB": database}, stdin="hello\nyes\nAna Silva\n")
     assert chat.returncode == 0, chat.stderr
     status = consult(tmp_path, "db", "status", env={"CONSULT_DB": database})
     assert status.returncode == 0, status.stderr
     assert f"Database: PostgreSQL, host {urlsplit(server_url()).hostname}" in status.stdout
-    assert f"Schema version: {schema.LATEST} (this consult's: {schema.LATEST})" in status.stdout
+    assert f"Schema version: {LATEST} (this consult's: {LATEST})" in status.stdout
     assert "Respondents: 1 (new 0, in progress 1, submitted 0, withdrawn 0)" in status.stdout
     progress = consult(tmp_path, "progress", "--json", env={"CONSULT_DB": database})
     assert progress.returncode == 0, progress.stderr
     assert '"started": 1' in progress.stdout
-    for done in (before, upgraded, again, chat, status, progress):
+    (tmp_path / "changed.toml").write_text(bundled_path().read_text().replace('"Non-Government"', '"Non-gov"'))
+    check = consult(tmp_path, "questionnaire", "check", "changed.toml", "--against-db", env={"CONSULT_DB": database})
+    assert check.returncode == 0, check.stderr
+    said = " ".join(check.stdout.split())
+    assert "and the answers of 1 respondent stored" in said
+    assert "Option 'Non-Government' of question 1 is removed: chosen by 0 respondents" in said
+    for done in (before, upgraded, again, chat, status, progress, check):
         assert PASSWORD not in done.stdout + done.stderr
     assert not (tmp_path / "data").exists()
 

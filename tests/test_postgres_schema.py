@@ -49,3 +49,14 @@ async def test_a_reader_opens_only_a_database_that_is_up_to_date_and_never_write
                 await reader.put(full_session())
         finally:
             await reader.close()
+
+
+async def test_sessions_are_compressed_with_lz4_where_the_server_has_it() -> None:
+    # Half the server's CPU per stored answer (BENCHMARKS.md); Debian's PostgreSQL 15 has lz4.
+    async with fresh_schema() as url:
+        await (await open_repository(url)).close()
+        async with await psycopg.AsyncConnection.connect(url) as conn:
+            query = ("SELECT attcompression FROM pg_attribute "
+                     "WHERE attrelid = 'consult_respondent'::regclass AND attname = 'session'")
+            row = await (await conn.execute(query)).fetchone()
+    assert row == ("l",)

@@ -47,7 +47,7 @@ async def _status(settings: Settings) -> str:
 async def _files_status(settings: Settings) -> str:
     app = bootstrap.build(settings, writer=False)
     try:
-        counts = Counter(session.status.value for session in await app.repository.all())
+        counts = Counter([session.status.value async for session in app.repository.each()])  # one at a time
     finally:
         await app.repository.close()
     return f"Database: files, {settings.db} (from CONSULT_DB)\n{_respondents(dict(counts))}"

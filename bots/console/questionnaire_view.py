@@ -8,15 +8,12 @@ from rich.console import Console
 from rich.text import Text
 
 from core import questionnaire_change
-from core.session import Session
+from core.questionnaire_change import Comparison
 from questionnaire import loader
 from questionnaire.model import Questionnaire
 
-# The questionnaire in use and the stored sessions, for `check --against-db`.
-InUse = tuple[Questionnaire, list[Session]]
 
-
-def run(action: str, path: Path | None, console: Console | None = None, against: InUse | None = None) -> int:
+def run(action: str, path: Path | None, console: Console | None = None, against: Comparison | None = None) -> int:
     """Check or show; a bad file raises QuestionnaireError with the reason."""
     console = console or Console(highlight=False)
     q = loader.load(path)
@@ -24,16 +21,16 @@ def run(action: str, path: Path | None, console: Console | None = None, against:
         answerable = sum(item.answerable for item in q.items)
         console.print(Text(f"{path}: OK - '{q.title}', {len(q.items)} items, {answerable} to answer."))
         if against is not None:
-            console.print(Text(describe_change(q, *against)))
+            console.print(Text(describe_change(against)))
     else:
         console.print(Text(describe(q)))
     return 0
 
 
-def describe_change(new: Questionnaire, in_use: Questionnaire, sessions: list[Session]) -> str:
+def describe_change(comparison: Comparison) -> str:
     """What the file would do to the stored answers, compared with the questionnaire in use."""
-    effects = questionnaire_change.compare(in_use, new, sessions)
-    stored = questionnaire_change.people(len(sessions))
+    in_use, effects = comparison.old, comparison.effects()
+    stored = questionnaire_change.people(comparison.stored)
     lines = [f"Compared with the questionnaire in use ('{in_use.title}') and the answers of {stored} stored:"]
     lines += [f"- {effect.text}" for effect in effects]
     if not effects:

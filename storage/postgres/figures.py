@@ -23,29 +23,32 @@ _TOTALS = (
     f"coalesce(sum(set_aside) FILTER (WHERE status IN ('in_progress', 'submitted')), 0), "
     f"count(*) FILTER (WHERE set_aside > 0 AND status IN ('in_progress', 'submitted')) {_ROWS}"
 )
-_TALLIES = (
-    f"SELECT 'category', key, count(*), {_DONE} FROM (SELECT unnest(categories) AS key, submitted_at "
-    f"{_ACTIVE}) AS t GROUP BY key UNION ALL "
-    f"SELECT 'subcategory', key, count(*), {_DONE} FROM (SELECT unnest(subcategories) AS key, submitted_at "
-    f"{_ACTIVE}) AS t GROUP BY key UNION ALL "
-    f"SELECT 'channel', channel, count(*), {_DONE} {_ACTIVE} GROUP BY channel"
-)
+# Each query reads the table once: rows are grouped by their whole lists first (most respondents share
+# a few: the questions their category is asked), so the hash holds those lists, not an entry per list
+# element (100,000 respondents x 4 lists x ~20 questions would be 8 million), and the lists of each
+# group are then unnested. Measured on 100,000 respondents: a quarter of the time of one unnest per list.
+
+
+def _per_element(lists: tuple[str, ...], plain: tuple[str, ...] = ()) -> str:
+    grouped = ", ".join((*lists, *plain))
+    parts = [f"SELECT '{name}', unnest(g.{name})" for name in lists]
+    parts += [f"SELECT '{name}', g.{name}" for name in plain]
+    return (
+        f"SELECT x.what, x.key, sum(g.n)::bigint, sum(g.done)::bigint FROM (SELECT {grouped}, count(*) AS n, "
+        f"{_DONE} AS done {_ACTIVE} GROUP BY {grouped}) AS g, LATERAL ({' UNION ALL '.join(parts)}) AS x(what, key) "
+        f"WHERE x.key IS NOT NULL GROUP BY 1, 2"
+    )
+
+
+_TALLIES = _per_element(("categories", "subcategories"), ("channel",))
 _COUNTRIES = (
     f"SELECT coalesce(country_key, ''), may_cite, min(coalesce(country, '(not answered yet)') COLLATE \"C\"), "
     f"count(*), {_DONE} {_ACTIVE} GROUP BY 1, 2"
 )
-_PLACES = (
-    f"SELECT 'day', first_submitted_day, count(*) {_ACTIVE} AND first_submitted_day IS NOT NULL "
-    f"GROUP BY first_submitted_day UNION ALL "
-    f"SELECT 'stopped', stopped_at, count(*) {_ACTIVE} AND stopped_at IS NOT NULL GROUP BY stopped_at"
-)
+_PLACES = _per_element((), ("first_submitted_day", "stopped_at"))
 # Per question: asked and answered in the answers that count (all, and of those who submitted), then
 # answered and skipped in the current answers.
-_QUESTIONS = " UNION ALL ".join(
-    f"SELECT '{what}', item, count(*), {_DONE} FROM (SELECT unnest({what}) AS item, submitted_at {_ACTIVE}) "
-    f"AS t GROUP BY item"
-    for what in ("asked", "answered_counted", "answered", "skipped")
-)
+_QUESTIONS = _per_element(("asked", "answered_counted", "answered", "skipped"))
 
 
 async def add_up(conn: AsyncConnection[Any], figures_of: str) -> Figures:
@@ -57,15 +60,15 @@ async def add_up(conn: AsyncConnection[Any], figures_of: str) -> Figures:
         started, submitted, withdrawn, aside, aside_respondents = totals
         figures = Figures(started=started, submitted=submitted, withdrawn=withdrawn, set_aside=aside,
                           set_aside_respondents=aside_respondents)
-    groups = {"category": figures.by_category, "subcategory": figures.by_subcategory, "channel": figures.by_channel}
+    groups = {"categories": figures.by_category, "subcategories": figures.by_subcategory, "channel": figures.by_channel}
     for group, key, started, submitted in await (await conn.execute(_TALLIES, params)).fetchall():
         groups[group][key] = Tally(started=started, submitted=submitted)
     figures.countries = [
         CountryTally(key=key, may_cite=cite, spelling=spelling, started=started, submitted=submitted)
         for key, cite, spelling, started, submitted in await (await conn.execute(_COUNTRIES, params)).fetchall()
     ]
-    places = {"day": figures.submissions_per_day, "stopped": figures.stopped_at}
-    for place, key, count in await (await conn.execute(_PLACES, params)).fetchall():
+    places = {"first_submitted_day": figures.submissions_per_day, "stopped_at": figures.stopped_at}
+    for place, key, count, _ in await (await conn.execute(_PLACES, params)).fetchall():
         places[place][key] = count
     for what, item, count, submitted in await (await conn.execute(_QUESTIONS, params)).fetchall():
         tally = figures.questions.setdefault(item, QuestionTally())
