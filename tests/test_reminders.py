@@ -196,3 +196,27 @@ async def test_stop_and_start_reminders_in_the_conversation() -> None:
     assert (await ana.session()).cursor == "consent"  # the question on screen is unchanged
 
 
+
+
+async def test_slack_reminders_wait_for_working_hours_in_the_zone_users_info_gives() -> None:
+    from bots.slack import sender as slack_sender
+    from tests.support.slack_api import SlackStandIn, dm_of
+
+    api = SlackStandIn("xoxb-test")
+    await api.start()
+    try:
+        api.time_zones["U1"] = "Asia/Tokyo"  # U2's zone is unknown: UTC working hours
+        clock = Clock(at(6, 10, 10))
+        service = ConsultService(Q, MemoryRepository(), clock)
+        for user in ("U1", "U2"):
+            await Respondent(service, f"T1:{user}", "slack").says("start", "yes")
+        clock.now = at(6, 14, 0)  # 00:00 UTC: 09:00 in Tokyo
+        real = slack_sender.SlackSender(slack_sender.client("xoxb-test", api.url), Q)
+        loop = ReminderLoop(service.repository, MemorySendLog(), real, lambda _: Q, clock=clock, zone=real.time_zone)
+        assert [who for who, *_ in await loop.round()] == ["slack:T1:U1"]
+        assert "A reminder: your answers" in api.in_channel(dm_of("U1"))[0].shown()
+        assert api.in_channel(dm_of("U2")) == []
+        clock.now = at(6, 14, 8)  # 08:00 UTC
+        assert [who for who, *_ in await loop.round()] == ["slack:T1:U2"]
+    finally:
+        await api.stop()
