@@ -103,7 +103,12 @@ class ReminderLoop:
                 break
             await slots.acquire()
             sending.append(asyncio.create_task(self._one(item, records.get(item.respondent_id), now, slots)))
-        results = [result for result in await asyncio.gather(*sending) if result is not None]
+        results: list[tuple[str, str, Outcome]] = []
+        for result in await asyncio.gather(*sending, return_exceptions=True):
+            if isinstance(result, BaseException):  # e.g. the database, for one respondent: the others still count
+                log.error("reminders: one send stopped: %s", type(result).__name__)
+            elif result is not None:
+                results.append(result)
         if results:
             log.info("reminders: %d sent this round", sum(r[2].delivery is Delivery.SENT for r in results))
         return results
@@ -127,7 +132,7 @@ class ReminderLoop:
         if rule is None or rule.key != item.rule.key:
             return False
         zone = await self._zone(item.respondent_id) if self._zone is not None else None
-        return planning.awake(self.q_for(session), now, zone)
+        return planning.awake(self.q_for(session), self._clock(), zone)  # a long round may reach the night
 
     async def _pause(self) -> None:
         """Sleep `every` seconds (on the clock given), less if stopped meanwhile."""
