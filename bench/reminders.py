@@ -105,7 +105,8 @@ def p99(values: list[float]) -> float:
 
 async def run(respondents: int, talkers: int, baseline: float) -> dict[str, Any]:
     now = datetime.now(UTC)
-    with tempfile.TemporaryDirectory(prefix="bench-reminders-", dir=os.getcwd()) as folder:
+    Path(".bench-tmp").mkdir(exist_ok=True)  # beside the code, on the same disk; ignored by git
+    with tempfile.TemporaryDirectory(prefix="reminders-", dir=".bench-tmp") as folder:
         async with BotApiStandIn(TOKEN) as api:
             telegram = TelegramSettings(_env_file=None, bot_token=SecretStr(TOKEN), api_base_url=f"{api.url}/bot")
             settings = Settings(_env_file=None, db=Path(folder) / "consult.json",
