@@ -21,7 +21,7 @@ import os
 import statistics
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -143,6 +143,8 @@ async def run(respondents: int, talkers: int, baseline: float) -> dict[str, Any]
     return {
         "respondents": respondents, "talkers": talkers, "fill_seconds": round(filled, 1),
         "reminders_sent": sum(1 for *_, outcome in sent if outcome.delivery == "sent"),
+        "outcomes": Counter(f"{outcome.delivery} {outcome.reason}".strip() for *_, outcome in sent),
+        "not_tried": respondents - len(sent),
         "reminder_messages": len(reminders), "sending_seconds": round(sending, 1),
         "reminder_messages_per_second_mean": round(len(reminders) / sending, 2),
         "busiest_second_all_messages": busiest_second(calls),

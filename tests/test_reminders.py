@@ -104,7 +104,7 @@ async def test_a_whole_consultation_reminds_exactly_whom_and_when() -> None:
 
     await run_consultation(service, clock, sender, log, {at(8, 29, 10): lambda: fay.says("start", "yes")})
 
-    got = [(when, who, reply.messages[0].split(".")[0]) for when, who, reply in sender.sent]
+    got = [(when, who, reply.text.split(".")[0]) for when, who, reply in sender.sent]
     # ana and hal: 3 days after stopping, then 7 days and 1 day before closing, at 08:00 UTC (closing is
     # at 23:59, night in UTC); iko is in Tokyo, where 00:00 UTC is 09:00; fay started after the 7-day mark.
     expected = []
@@ -134,11 +134,12 @@ async def test_the_reminder_says_where_they_stopped_and_the_days_left_and_shows_
     assert [(who, rule, outcome.delivery) for who, rule, outcome in sent] == [
         ("telegram:ana", "before_closing:7d", Delivery.SENT)]
     reply = sender.sent[0][2]
-    assert reply.messages == [
+    assert reply.ask and reply.prompt is not None and reply.prompt.text.split("\n\n") == [
         'A reminder: your answers to "Small test" are not submitted yet. You stopped at question 2 of 7. '
         "The consultation closes on 31 August 2013, 23:59 UTC, in 6 days. "
-        "Answer below to go on where you stopped, or send 'stop reminders' to get no more reminders."]
-    assert reply.ask and reply.prompt is not None and reply.prompt.text.endswith("E-mail (3 of 3)")
+        "Answer below to go on where you stopped, or send 'stop reminders' to get no more reminders.",
+        "Question 2 of 7\nYour contact details\nE-mail (3 of 3)"]
+    assert reply.prompt.item_id == "contact" and reply.prompt.field == 2  # answering it goes on from there
 
 
 async def test_a_claim_without_outcome_counts_as_sent_so_a_restart_never_sends_twice() -> None:

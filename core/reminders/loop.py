@@ -59,7 +59,7 @@ async def preview(repository: Repository, send_log: SendLog, q_for: Questionnair
     out = []
     for session, item in await due_now(repository, history(await send_log.entries()), q_for, now):
         zone_name = await zone(item.respondent_id) if zone is not None else None
-        said = text.reminder(q_for(session), session, now).messages[0]
+        said = text.sentences(q_for(session), session, now)
         awake = planning.awake(q_for(session), now, zone_name)
         out.append(Preview(item.respondent_id, item.rule.key, said, not awake))
     return out
