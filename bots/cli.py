@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bots import bootstrap, runner
-from bots.config import ConfigError, load_settings
+from bots.config import ConfigError, Settings, load_settings
 from bots.console import (
     announce_view,
     chat,
@@ -114,8 +114,17 @@ async def _until_stopped(main: Callable[[bootstrap.App, asyncio.Event], Awaitabl
     return 0
 
 
+async def _beside_the_bot(settings: Settings) -> bootstrap.App:
+    """For commands that write their own data while the bot runs (the window, the send log), not sessions.
+
+    On files they read the sessions only (the bot owns those files; theirs are beside them); on PostgreSQL
+    every process writes to the shared tables, so they open it for writing.
+    """
+    return await bootstrap.start(settings, writer=settings.postgres is not None)
+
+
 async def _window(args: argparse.Namespace) -> int:
-    app = await bootstrap.start(load_settings(), writer=False)  # the sessions are only read: safe while the bot runs
+    app = await _beside_the_bot(load_settings())
     try:
         return await window_view.run(app, args)
     finally:
@@ -124,7 +133,7 @@ async def _window(args: argparse.Namespace) -> int:
 
 async def _announce(args: argparse.Namespace) -> int:
     announcement = announce_view.check_arguments(args)  # no text: refused before the database is opened
-    app = await bootstrap.start(load_settings(), writer=False)  # sessions only read: safe while the bot runs
+    app = await _beside_the_bot(load_settings())
     try:
         return await announce_view.run(app, announcement, confirmed=args.yes)
     finally:

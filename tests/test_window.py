@@ -123,3 +123,25 @@ def test_a_reminder_the_new_window_leaves_out_is_named(tmp_path: Path) -> None:
                    env=q_file(tmp_path))
     assert done.returncode == 0, done.stderr
     assert "Note: reminder 1 (before_closing:40d) falls before the opening date" in done.stderr
+
+
+async def test_on_postgresql_the_window_is_a_row_every_process_reads(tmp_path: Path) -> None:
+    from tests.test_cli_postgres import consult as consult_pg
+
+    async with fresh_schema() as url:
+        env = {"DATABASE_URL": url}
+        assert consult_pg(tmp_path, "db", "upgrade", env=env).returncode == 0
+        done = consult_pg(tmp_path, "window", "--closes", "2030-08-31T23:59Z", "--late", "ngo-7", env=env)
+        assert done.returncode == 0, done.stderr
+        shown = consult_pg(tmp_path, "window", env=env)
+        assert "Closes: 31 August 2030, 23:59 UTC (set by 'consult window')" in shown.stdout
+        assert "Late answers allowed for invitations: ngo-7" in shown.stdout
+        refused = consult_pg(tmp_path, "window", "--closes", "2013-08-31T23:59Z", env=env)
+        assert refused.returncode == 2 and "nothing was changed" in refused.stderr
+        repository = await open_postgres_at(url)
+        try:
+            stored = await PostgresWindowStore(repository.pool).get()
+        finally:
+            await repository.close()
+        assert stored == Window(None, datetime(2030, 8, 31, 23, 59, tzinfo=UTC), frozenset({"ngo-7"}))
+        assert consult_pg(tmp_path, "remind", "--dry-run", env=env).stdout.startswith("This questionnaire has no")
