@@ -31,6 +31,7 @@ from pydantic import SecretStr
 from bots import bootstrap
 from bots.config import Settings, SlackSettings, TelegramSettings
 from bots.telegram.app import TelegramFrontEnd
+from bots.telegram.sender import SENDS_PER_SECOND, TelegramSender
 from core.inputs import Start
 from core.reminders.loop import ReminderLoop
 from core.service import ConsultService
@@ -103,7 +104,7 @@ def p99(values: list[float]) -> float:
     return statistics.quantiles(values, n=100)[98] if len(values) >= 2 else float("nan")
 
 
-async def run(respondents: int, talkers: int, baseline: float) -> dict[str, Any]:
+async def run(respondents: int, talkers: int, baseline: float, per_second: float) -> dict[str, Any]:
     now = datetime.now(UTC)
     Path(".bench-tmp").mkdir(exist_ok=True)  # beside the code, on the same disk; ignored by git
     with tempfile.TemporaryDirectory(prefix="reminders-", dir=".bench-tmp") as folder:
@@ -128,7 +129,8 @@ async def run(respondents: int, talkers: int, baseline: float) -> dict[str, Any]
                 mark = api.mark()
                 stop = asyncio.Event()
                 busy_task = asyncio.create_task(talking(api, talkers, stop))
-                loop = ReminderLoop(app.repository, app.send_log, bot.sender(), app.service.questionnaire_for,
+                sender = TelegramSender(bot.application.bot, app.questionnaire, per_second=per_second)
+                loop = ReminderLoop(app.repository, app.send_log, sender, app.service.questionnaire_for,
                                     clock=app.service.now)
                 sending_began = time.monotonic()
                 sent = await loop.round()
@@ -141,7 +143,8 @@ async def run(respondents: int, talkers: int, baseline: float) -> dict[str, Any]
         calls = [c for c in api.calls[mark:] if c.method == "sendMessage"]
         reminders = [c for c in calls if c.chat_id < FIRST_TALKER]
     return {
-        "respondents": respondents, "talkers": talkers, "fill_seconds": round(filled, 1),
+        "respondents": respondents, "talkers": talkers, "reminder_budget_per_second": per_second,
+        "fill_seconds": round(filled, 1),
         "reminders_sent": sum(1 for *_, outcome in sent if outcome.delivery == "sent"),
         "outcomes": Counter(f"{outcome.delivery} {outcome.reason}".strip() for *_, outcome in sent),
         "not_tried": respondents - len(sent),
@@ -163,9 +166,11 @@ def main() -> None:
     parser.add_argument("--respondents", type=int, default=10_000)
     parser.add_argument("--talkers", type=int, default=5)
     parser.add_argument("--baseline", type=float, default=60.0, help="seconds of replies measured without reminders")
+    parser.add_argument("--per-second", type=float, default=SENDS_PER_SECOND,
+                        help="the reminders' share of Telegram's 30 messages a second")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    result = asyncio.run(run(args.respondents, args.talkers, args.baseline))
+    result = asyncio.run(run(args.respondents, args.talkers, args.baseline, args.per_second))
     print(json.dumps(result, indent=2) if args.json else result)
 
 
