@@ -15,10 +15,12 @@ from core.invitations.standing import Arrival
 from core.leadership import OnlyProcess, RunOnceLock
 from core.organisations.port import Decisions
 from core.ports import Repository
+from core.reminders.log import SendLog
 from core.service import ConsultService
 from questionnaire import loader
 from questionnaire.model import Questionnaire
 from storage import embedded, postgres
+from storage import send_log as send_logs
 from storage.invitations.decisions import FileDecisions, MemoryDecisions, decisions_path
 from storage.invitations.files import FileInvitations, invitations_path
 from storage.invitations.memory import MemoryInvitations
@@ -28,6 +30,10 @@ from storage.postgres.decisions import PostgresDecisions
 from storage.postgres.invitations import PostgresInvitations
 from storage.postgres.moves import PostgresMoves
 from storage.postgres.run_once import AdvisoryLock
+from storage.postgres.send_log import PostgresSendLog
+from storage.postgres.windows import PostgresWindowStore
+from storage.windows import FileWindowStore
+from storage.windows import file_beside as window_file_beside
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,8 @@ class App:
         if self.arrivals is not None:
             return await self.arrivals()
         return await standing.arrivals(self.questionnaire, self.repository.each())
+    # What was sent first to whom (reminders, announcements): a file beside the database, or a table.
+    send_log: SendLog = field(default_factory=send_logs.MemorySendLog)
 
 
 def load_questionnaire(settings: Settings) -> Questionnaire:
@@ -86,9 +94,10 @@ async def start(settings: Settings, *, writer: bool = True) -> App:
     invitations = PostgresInvitations(repository.pool)
     # Readers (progress, export) never move anyone: only a writer gets the resume codes' store.
     service = ConsultService(questionnaire, repository, moves=PostgresMoves(repository) if writer else None,
-                             invitations=invitations)
+                             invitations=invitations, windows=PostgresWindowStore(repository.pool))
     return App(settings, questionnaire, repository, service, partial(AdvisoryLock, settings.postgres), invitations,
-               PostgresDecisions(repository.pool), partial(sql_arrivals, repository.pool, questionnaire))
+               PostgresDecisions(repository.pool), partial(sql_arrivals, repository.pool, questionnaire),
+               PostgresSendLog(repository.pool))
 
 
 def build(settings: Settings, *, writer: bool = True) -> App:
@@ -100,6 +109,8 @@ def build(settings: Settings, *, writer: bool = True) -> App:
     moves = InProcessMoves(repository, FileBook.beside(settings.db)) if writer else None
     # Its own file, which the secretariat's commands write while the bot (the database's one writer) runs.
     invitations = FileInvitations(invitations_path(settings.db))
-    service = ConsultService(questionnaire, repository, moves=moves, invitations=invitations)
+    windows = FileWindowStore(window_file_beside(settings.db))
+    service = ConsultService(questionnaire, repository, moves=moves, invitations=invitations, windows=windows)
     decisions = FileDecisions(decisions_path(settings.db))
-    return App(settings, questionnaire, repository, service, invitations=invitations, decisions=decisions)
+    return App(settings, questionnaire, repository, service, invitations=invitations, decisions=decisions,
+               send_log=send_logs.FileSendLog(send_logs.file_beside(settings.db)))

@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from bots import bootstrap, runner
-from bots.config import ConfigError, load_settings
+from bots.config import ConfigError, Settings, load_settings
 from bots.console import (
+    announce_view,
     chat,
     copy_view,
     db_view,
@@ -23,8 +24,11 @@ from bots.console import (
     org_view,
     progress_view,
     questionnaire_view,
+    remind_view,
+    window_view,
 )
 from core import questionnaire_change
+from core.announcements import AnnouncementError
 from core.export.options import ExportError
 from core.invitations.reading import InviteFileError
 from core.ports import StorageError
@@ -56,6 +60,10 @@ def _parser() -> argparse.ArgumentParser:
     db_view.add_arguments(sub.add_parser("db", help="show, upgrade or copy the database"))
     invite_view.add_arguments(sub.add_parser("invite", help="invite organisations: import, add, list, revoke, links"))
     org_view.add_arguments(sub.add_parser("org", help="organisations with several submissions: list, choose, joint"))
+    window_view.add_arguments(sub.add_parser("window", help="show or move the dates; allow late answers by invitation"))
+    announce_view.add_arguments(sub.add_parser("announce", help="send a message to everyone, the unfinished or "
+                                                                "the submitted"))
+    remind_view.add_arguments(sub.add_parser("remind", help="list who would get which reminder now (--dry-run)"))
     ques = sub.add_parser("questionnaire", help="check or show a questionnaire file")
     qsub = ques.add_subparsers(dest="action", required=True)
     check = qsub.add_parser("check", help="validate a questionnaire file")
@@ -121,6 +129,40 @@ async def _until_stopped(main: Callable[[bootstrap.App, asyncio.Event], Awaitabl
     return 0
 
 
+async def _beside_the_bot(settings: Settings) -> bootstrap.App:
+    """For commands that write their own data while the bot runs (the window, the send log), not sessions.
+
+    On files they read the sessions only (the bot owns those files; theirs are beside them); on PostgreSQL
+    every process writes to the shared tables, so they open it for writing.
+    """
+    return await bootstrap.start(settings, writer=settings.postgres is not None)
+
+
+async def _window(args: argparse.Namespace) -> int:
+    app = await _beside_the_bot(load_settings())
+    try:
+        return await window_view.run(app, args)
+    finally:
+        await app.repository.close()
+
+
+async def _announce(args: argparse.Namespace) -> int:
+    announcement = announce_view.check_arguments(args)  # no text: refused before the database is opened
+    app = await _beside_the_bot(load_settings())
+    try:
+        return await announce_view.run(app, announcement, confirmed=args.yes)
+    finally:
+        await app.repository.close()
+
+
+async def _remind(args: argparse.Namespace) -> int:
+    app = await bootstrap.start(load_settings(), writer=False)  # a reader: safe while the bot runs
+    try:
+        return await remind_view.run(app, args)
+    finally:
+        await app.repository.close()
+
+
 async def _export(args: argparse.Namespace) -> int:
     choices = export_view.check_arguments(args)  # a typo stops here, before the database is opened
     app = await bootstrap.start(load_settings(), writer=False)
@@ -164,6 +206,9 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], Coroutine[Any, Any, int]]] =
     "questionnaire": _questionnaire,
     "invite": lambda args: invite_view.run(args, load_settings()),
     "org": lambda args: org_view.run(args, load_settings()),
+    "remind": _remind,
+    "window": _window,
+    "announce": _announce,
 }
 
 
@@ -172,7 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return asyncio.run(_COMMANDS[args.command](args))
-    except (ConfigError, QuestionnaireError, StorageError, ExportError, InviteFileError) as exc:
+    except (ConfigError, QuestionnaireError, StorageError, ExportError, InviteFileError, AnnouncementError) as exc:
         print(f"consult: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

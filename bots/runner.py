@@ -17,8 +17,10 @@ from urllib.parse import urlparse
 
 from aiohttp import web
 
+from bots import reminding
 from bots.bootstrap import App
 from bots.config import ConfigError
+from core.outbound import Sender, Senders
 
 log = logging.getLogger("consult")
 
@@ -145,6 +147,7 @@ class Started:
     listening: list[Stopper] = field(default_factory=list)  # to do once the server listens (serve)
     background: list[asyncio.Task[None]] = field(default_factory=list)  # connections that run on their own
     stoppers: list[Stopper] = field(default_factory=list)
+    senders: list[Sender] = field(default_factory=list)  # for what we send first (reminders)
 
 
 @contextlib.asynccontextmanager
@@ -156,12 +159,15 @@ async def _started(
     Each front end is imported only when used: each pulls in its platform's library.
     """
     started = Started()
+    shared = Senders(started.senders)  # every front end's sender, as they start: for announcements and reminders
     already = asyncio.all_tasks()
     try:
         if "telegram" in names:
-            await _start_telegram(app, webhook, started)
+            await _start_telegram(app, webhook, started, shared)
         if "slack" in names:
-            _start_slack(app, serving, started)
+            _start_slack(app, serving, started, shared)
+        if (reminders := reminding.start(app, shared)) is not None:
+            started.stoppers.append(lambda: reminding.stop(reminders))  # stopped first: it sends through them
         yield started
     finally:
         for stopper in reversed(started.stoppers):
@@ -170,11 +176,13 @@ async def _started(
         await drain(already)  # before the database closes: what was acknowledged gets stored
 
 
-async def _start_telegram(app: App, webhook: tuple[str, str] | None, started: Started) -> None:
+async def _start_telegram(app: App, webhook: tuple[str, str] | None, started: Started, shared: Senders) -> None:
     from bots.telegram.app import TelegramFrontEnd
 
     telegram = TelegramFrontEnd(app, app.settings.telegram)
     started.stoppers.append(telegram.stop)
+    started.senders.append(telegram.sender())
+    telegram.share_senders(shared)
     if webhook is None:
         started.background.append(await telegram.start_polling())
         return
@@ -184,10 +192,12 @@ async def _start_telegram(app: App, webhook: tuple[str, str] | None, started: St
     started.routes.append((urlparse(url).path or "/", telegram_webhook(telegram.process, secret)))
 
 
-def _start_slack(app: App, http: bool, started: Started) -> None:
+def _start_slack(app: App, http: bool, started: Started, shared: Senders) -> None:
     from bots.slack.app import SlackFrontEnd
 
     slack = SlackFrontEnd(app, app.settings.slack)
+    started.senders.append(slack.sender())
+    slack.share_senders(shared)
     if http:
         started.routes.append(("/slack/events", slack.http_handler()))
         return

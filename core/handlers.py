@@ -21,7 +21,9 @@ def dispatch(turn: Turn, command: i.Input) -> None:
             turn.messages.append(answering.STALE_BUTTON)
             return
         command = command.command
-    if isinstance(command, i.ShowHelp):
+    if isinstance(command, i.StopReminders | i.StartReminders):
+        _reminders(turn, command)  # at any moment: even before starting, mid-answer, or after closing
+    elif isinstance(command, i.ShowHelp):
         turn.messages.append(render.HELP)
         if s.status is Status.NEW:
             turn.messages.append("Send 'start' to begin.")
@@ -48,6 +50,16 @@ def dispatch(turn: Turn, command: i.Input) -> None:
         )
     else:
         _change(turn, command)
+
+
+REMINDERS_OFF = "You will get no more reminders. Send 'start reminders' if you want them again."
+REMINDERS_ON = "You will get reminders again before the consultation closes. Send 'stop reminders' to stop them."
+
+
+def _reminders(turn: Turn, command: i.StopReminders | i.StartReminders) -> None:
+    turn.session.reminders_off = isinstance(command, i.StopReminders)
+    turn.messages.append(REMINDERS_OFF if turn.session.reminders_off else REMINDERS_ON)
+    turn.ask = False  # the question on screen stays as it is
 
 
 def _moved_on(s: Session, command: i.ForItem | i.ForPending) -> bool:

@@ -144,6 +144,16 @@ class Cancel:
 
 
 @dataclass(frozen=True)
+class StopReminders:
+    """'stop reminders': no more reminders to this respondent (announcements still come)."""
+
+
+@dataclass(frozen=True)
+class StartReminders:
+    """'start reminders': reminders again, after 'stop reminders'."""
+
+
+@dataclass(frozen=True)
 class ForItem:
     """A command from a button drawn under question `item_id` (and contact field `field`): refused once
     the conversation has moved on."""
@@ -177,10 +187,13 @@ Input = (
     Start | Resume | SendText | EditMessage | ChooseOptions | ToggleOption | FinishAnswer | GoBack | SkipItem
     | KeepAnswer | AddToAnswer | ShowReview | ShowAnswer | EditItem | SubmitAnswers | ShowStatus | ShowHelp
     | RestartAnswers | WithdrawAnswers | Confirm | Cancel | ForItem | ForPending | ContinueElsewhere | ResumeWith
+    | StopReminders | StartReminders
 )
 
 # Inputs that only show something: allowed at any moment, even mid-answer or after closing.
 READ_ONLY = (ShowReview, ShowAnswer, ShowStatus, ShowHelp)
+# Two-word commands, taken whatever the spacing and case ("Stop  reminders").
+_PHRASES: dict[str, Input] = {"stop reminders": StopReminders(), "start reminders": StartReminders()}
 
 _WORDS: dict[str, Input] = {
     "start": Start(), "back": GoBack(), "skip": SkipItem(), "keep": KeepAnswer(),
@@ -202,7 +215,7 @@ def parse_text(text: str, ref: str | None = None) -> Input:
     """Read a typed message: a command word (with or without a leading '/') or plain text."""
     stripped = text.strip()
     word = stripped.removeprefix("/").strip()
-    command = _WORDS.get(word.casefold())
+    command = _WORDS.get(word.casefold()) or _PHRASES.get(" ".join(word.casefold().split()))
     if command is not None:
         return command
     if (numbered := _NUMBERED.match(word)) is not None:

@@ -40,3 +40,30 @@ class Sender(Protocol):
     async def send(self, respondent_id: str, reply: Reply) -> Outcome:
         """Send and say what happened; never raises for a platform's refusal."""
         ...
+
+
+class Senders:
+    """Several front ends' senders as one: each message goes through the one that reaches its respondent."""
+
+    def __init__(self, senders: list[Sender]) -> None:
+        self.senders = senders
+
+    def reaches(self, respondent_id: str) -> bool:
+        """True when one of the senders reaches the respondent."""
+        return self._for(respondent_id) is not None
+
+    async def send(self, respondent_id: str, reply: Reply) -> Outcome:
+        """Send through the sender that reaches them; UNREACHABLE when none does."""
+        sender = self._for(respondent_id)
+        if sender is None:
+            return Outcome(Delivery.UNREACHABLE, "no front end of this process reaches them")
+        return await sender.send(respondent_id, reply)
+
+    async def time_zone(self, respondent_id: str) -> str | None:
+        """The respondent's time zone if their platform tells it (Slack does), else None."""
+        sender = self._for(respondent_id)
+        zone = getattr(sender, "time_zone", None)
+        return await zone(respondent_id) if zone is not None else None
+
+    def _for(self, respondent_id: str) -> Sender | None:
+        return next((sender for sender in self.senders if sender.reaches(respondent_id)), None)

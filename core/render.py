@@ -28,7 +28,8 @@ status - see where you are
 restart - start again from the beginning
 withdraw - delete all your answers
 continue elsewhere - get a code to go on in another app (Telegram, Slack or a terminal)
-cancel - stop an unfinished answer, a restart or a withdrawal"""
+cancel - stop an unfinished answer, a restart or a withdrawal
+stop reminders - get no more reminders (start reminders - get them again)"""
 
 _HINTS = {
     Expects.CHOICE: "Reply with the number of your choice.",

@@ -18,7 +18,7 @@ from core.resume import moving
 from core.resume.port import MoveStore
 from core.resume.service import Moving
 from core.session import Session
-from core.windows import INVITE
+from core.windows import INVITE, Window, WindowStore, effective
 from questionnaire.model import Questionnaire
 
 log = logging.getLogger("consult")
@@ -42,6 +42,7 @@ class ConsultService:
         clock: Callable[[], datetime] = utc_now,
         moves: MoveStore | None = None,
         invitations: Invitations | None = None,
+        windows: WindowStore | None = None,
     ) -> None:
         self.questionnaire = questionnaire
         self.repository = repository
@@ -49,6 +50,10 @@ class ConsultService:
         self._clock = clock
         # 'continue elsewhere' and its codes (core/resume); without a store, respondents are told it is off.
         self.moving = Moving(questionnaire, repository, moves, clock) if moves is not None else None
+        # The dates `consult window` set at run time, if any (read again when changed, see refresh_window).
+        self.windows = windows
+        self._window: Window | None = None
+        self._effective: dict[tuple[Window | None, bool], Questionnaire] = {}
         # One lock per respondent: two inputs from one person are applied in order; inputs from
         # different people never wait for each other.
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
@@ -60,6 +65,10 @@ class ConsultService:
 
         If storage fails, nothing changes and the reply asks the respondent to send the input again.
         """
+        try:
+            await self.refresh_window()
+        except StorageError as error:  # the answer matters more: the window last read stays in force
+            log.warning("The consultation's window could not be read again: %s", error)
         lock = self._locks.setdefault(respondent_id, asyncio.Lock())
         # The lock orders this process's inputs; the repository's transaction holds the respondent
         # against other processes too (PostgreSQL: a row lock) until what is put is committed.
@@ -73,7 +82,8 @@ class ConsultService:
                     session = held.session or engine.new_session(respondent_id, channel)
                     if session.moved_to is not None:  # the answers moved to another app: say where
                         return await self._elsewhere(session)
-                    outcome = engine.apply(self.questionnaire, session, command, self._clock(), inbound_id)
+                    q = self.questionnaire_for(session)
+                    outcome = engine.apply(q, session, command, self._clock(), inbound_id)
                     if outcome.changed:
                         await held.put(outcome.session)
             except StorageError as error:  # on reading, storing or committing: nothing was kept
@@ -114,6 +124,24 @@ class ConsultService:
     async def session(self, respondent_id: str) -> Session | None:
         """The stored session of one respondent."""
         return await self.repository.get(respondent_id)
+
+    def questionnaire_for(self, session: Session | None) -> Questionnaire:
+        """The questionnaire as it applies now: with the run-time window, open for a late invitation's holder."""
+        window = self._window
+        late = window is not None and session is not None and session.invite in window.late
+        cached = self._effective.get((window, late))
+        if cached is None:  # one copy per window (and for the late), not one per input
+            if len(self._effective) > 4:
+                self._effective.clear()  # windows set earlier
+            invite = session.invite if late and session is not None else None
+            cached = self._effective[(window, late)] = effective(self.questionnaire, window, invite)
+        return cached
+
+    async def refresh_window(self) -> Window | None:
+        """Read the run-time window again (a stat for the file, a cached row for PostgreSQL)."""
+        if self.windows is not None:
+            self._window = await self.windows.get()
+        return self._window
 
     def now(self) -> datetime:
         """The service's clock (tests pass a fixed one)."""

@@ -102,6 +102,8 @@ class Session(BaseModel):
     invite: str | None = None
     # The invitation's organisation and categories as offered; what the respondent gave is in `answers`.
     invited: Invited | None = None
+    # 'stop reminders' sent (and not undone by 'start reminders'): the reminder loop passes them by.
+    reminders_off: bool = False
     recent_inputs: list[str] = Field(default_factory=list)
     # Message ref -> what it gave; the newest SOURCES_KEPT (a questionnaire has far fewer answers).
     sources: dict[str, Source] = Field(default_factory=dict)

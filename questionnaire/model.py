@@ -9,6 +9,8 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from questionnaire.reminders import ReminderRule, check_against_dates
+
 # Words a respondent types to steer the conversation; an option with one of these labels
 # could never be chosen by typing it, so the loader refuses such a questionnaire.
 COMMAND_WORDS = frozenset(
@@ -197,6 +199,11 @@ class Questionnaire(_Strict):
     consent_rule: ConsentRule = ConsentRule.AGGREGATE
     items: tuple[Item, ...] = Field(min_length=1)
     omitted: tuple[OmittedQuestion, ...] = ()
+    # [[reminders]]: sent by the running bot to those who have not submitted (core/reminders).
+    reminders: tuple[ReminderRule, ...] = ()
+    max_reminders: int = Field(default=3, ge=1)
+    # Local hours [from, to) in which a reminder may arrive (UTC where a platform does not say the zone).
+    reminder_hours: tuple[int, int] = (8, 20)
 
     @model_validator(mode="after")
     def _items_fit_together(self) -> Self:
@@ -213,6 +220,10 @@ class Questionnaire(_Strict):
                 raise ValueError("opens and closes need a time zone, e.g. 2013-08-31T23:59:00Z")
         if self.opens and self.closes and self.opens >= self.closes:
             raise ValueError("opens must come before closes")
+        if not 0 <= self.reminder_hours[0] < self.reminder_hours[1] <= 24:
+            raise ValueError("reminder_hours: two hours from 0 to 24, the first before the second, e.g. [8, 20]")
+        if problems := check_against_dates(self.reminders, self.opens, self.closes):
+            raise ValueError("; ".join(problems))
         _check_omitted(self)
         return self
 

@@ -79,6 +79,7 @@ def full_session(respondent_id: str = "telegram:12345") -> Session:
         invite="ngo-forum",
         invited=Invited(code="ngo-forum", organisation="NGO Forum", category="Non-Government",
                         subcategory="Civil society"),
+        reminders_off=True,
         recent_inputs=["msg:1", "msg:2"],
         sources={"telegram:m:7": Source(item_id="contact", field_id="email", text="ana@example.org")},
         started_at=T0,

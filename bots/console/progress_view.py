@@ -11,12 +11,15 @@ from bots.bootstrap import App, missing_database_note
 from bots.console import invited_view
 from core import progress
 from core.progress import ProgressReport, Tally
+from core.windows import Window
 
 
 async def show(app: App, *, as_json: bool, console: Console | None = None) -> ProgressReport:
     """Compute the report from the figures the repository adds up (in SQL on PostgreSQL) and print it."""
     q = app.questionnaire
-    report = progress.from_figures(q, await app.repository.figures(q), app.service.now())
+    window = await app.service.refresh_window()  # dates moved by `consult window` count, not only the file's
+    report = progress.from_figures(app.service.questionnaire_for(None), await app.repository.figures(q),
+                                   app.service.now())
     console = console or Console(highlight=False)
     if (note := missing_database_note(app.settings)) is not None:
         Console(stderr=True, highlight=False).print(note, markup=False)
@@ -34,7 +37,18 @@ async def show(app: App, *, as_json: bool, console: Console | None = None) -> Pr
             console.print(invited_view.tally_table(invited))
         for line in several:
             console.print(line, markup=False)
+        if window is not None:
+            console.print(window_line(window), markup=False)
     return report
+
+
+def window_line(window: Window) -> str:
+    """What `consult window` set, in one line."""
+    dates = ", ".join(f"{name} {value:%d %B %Y %H:%M %Z}" for name, value in (("opens", window.opens),
+                                                                               ("closes", window.closes)) if value)
+    late = f"; late answers allowed for invitations {', '.join(sorted(window.late))}" if window.late else ""
+    dates = dates or "the dates of the questionnaire file"
+    return f"Window set by 'consult window': {dates}{late}."
 
 
 def _print(report: ProgressReport, console: Console) -> None:

@@ -26,9 +26,13 @@ from bots.bootstrap import App
 from bots.config import ConfigError, SlackSettings
 from bots.slack import blocks, http, mapping
 from bots.slack.mapping import Notice, Person, Route, ToSecretariat, ToService
+from bots.slack.sender import SlackSender
+from core import announcements
+from core.announcements import Drafts
 from core.chat import actions, copy, present, secretariat
 from core.chat.present import Part, View
 from core.export.options import ExportError
+from core.outbound import Senders
 from core.reply import Reply
 
 logger = logging.getLogger(__name__)
@@ -59,6 +63,9 @@ class SlackFrontEnd:
         self.bolt = AsyncApp(client=client, signing_secret=secret, process_before_response=True,
                              logger=logging.getLogger("slack_bolt"))
         self._replies: set[asyncio.Task[None]] = set()
+        self._sender = SlackSender(client, app.questionnaire)  # one budget for all we send first
+        self.senders = Senders([self._sender])
+        self.drafts = Drafts()
         # Ids of inputs that store nothing (notices, secretariat): the core cannot spot their redeliveries.
         self._seen: OrderedDict[str, None] = OrderedDict()
         self.bolt.event("message")(self._on_message)
@@ -88,6 +95,14 @@ class SlackFrontEnd:
             await call
         except SlackApiError as exc:
             raise ConfigError(f"{variable}: Slack refused it ({_error_code(exc)})") from None
+
+    def sender(self) -> SlackSender:
+        """Messages we send first (reminders, announcements), through this app's client (it retries 429s)."""
+        return self._sender
+
+    def share_senders(self, senders: Senders) -> None:
+        """Announcements go through every front end of the process (the runner gives them all)."""
+        self.senders = senders
 
     def http_handler(self) -> http.Handler:
         """The aiohttp handler of POST /slack/events: each request's signature checked before its body is read."""
@@ -177,7 +192,7 @@ class SlackFrontEnd:
         if not self._first_time(route.inbound_id):
             return None
         if isinstance(route, ToSecretariat):
-            return lambda client, dm, _: self._secretariat(client, dm, route.text)
+            return lambda client, dm, _: self._secretariat(client, dm, route.text, person.user_id)
         return lambda client, dm, _: self._say(client, dm, route.text)
 
     async def _serve(self, client: AsyncWebClient, person: Person, dm: str, route: ToService, reply: Reply,
@@ -191,19 +206,44 @@ class SlackFrontEnd:
         if reply.submitted:
             await self._send_copy(client, person, dm)
 
-    async def _secretariat(self, client: AsyncWebClient, dm: str, text: str) -> None:
+    async def _secretariat(self, client: AsyncWebClient, dm: str, text: str, admin: str) -> None:
         try:
             request = secretariat.parse(text)
-            if isinstance(request, secretariat.ExportRequest):
+            if isinstance(request, secretariat.AnnounceRequest | secretariat.AnnounceConfirm):
+                await self._announce(client, dm, admin, request)
+            elif isinstance(request, secretariat.ExportRequest):
                 await self._export(client, dm, request)
+            elif isinstance(request, secretariat.RemindRequest):
+                await self.app.service.refresh_window()
+                sources = (self.app.questionnaire, self.app.repository, self.app.send_log,
+                           self.app.service.questionnaire_for)
+                await self._say(client, dm, await secretariat.remind_message(sources, self.app.service.now()))
             else:
-                now = self.app.service.now()
+                await self.app.service.refresh_window()
+                now, dated = self.app.service.now(), self.app.service.questionnaire_for(None)
                 text = await secretariat.progress_message(self.app.questionnaire, self.app.repository, now,
                                                           self.app.invitations, self.app.decisions,
-                                                          self.app.read_arrivals)
+                                                          self.app.read_arrivals, dated)
                 await self._say(client, dm, text)
         except ExportError as exc:
             await self._say(client, dm, f"{exc}\n\n{secretariat.EXPORT_USAGE}")
+
+    async def _announce(self, client: AsyncWebClient, dm: str, admin: str,
+                        request: secretariat.AnnounceRequest | secretariat.AnnounceConfirm) -> None:
+        """A preview first; on 'announce yes' the sending (after the acknowledgement: this runs in a task)."""
+        if isinstance(request, secretariat.AnnounceRequest):
+            shown = await self.drafts.preview(admin, request.words, self.app.repository.each(), self.senders)
+            await self._say(client, dm, shown)
+            return
+        announcement = self.drafts.take(admin)
+        if announcement is None or not request.send:
+            said = announcements.NOTHING_WAITING if announcement is None else announcements.DROPPED
+            await self._say(client, dm, said)
+            return
+        await self._say(client, dm, announcements.SENDING)
+        who = await announcements.recipients(self.app.repository.each(), announcement.audience)
+        report = await announcements.send(announcement, who, self.senders, self.app.send_log, self.app.service.now())
+        await self._say(client, dm, report.text())
 
     async def _export(self, client: AsyncWebClient, dm: str, request: secretariat.ExportRequest) -> None:
         with tempfile.TemporaryDirectory(prefix="consult-slack-") as folder:

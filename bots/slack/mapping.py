@@ -96,7 +96,10 @@ def _readable(target: str, label: str | None) -> str:
 def typed(text: str, ref: str | None, inbound_id: str, admin: bool, *, slash: bool = False) -> Route:
     """Typed words: a secretariat request (admins only), or an answer or command for the core."""
     try:
-        asks_secretariat = secretariat.parse(text) is not None
+        request = secretariat.parse(text)
+        # 'Announce ...' typed by a respondent is an answer; only an admin (or /consult) announces.
+        announcing = isinstance(request, secretariat.AnnounceRequest | secretariat.AnnounceConfirm)
+        asks_secretariat = request is not None and (admin or slash or not announcing)
     except ExportError:
         # After /consult, a bad 'export' is a mistake to explain to an admin. Typed in the DM, it is an
         # answer ("Export controls matter"), from anyone: no answer is lost to a command it resembles.

@@ -10,7 +10,6 @@ from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardButton, Inli
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationHandlerStop,
     CallbackQueryHandler,
@@ -24,19 +23,19 @@ from telegram.helpers import create_deep_linked_url
 
 from bots.bootstrap import App
 from bots.config import ConfigError, TelegramSettings
-from bots.telegram import mapping, render
+from bots.telegram import mapping, render, sender
 from bots.telegram.ordering import OneChatAtATime
 from bots.telegram.polling import Poller
 from bots.telegram.secretariat import Secretariat
+from bots.telegram.sender import TelegramSender
 from core import inputs, leadership
 from core.chat import actions, copy, present
+from core.outbound import Senders
 from core.reply import Reply
 from core.service import NOT_SAVED
 
 log = logging.getLogger(__name__)
 
-# Flood control: a 429 waits `retry_after` and tries again, so no reply is lost.
-MAX_RETRIES = 3
 PRIVATE = filters.ChatType.PRIVATE
 # Seconds one getUpdates waits for news: long enough to be cheap, short enough to stop promptly.
 POLL_TIMEOUT = 10
@@ -61,7 +60,7 @@ class TelegramFrontEnd:
         builder = (
             Application.builder()
             .token(settings.bot_token.get_secret_value())
-            .rate_limiter(AIORateLimiter(max_retries=MAX_RETRIES))
+            .rate_limiter(sender.rate_limiter())  # 30 a second, evenly; a 429 waited out and retried
             .concurrent_updates(OneChatAtATime())
         )
         if settings.api_base_url:
@@ -72,6 +71,8 @@ class TelegramFrontEnd:
         self._polling: asyncio.Task[None] | None = None
         self._stop_polling = asyncio.Event()
         self.secretariat = Secretariat(app, settings.admins, self.application.bot)
+        self._sender = TelegramSender(self.application.bot, app.questionnaire)  # one budget for all we send first
+        self.secretariat.senders.senders.append(self._sender)
         self._seen: OrderedDict[int, None] = OrderedDict()
         self._add_handlers()
 
@@ -82,7 +83,7 @@ class TelegramFrontEnd:
         # or channel reaches the respondent handlers.
         a.add_handler(TypeHandler(Update, self._once), group=-2)
         a.add_handler(TypeHandler(Update, self._outside_private_chats), group=-1)
-        a.add_handler(CommandHandler(["progress", "export"], self._secretariat_command,
+        a.add_handler(CommandHandler(["progress", "export", "remind", "announce"], self._secretariat_command,
                                     filters=PRIVATE & filters.UpdateType.MESSAGE))
         a.add_handler(MessageHandler(PRIVATE & filters.UpdateType.MESSAGE & filters.TEXT, self._on_text))
         # An edit is an update of its own; without this filter it would be taken as a new answer.
@@ -229,6 +230,14 @@ class TelegramFrontEnd:
         self._polling = asyncio.create_task(leading, name="telegram-polling")
         return self._polling
 
+    def share_senders(self, senders: Senders) -> None:
+        """Announcements go through every front end of the process (the runner gives them all)."""
+        self.secretariat.senders = senders
+
+    def sender(self) -> TelegramSender:
+        """Messages we send first (reminders, announcements), through this bot and its rate limiter."""
+        return self._sender
+
     async def set_webhook(self, url: str, secret: str) -> None:
         """Ask Telegram to post updates to `url` with the secret token (once the server listens)."""
         await self.application.bot.set_webhook(url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
@@ -263,7 +272,9 @@ class TelegramFrontEnd:
     async def _set_commands(self) -> None:
         menu = [BotCommand(name, description) for name, description in present.MENU]
         await self.application.bot.set_my_commands(menu)
-        extra = [BotCommand("progress", "Figures of the consultation"), BotCommand("export", "The compilation files")]
+        extra = [BotCommand("progress", "Figures of the consultation"), BotCommand("export", "The compilation files"),
+                 BotCommand("remind", "Who would get a reminder now"),
+                 BotCommand("announce", "A message to respondents")]
         for admin in self.settings.admins:
             try:
                 await self.application.bot.set_my_commands(menu + extra, scope=BotCommandScopeChat(int(admin)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import tempfile
 from pathlib import Path
@@ -12,9 +13,18 @@ from telegram.error import TelegramError
 
 from bots.bootstrap import App
 from bots.telegram import render as telegram_render
-from core import render
+from core import announcements, render
+from core.announcements import Announcement, Drafts
 from core.chat import secretariat
-from core.chat.secretariat import ExportError, ExportRequest, ProgressRequest
+from core.chat.secretariat import (
+    AnnounceConfirm,
+    AnnounceRequest,
+    ExportError,
+    ExportRequest,
+    ProgressRequest,
+    RemindRequest,
+)
+from core.outbound import Senders
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +38,10 @@ class Secretariat:
         self.app = app
         self.admins = admins
         self.bot = bot
+        # Every front end's sender, for announcements (the runner shares them; alone, Telegram's own).
+        self.senders = Senders([])
+        self.drafts = Drafts()
+        self._sending: set[asyncio.Task[None]] = set()
 
     async def send_text(self, chat_id: int, text: str) -> None:
         """A text of ours, escaped and split below Telegram's limit."""
@@ -47,11 +61,41 @@ class Secretariat:
             await self._progress(chat_id)
         elif isinstance(request, ExportRequest):
             await self._export(chat_id, request)
+        elif isinstance(request, AnnounceRequest | AnnounceConfirm):
+            await self._announce(chat_id, str(user_id), request)
+        elif isinstance(request, RemindRequest):
+            await self.app.service.refresh_window()
+            sources = (self.app.questionnaire, self.app.repository, self.app.send_log,
+                       self.app.service.questionnaire_for)
+            await self.send_text(chat_id, await secretariat.remind_message(sources, self.app.service.now()))
+
+    async def _announce(self, chat_id: int, admin: str, request: AnnounceRequest | AnnounceConfirm) -> None:
+        if isinstance(request, AnnounceRequest):
+            sessions = self.app.repository.each()
+            await self.send_text(chat_id, await self.drafts.preview(admin, request.words, sessions, self.senders))
+            return
+        announcement = self.drafts.take(admin)
+        if announcement is None or not request.send:
+            await self.send_text(chat_id, announcements.NOTHING_WAITING if announcement is None else
+                                 announcements.DROPPED)
+            return
+        await self.send_text(chat_id, announcements.SENDING)
+        # In a task of its own: thousands of messages take minutes, and updates must keep coming meanwhile.
+        task = asyncio.create_task(self._send_announcement(chat_id, announcement), name="announcement")
+        self._sending.add(task)
+        task.add_done_callback(self._sending.discard)
+
+    async def _send_announcement(self, chat_id: int, announcement: Announcement) -> None:
+        who = await announcements.recipients(self.app.repository.each(), announcement.audience)
+        report = await announcements.send(announcement, who, self.senders, self.app.send_log, self.app.service.now())
+        await self.send_text(chat_id, report.text())
 
     async def _progress(self, chat_id: int) -> None:
+        await self.app.service.refresh_window()
+        dated = self.app.service.questionnaire_for(None)  # with the dates `consult window` set
         text = await secretariat.progress_message(self.app.questionnaire, self.app.repository, self.app.service.now(),
                                                   self.app.invitations, self.app.decisions,
-                                                  self.app.read_arrivals)
+                                                  self.app.read_arrivals, dated)
         await self.send_text(chat_id, text)
 
     async def _export(self, chat_id: int, request: ExportRequest) -> None:

@@ -22,6 +22,9 @@ from core.organisations import flags, grouping
 from core.organisations.port import Decisions
 from core.ports import Repository
 from core.progress import ProgressReport, Tally
+from core.reminders import report
+from core.reminders.log import SendLog
+from core.reminders.loop import QuestionnaireFor, preview
 from questionnaire.model import Questionnaire
 
 NOT_FOR_YOU = "'progress' and 'export' are for the secretariat of this consultation."
@@ -46,7 +49,29 @@ class ExportRequest:
     scope: Scope = Scope.SUBMITTED
 
 
-Request = ProgressRequest | ExportRequest
+@dataclass(frozen=True)
+class RemindRequest:
+    """'remind': who would get which reminder now (a preview; the running bot sends them)."""
+
+
+@dataclass(frozen=True)
+class AnnounceRequest:
+    """'announce AUDIENCE TEXT': a preview first (the text as typed, case kept)."""
+
+    words: str
+
+
+@dataclass(frozen=True)
+class AnnounceConfirm:
+    """'announce yes' (send what was previewed) or 'announce no' (drop it)."""
+
+    send: bool
+
+
+Request = ProgressRequest | ExportRequest | RemindRequest | AnnounceRequest | AnnounceConfirm
+# What the reminder preview reads: the questionnaire, the sessions, the send log, the questionnaire per respondent.
+ReminderSources = tuple[Questionnaire, Repository, SendLog, QuestionnaireFor]
+PREVIEW_LINES = 30
 
 
 def is_admin(user_id: str | int, admins: frozenset[str]) -> bool:
@@ -60,8 +85,14 @@ def parse(text: str) -> Request | None:
     if not words:
         return None
     verb, rest = words[0].casefold(), [w.casefold() for w in words[1:]]
+    if verb == "announce":
+        if rest in (["yes"], ["no"]):
+            return AnnounceConfirm(rest == ["yes"])
+        return AnnounceRequest(text.strip().removeprefix("/")[len(words[0]):].strip())
     if verb == "progress" and not rest:
         return ProgressRequest()
+    if verb == "remind" and not rest:
+        return RemindRequest()
     if verb != "export":
         return None
     audience, scope, formats = Audience.PUBLIC, Scope.SUBMITTED, None
@@ -99,9 +130,13 @@ async def export_files(
 
 async def progress_message(q: Questionnaire, repository: Repository, now: datetime,
                            invitations: Invitations | None = None, decisions: Decisions | None = None,
-                           arrivals: Callable[[], Awaitable[list[Arrival]]] | None = None) -> str:
-    """The figures as a chat message (added up in SQL on PostgreSQL), with invitations and organisations."""
-    text = progress_text(progress.from_figures(q, await repository.figures(q), now))
+                           arrivals: Callable[[], Awaitable[list[Arrival]]] | None = None,
+                           dated: Questionnaire | None = None) -> str:
+    """The figures as a chat message (added up in SQL on PostgreSQL), with invitations and organisations.
+
+    `dated` is q with the dates `consult window` set: they are shown; the figures are q's.
+    """
+    text = progress_text(progress.from_figures(dated or q, await repository.figures(q), now))
     invited = await invitations.all() if invitations is not None else []
     seen = await arrivals() if arrivals is not None else await standing.arrivals(q, repository.each())
     lines = []
@@ -146,9 +181,31 @@ def progress_text(report: ProgressReport) -> str:
     return "\n".join(lines)
 
 
+async def remind_message(app_reminders: ReminderSources, now: datetime) -> str:
+    """The reminders due now, as a chat message (the first PREVIEW_LINES of them)."""
+    q, repository, send_log, q_for = app_reminders
+    if not q.reminders:
+        return report.NO_RULES
+    return report.preview_text(await preview(repository, send_log, q_for, now), most=PREVIEW_LINES)
+
+
 def _tally_lines(tallies: dict[str, Tally]) -> list[str]:
     return [f"{key}: {tally.submitted} / {tally.started}" for key, tally in tallies.items()]
 
 
-__all__ = ["EXPORT_USAGE", "NOT_FOR_YOU", "ExportError", "ExportRequest", "ProgressRequest", "export_files",
-           "is_admin", "parse", "progress_message", "progress_text"]
+__all__ = [
+    "EXPORT_USAGE",
+    "NOT_FOR_YOU",
+    "AnnounceConfirm",
+    "AnnounceRequest",
+    "ExportError",
+    "ExportRequest",
+    "ProgressRequest",
+    "RemindRequest",
+    "export_files",
+    "is_admin",
+    "parse",
+    "progress_message",
+    "progress_text",
+    "remind_message",
+]

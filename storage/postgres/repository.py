@@ -57,7 +57,7 @@ class PostgresRepository:
 
     @property
     def pool(self) -> AsyncConnectionPool[Any]:
-        """The connections, for the other ports kept in the same database (invitations)."""
+        """The connections, for other capabilities' tables in the same database (invitations, the send log)."""
         return self._pool
 
     @property

@@ -89,6 +89,9 @@ class SlackStandIn:
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
     _limited: dict[str, int] = field(default_factory=dict)
     _broken: dict[str, int] = field(default_factory=dict)
+    _refused: dict[str, list[str]] = field(default_factory=dict)
+    # users.info's tz, by user id (a user not here has none)
+    time_zones: dict[str, str] = field(default_factory=dict)
     _slow: dict[str, float] = field(default_factory=dict)
     _numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _runner: web.AppRunner | None = None
@@ -97,6 +100,7 @@ class SlackStandIn:
         """Listen on 127.0.0.1, on a free port."""
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)  # users.info and other reads
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_post("/respond/{n}", self._respond)
         app.router.add_get("/socket", self._socket)
@@ -118,6 +122,10 @@ class SlackStandIn:
     def rate_limit_once(self, method: str) -> None:
         """Answer the next call of `method` with HTTP 429 and Retry-After: 1."""
         self._limited[method] = self._limited.get(method, 0) + 1
+
+    def refuse_once(self, method: str, error: str) -> None:
+        """Answer the next call of `method` with ok=false and `error` (e.g. account_inactive)."""
+        self._refused.setdefault(method, []).append(error)
 
     def break_once(self, method: str) -> None:
         """The next call of `method` gets an HTTP 500 with a plain-text body."""
@@ -168,6 +176,8 @@ class SlackStandIn:
             self._limited[method] -= 1
             call.limited = True
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"})
+        if self._refused.get(method):
+            return web.json_response({"ok": False, "error": self._refused[method].pop(0)})
         if self._broken.get(method):
             self._broken[method] -= 1
             return web.Response(status=500, text="Server got itself in trouble")  # not JSON, as a proxy answers
@@ -207,7 +217,15 @@ class SlackStandIn:
     def _conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "channel": {"id": dm_of(str(args["users"]))}}
 
+    def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        user: dict[str, Any] = {"id": args["user"], "team_id": TEAM}
+        if args["user"] in self.time_zones:
+            user["tz"] = self.time_zones[args["user"]]
+        return {"ok": True, "user": user}
+
     def _chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
+        if str(args["channel"]).startswith("U"):  # a user's id: the app's DM with them, as Slack does
+            args = {**args, "channel": dm_of(str(args["channel"]))}
         if (error := _invalid_blocks(args.get("blocks") or [])) is not None:
             return {"ok": False, "error": "invalid_blocks", "errors": [error]}
         ts = self._ts()

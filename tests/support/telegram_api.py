@@ -126,6 +126,7 @@ class Call:
     filenames: dict[str, str] = field(default_factory=dict)
     status: int = 200  # the HTTP status answered: 200, or the error code
     result: Any = None  # the "result" answered when ok
+    at: float = field(default_factory=time.monotonic)  # when it arrived (to measure sends per second)
 
     @property
     def ok(self) -> bool:
@@ -238,6 +239,8 @@ class BotApiStandIn:
         self._call_event = asyncio.Event()
         self._consumed: set[int] = set()
         self._failures: dict[str, list[tuple[int, int]]] = {}
+        # Users who blocked the bot: every message to their chat is refused with 403, as Telegram does.
+        self.blocked: set[int] = set()
         # chats, messages, files, callback queries, commands
         self._chats: dict[int, dict[str, Any]] = {}
         self._next_message_id: dict[int, int] = {}
@@ -676,6 +679,8 @@ class BotApiStandIn:
         return _public(self._new_message(chat, self.bot_user, fields))
 
     async def _send_message(self, call: Call) -> Any:
+        if call.chat_id in self.blocked:
+            raise _ApiError(403, _FAILURE_DESCRIPTIONS[403])
         text = call.params.get("text")
         if not isinstance(text, str) or not text.strip():
             raise _ApiError(400, "Bad Request: message text is empty")
