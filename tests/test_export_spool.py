@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from core.export.manifest import MANIFEST, STAGING_PREFIX
 from core.export.outline import Omitted, choice_table, is_choice
 from core.export.records import Audience, Scope
 from core.export.spool import Spooled
+from core.session import Session
 from storage.memory import MemoryRepository
 from tests.support.responses import WGEC
 from tests.test_export_stream import NOW, people
@@ -76,6 +78,7 @@ def test_a_failed_export_leaves_neither_spool_nor_half_written_file(
 
     monkeypatch.setitem(run.WRITERS, "csv", disk_full)
     out = tmp_path / "out"
+    out.mkdir()
     with pytest.raises(OSError, match="No space"):
         run.export(WGEC, people(), out, formats=["json", "csv"], now=NOW)
     assert list(out.iterdir()) == []
@@ -125,3 +128,15 @@ def test_every_question_grouped_in_one_pass_as_when_grouped_one_at_a_time(tmp_pa
             assert grouped.table == expected, grouped.entry.id
         assert any(g.answers for e in c.by_question for g in e.groups)
         assert (tmp_path / audience / SHELF_FILE).stat().st_size > 0  # the answers wait on disk too
+
+
+def test_a_database_failing_half_way_leaves_no_folder_behind(tmp_path: Path) -> None:
+    """The records were being spooled when the database went away: the folder the export made goes too."""
+    def sessions_then_a_lost_connection() -> Iterator[Session]:
+        yield from people()[:3]
+        raise ConnectionError("server closed the connection unexpectedly")
+
+    out = tmp_path / "new" / "out"
+    with pytest.raises(ConnectionError):
+        run.export(WGEC, sessions_then_a_lost_connection(), out, now=NOW)
+    assert list(tmp_path.iterdir()) == []

@@ -9,6 +9,7 @@ into the folder removes it: core/export/manifest.py).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -94,6 +95,7 @@ def staging(out: Path, force: bool = False) -> Iterator[Staging]:
     and refuses a folder holding anything else. `consult export` and the bots' export both come here.
     """
     earlier = check_folder(out, force)
+    made = _missing(out)  # the folders made here, removed again if the export fails
     try:
         out.mkdir(parents=True, exist_ok=True)
         folder = Path(tempfile.mkdtemp(prefix=manifest.STAGING_PREFIX, dir=out))
@@ -103,8 +105,18 @@ def staging(out: Path, force: bool = False) -> Iterator[Staging]:
         for part in (FILES, RECORDS):
             (folder / part).mkdir()
         yield Staging(out, earlier, folder)
-    finally:
+    except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
+        for path in made:  # deepest first; rmdir leaves any folder someone else has since filled
+            with contextlib.suppress(OSError):
+                path.rmdir()
+        raise
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _missing(out: Path) -> list[Path]:
+    """`out` and the parents of it that do not exist yet, deepest first."""
+    return [path for path in (out, *out.parents) if not path.exists()]
 
 
 @dataclass(frozen=True)
