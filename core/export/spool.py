@@ -8,6 +8,9 @@ a read-only sequence (len, bool, index, iteration) like the list that tests and 
 
 A shelf does the same for items filed under keys (a question and a stakeholder group): the Word and
 Markdown compilations take one group of one question at a time.
+
+Pickle is safe here: the process reads only what it wrote itself, into a file it created new inside
+a folder only its user may enter (the staging folder is made by `tempfile.mkdtemp`, mode 0700).
 """
 
 from __future__ import annotations
