@@ -15,7 +15,7 @@ from bots.bootstrap import App, missing_database_note
 
 if TYPE_CHECKING:
     from core.export.run import ExportResult
-from core.export.options import check_folder, parse_choice, parse_formats
+from core.export.options import parse_choice, parse_formats
 from core.export.records import Audience, Scope
 from core.organisations import flags
 
@@ -55,27 +55,28 @@ def check_arguments(args: argparse.Namespace) -> Choices:
 async def run(app: App, choices: Choices, console: Console | None = None) -> ExportResult:
     """Export, showing a bar per format, then what was written."""
     from core.export.compiling import compile_stream  # the writers load Office and chart libraries: only here
-    from core.export.run import write
+    from core.export.run import staging
 
     formats = choices.formats
     console = console or Console(highlight=False)
     if (note := missing_database_note(app.settings)) is not None:
         console.print(note, markup=False)
-    check_folder(choices.out, choices.force)  # before reading the database: a wrong folder is said at once
-    # Streamed: memory holds the compact records, never every session at once.
-    data = await compile_stream(app.questionnaire, app.repository.each(), choices.audience, choices.scope,
-                                app.service.now())
-    data = flags.annotate(data, await app.decisions.all())  # internal files: several submissions of one organisation
-    columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-               TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("Exporting", total=len(formats))
+    # The folder is checked before reading the database: a wrong folder is said at once.
+    with staging(choices.out, choices.force) as aside:
+        # Streamed, and spooled to disk beside the files: memory holds neither the sessions nor the answers.
+        data = await compile_stream(app.questionnaire, app.repository.each(), choices.audience, choices.scope,
+                                    app.service.now(), spool_in=aside.records)
+        data = flags.annotate(data, await app.decisions.all())  # internal files: several from one organisation
+        columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                   TimeElapsedColumn())
+        with Progress(*columns, console=console, transient=True) as bar:
+            task = bar.add_task("Exporting", total=len(formats))
 
-        def step(name: str) -> None:
-            bar.update(task, description=f"Writing {name}", completed=formats.index(name))
+            def step(name: str) -> None:
+                bar.update(task, description=f"Writing {name}", completed=formats.index(name))
 
-        result = write(data, choices.out, formats=formats, force=choices.force, on_step=step)
-        bar.update(task, completed=len(formats))
+            result = aside.write(data, formats=formats, on_step=step)
+            bar.update(task, completed=len(formats))
     _summary(result, console)
     return result
 

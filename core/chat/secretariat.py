@@ -112,15 +112,17 @@ async def export_files(
 ) -> tuple[list[Path], str]:
     """Write the files into an empty `folder` (in worker threads: a large export takes a while).
 
-    The sessions are streamed into compact records, never all in memory. Returns the files and a
-    message to send with them.
+    The sessions are streamed into compact records, spooled to disk beside the files, never all in
+    memory. Returns the files and a message to send with them.
     """
     from core.export.compiling import compile_stream  # the writers load Office and chart libraries: only here
-    from core.export.run import write
+    from core.export.run import staging
 
-    data = await compile_stream(q, repository.each(), request.audience, request.scope, now)
-    data = flags.annotate(data, await decisions.all() if decisions is not None else [])
-    result = await asyncio.to_thread(write, data, folder, formats=request.formats, force=True)
+    with staging(folder, force=True) as aside:
+        data = await compile_stream(q, repository.each(), request.audience, request.scope, now,
+                                    spool_in=aside.records)
+        data = flags.annotate(data, await decisions.all() if decisions is not None else [])
+        result = await asyncio.to_thread(aside.write, data, formats=request.formats)
     lines = [f"{result.respondents} respondents, {result.audience.value} files ({len(result.files)} files)."]
     lines.extend(result.notes)
     if result.audience is Audience.INTERNAL:

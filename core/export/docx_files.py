@@ -20,6 +20,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from core.export.base import ExportInput
+from core.export.by_question import Grouped
 from core.export.grouping import (
     CONFIDENTIAL_NOTICE,
     NO_ANSWER,
@@ -27,9 +28,7 @@ from core.export.grouping import (
     NOT_ASKED,
     Group,
     answer_text,
-    attribution,
     describe,
-    group_answers,
     group_heading,
     not_shown_line,
     one_line,
@@ -37,7 +36,7 @@ from core.export.grouping import (
     was_asked,
 )
 from core.export.naming import BY_QUESTION_DOCX, BY_RESPONDENT_DOCX, CONFIDENTIAL, file_name
-from core.export.outline import ChoiceTable, Entry, Omitted, by_question, choice_table, is_choice, title
+from core.export.outline import ChoiceTable, Entry, Omitted, is_choice, title
 from core.export.records import Compilation, Record
 from core.export.text import readable, right_to_left
 from core.export.word_page import RunningHeads, section_end, section_properties, set_page, with_header
@@ -79,17 +78,17 @@ def write(data: ExportInput, folder: Path) -> list[Path]:
 def write_by_question(data: ExportInput, folder: Path) -> list[Path]:
     """Each question on its own page (choices as a table of counts), answers grouped by stakeholder."""
     c = data.compilation
-    entries = [(entry, group_answers(c, entry) if not isinstance(entry, Omitted) else []) for entry in by_question(c)]
-    contents = [line for entry, groups in entries for line in _contents_lines(entry, groups)]
+    entries = c.by_question  # the groups' counts in memory, their answers read as each page is written
+    contents = [line for e in entries for line in _contents_lines(e.entry, e.groups)]
     frame = _frame(c, "Compilation by question")
     heads = RunningHeads(c.questionnaire.title, c.confidential)
     pattern = section_properties(document_xml(frame))
-    sections = [with_header(pattern, heads.add(title(entry))) for entry, _ in entries]
+    sections = [with_header(pattern, heads.add(title(e.entry))) for e in entries]
     path = folder / file_name(c, BY_QUESTION_DOCX)
     if not c.records:
         save(frame, path, [_p(_run(NO_RESPONSES))])
         return [path]
-    body = itertools.chain(_contents(contents, 2), _question_pages(c, entries, [pattern, *sections]))
+    body = itertools.chain(_contents(contents, 2), _question_pages(entries, [pattern, *sections]))
     save(frame, path, body, heads, sections[-1])
     return [path]
 
@@ -110,23 +109,24 @@ def _contents_lines(entry: Entry, groups: list[Group]) -> list[tuple[int, str]]:
     return [(1, entry.header), *((2, group_heading(g)) for g in groups)]
 
 
-def _question_pages(c: Compilation, entries: list[tuple[Entry, list[Group]]], sections: list[str]) -> Iterator[str]:
+def _question_pages(entries: list[Grouped], sections: list[str]) -> Iterator[str]:
     # Each question is a section of its own, so that its page headers name it; a section's
     # properties close it, in a paragraph of their own after its last line.
-    for (entry, groups), ending in zip(entries, sections, strict=False):
+    for grouped, ending in zip(entries, sections, strict=False):
+        entry, groups, table = grouped.entry, grouped.groups, grouped.table
         yield section_end(ending)
         yield _heading(title(entry), 1)
         if isinstance(entry, Omitted):
             yield from (_p(_run(line)) for line in entry.lines)
             continue
         yield _p(_run(question_summary(groups)))
-        if is_choice(entry):
-            yield _table(choice_table(c, entry, groups))
+        if table is not None:
+            yield _table(table)
             continue
         for group in groups:
             yield _heading(group_heading(group), 2)
-            for record, text in group.answers:
-                yield _p(_run(one_line(attribution(record, c.confidential)), bold=True), KEEP_WITH_NEXT)
+            for who, text in group.answers:
+                yield _p(_run(one_line(who), bold=True), KEEP_WITH_NEXT)
                 yield from _text(text)
             if group.not_shown:
                 yield _p(_run(not_shown_line(group), italic=True))

@@ -7,9 +7,11 @@ Both compilations (DOCX and Markdown) show answers this way, so the order of the
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from core.export.records import Compilation, Question, Record, Scope, value_text
+from core.export.spool import Shelf
 from core.export.text import readable
 from core.flow import condition_holds
 from questionnaire.model import ConsentRule, Questionnaire, Role
@@ -26,7 +28,9 @@ class Group:
     """The respondents of one stakeholder group who were asked one question."""
 
     name: str
-    answers: list[tuple[Record, str]]  # (respondent, answer text), in respondent order
+    # (who, as `attribution` names them; answer text), in respondent order. Read from disk one at a
+    # time when the records are spooled (core/export/by_question.py).
+    answers: Sequence[tuple[str, str]]
     no_answer: int  # asked, but skipped it or left it empty
     not_shown: int = 0  # answered, counted, but not shown under the consent rule
     not_reached: int = 0  # not submitted, and not at this question yet (or on it now)
@@ -42,28 +46,50 @@ class Group:
 
 
 def group_answers(c: Compilation, question: Question) -> list[Group]:
-    """The groups asked the question: category, then sub-category, in option order; not given last."""
-    answered: dict[str, list[tuple[Record, str]]] = {}
-    silent: Counter[str] = Counter()
-    hidden: Counter[str] = Counter()
-    later: Counter[str] = Counter()
-    order: dict[str, tuple[int, int, str]] = {}
+    """The groups asked the question: category, then sub-category, in option order; not given last.
+
+    One pass over the records for one question; the writers group every question in a single pass
+    (core/export/by_question.py).
+    """
+    grouping = Grouping(c, question, Shelf(None, "answers"))
     for record in c.records:
+        grouping.add(record)
+    return grouping.groups()
+
+
+class Grouping:
+    """One question's groups, counted as the records go by; the answers shown are filed on a shelf."""
+
+    def __init__(self, c: Compilation, question: Question, shelf: Shelf[tuple[str, str]]) -> None:
+        self._c, self._question, self._shelf = c, question, shelf
+        self._order: dict[str, tuple[int, int, str]] = {}
+        self._silent: Counter[str] = Counter()
+        self._hidden: Counter[str] = Counter()
+        self._later: Counter[str] = Counter()
+
+    def add(self, record: Record) -> None:
+        """Count the record in its group, when the question was asked of it."""
+        question = self._question
         if not was_asked(question, record):
-            continue
-        if record.group not in order:
-            order[record.group] = _group_order(c.questionnaire, record)
+            return
+        group = record.group
+        if group not in self._order:
+            self._order[group] = _group_order(self._c.questionnaire, record)
         text = answer_text(record, question)
         if not record.shown and record.gave(question.id):
-            hidden[record.group] += 1
+            self._hidden[group] += 1
         elif text:
-            answered.setdefault(record.group, []).append((record, text))
+            self._shelf.put((question.id, group), (attribution(record, self._c.confidential), text))
         elif not_reached(record, question):
-            later[record.group] += 1
+            self._later[group] += 1
         else:
-            silent[record.group] += 1
-    names = sorted(order, key=order.__getitem__)
-    return [Group(name, answered.get(name, []), silent[name], hidden[name], later[name]) for name in names]
+            self._silent[group] += 1
+
+    def groups(self) -> list[Group]:
+        """The groups counted so far, in their order."""
+        names = sorted(self._order, key=self._order.__getitem__)
+        return [Group(name, self._shelf.get((self._question.id, name)), self._silent[name], self._hidden[name],
+                      self._later[name]) for name in names]
 
 
 def not_reached(record: Record, question: Question) -> bool:

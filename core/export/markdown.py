@@ -15,17 +15,15 @@ from core.export.grouping import (
     CONFIDENTIAL_NOTICE,
     NO_RESPONSES,
     Group,
-    attribution,
     describe,
-    group_answers,
     group_heading,
     not_shown_line,
     one_line,
     question_summary,
 )
 from core.export.naming import BY_QUESTION_MD, file_name
-from core.export.outline import ChoiceTable, Omitted, by_question, choice_table, is_choice, title
-from core.export.records import Compilation, Question
+from core.export.outline import ChoiceTable, Omitted, title
+from core.export.records import Compilation
 from core.export.text import readable
 
 NBSP = "\u00a0"  # not indentation to Markdown, so leading spaces kept this way make no code block
@@ -85,29 +83,30 @@ def _document(c: Compilation) -> Iterator[str]:
     if not c.records:
         yield f"{escape(NO_RESPONSES)}\n"
         return
-    entries = by_question(c)
+    entries = c.by_question  # the groups' counts in memory, their answers read as each question is written
     yield "## Contents\n\n"
-    for number, entry in enumerate(entries, start=1):
-        yield f"- [{escape(one_line(title(entry)))}](#{_anchor(number)})\n"
+    for number, grouped in enumerate(entries, start=1):
+        yield f"- [{escape(one_line(title(grouped.entry)))}](#{_anchor(number)})\n"
     yield "\n"
-    for number, entry in enumerate(entries, start=1):
+    for number, grouped in enumerate(entries, start=1):
+        entry = grouped.entry
         # An explicit anchor: renderers disagree on how they make ids from heading text.
         yield f'<a id="{_anchor(number)}"></a>\n\n## {escape(one_line(title(entry)))}\n\n'
         if isinstance(entry, Omitted):
             yield "".join(f"{escape(line)}\n\n" for line in entry.lines)
         else:
-            yield from _question(c, entry, group_answers(c, entry))
+            yield from _question(grouped.groups, grouped.table)
 
 
-def _question(c: Compilation, question: Question, groups: list[Group]) -> Iterator[str]:
+def _question(groups: list[Group], table: ChoiceTable | None) -> Iterator[str]:
     yield f"{escape(question_summary(groups))}\n\n"
-    if is_choice(question):
-        yield _table(choice_table(c, question, groups))
+    if table is not None:
+        yield _table(table)
         return
     for group in groups:
         yield f"### {escape(one_line(group_heading(group)))}\n\n"
-        for record, text in group.answers:
-            yield f"**{escape(one_line(attribution(record, c.confidential)))}**\n\n"
+        for who, text in group.answers:
+            yield f"**{escape(one_line(who))}**\n\n"
             yield blockquote(text)
         if group.not_shown:
             yield f"*{escape(not_shown_line(group))}*\n\n"

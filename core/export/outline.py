@@ -80,23 +80,42 @@ def is_choice(question: Question) -> bool:
 
 def choice_table(c: Compilation, question: Question, groups: list[Group]) -> ChoiceTable:
     """Counts per option and group; then options no longer offered, no answer, and not reached yet."""
-    names = [g.name for g in groups]
-    chosen: dict[str, Counter[str]] = {}
-    unnamed: Counter[str] = Counter()  # answers that are no option in use, of those who may not be cited
-    for record in filter(lambda r: was_asked(question, r), c.records):
+    counting = ChoiceCount(question)
+    for record in c.records:
+        counting.add(record)
+    return counting.table(groups)
+
+
+class ChoiceCount:
+    """The options of one choice question chosen in each group, counted as the records go by."""
+
+    def __init__(self, question: Question) -> None:
+        self._question = question
+        self._chosen: dict[str, Counter[str]] = {}  # in the order first chosen
+        self._unnamed: Counter[str] = Counter()  # answers that are no option in use, of those who may not be cited
+
+    def add(self, record: Record) -> None:
+        question = self._question
+        if not was_asked(question, record):
+            return
         if question.id in record.withheld:
-            unnamed[record.group] += 1
+            self._unnamed[record.group] += 1
         for option in _chosen(record, question):
-            chosen.setdefault(option, Counter())[record.group] += 1
-    offered = list(question.item.choices) if question.item is not None else []
-    options = offered + [o for o in chosen if o not in offered]
-    rows = [(o, [chosen.get(o, Counter())[name] for name in names]) for o in options]
-    if unnamed:
-        rows.append((OTHER_NOT_SHOWN, [unnamed[name] for name in names]))
-    rows.append(("No answer", [g.no_answer for g in groups]))
-    if any(g.not_reached for g in groups):
-        rows.append(("Not reached yet", [g.not_reached for g in groups]))
-    return ChoiceTable(names, rows)
+            self._chosen.setdefault(option, Counter())[record.group] += 1
+
+    def table(self, groups: list[Group]) -> ChoiceTable:
+        """The table, with the groups of the same question (their no-answer and not-reached counts)."""
+        question, chosen, unnamed = self._question, self._chosen, self._unnamed
+        names = [g.name for g in groups]
+        offered = list(question.item.choices) if question.item is not None else []
+        options = offered + [o for o in chosen if o not in offered]
+        rows = [(o, [chosen.get(o, Counter())[name] for name in names]) for o in options]
+        if unnamed:
+            rows.append((OTHER_NOT_SHOWN, [unnamed[name] for name in names]))
+        rows.append(("No answer", [g.no_answer for g in groups]))
+        if any(g.not_reached for g in groups):
+            rows.append(("Not reached yet", [g.not_reached for g in groups]))
+        return ChoiceTable(names, rows)
 
 
 def _chosen(record: Record, question: Question) -> list[str]:

@@ -6,15 +6,20 @@ may be named is decided once, here, and no writer can leak an identity the recor
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from core import consent, flow, set_aside
 from core.invitations.model import Invited
 from core.session import Answer, AnswerValue, Session, SetAside, Status, Submission
 from questionnaire.model import ConsentRule, Item, Kind, Questionnaire, Role
+
+if TYPE_CHECKING:
+    from core.export.by_question import Grouped
 
 
 class Audience(StrEnum):
@@ -124,7 +129,9 @@ class Compilation:
     scope: Scope
     generated_at: datetime
     questions: list[Question]
-    records: list[Record]
+    # In respondent-number order. A list, or on disk while an export runs (core/export/spool.py):
+    # either way read one at a time, and each pass over them reads them all again, so passes are few.
+    records: Sequence[Record]
 
     @property
     def confidential(self) -> bool:
@@ -135,10 +142,17 @@ class Compilation:
         """The consent rule applied to the public files (the internal ones show everything)."""
         return self.questionnaire.consent_rule
 
-    @property
+    @cached_property  # several files say it: counted once
     def not_shown(self) -> int:
         """Respondents counted in the figures whose answers no file of this audience shows."""
         return sum(not r.shown for r in self.records)
+
+    @cached_property  # the Word and Markdown compilations both show it: grouped once
+    def by_question(self) -> list[Grouped]:
+        """Every entry of the compilation by question with its groups, from one pass over the records."""
+        from core.export.by_question import group_every_question  # it builds on this module
+
+        return group_every_question(self)
 
 
 def compile_responses(

@@ -6,7 +6,7 @@ they differ only in how a cell is stored. Identity comes from the records, where
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
@@ -48,7 +48,7 @@ class Table:
     """The columns, and the records that make the rows."""
 
     columns: list[Column]
-    records: list[Record]
+    records: Sequence[Record]
 
     @property
     def headers(self) -> list[str]:

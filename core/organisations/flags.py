@@ -6,6 +6,7 @@ import dataclasses
 
 from core.export.base import ExportInput
 from core.export.records import Record
+from core.export.spool import Mapped
 from core.invitations.offer import ORGANISATION_IDS
 from core.invitations.standing import Arrival, State
 from core.organisations.grouping import Group, several
@@ -40,7 +41,15 @@ def annotate(data: ExportInput, decisions: list[Decision]) -> ExportInput:
     for group in several(_arrival(r) for r in records):
         for member in group.members:
             notes[member.respondent_id] = _note(group, group.decided(by_key), member.respondent_id, numbers)
-    annotated = [dataclasses.replace(r, organisation_note=notes.get(r.respondent_id)) for r in records]
+    if not notes:
+        return data
+
+    def noted(r: Record) -> Record:
+        note = notes.get(r.respondent_id)
+        return dataclasses.replace(r, organisation_note=note) if note is not None else r
+
+    # Noted as each record is read: spooled records stay on disk (core/export/spool.py).
+    annotated = Mapped(records, noted)
     return dataclasses.replace(data, compilation=dataclasses.replace(data.compilation, records=annotated))
 
 
