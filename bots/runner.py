@@ -165,7 +165,7 @@ async def _started(
         if "telegram" in names:
             await _start_telegram(app, webhook, started, shared)
         if "slack" in names:
-            _start_slack(app, serving, started, shared)
+            await _start_slack(app, serving, started, shared)
         if (reminders := reminding.start(app, shared)) is not None:
             started.stoppers.append(lambda: reminding.stop(reminders))  # stopped first: it sends through them
         yield started
@@ -192,10 +192,12 @@ async def _start_telegram(app: App, webhook: tuple[str, str] | None, started: St
     started.routes.append((urlparse(url).path or "/", telegram_webhook(telegram.process, secret)))
 
 
-def _start_slack(app: App, http: bool, started: Started, shared: Senders) -> None:
+async def _start_slack(app: App, http: bool, started: Started, shared: Senders) -> None:
     from bots.slack.app import SlackFrontEnd
 
     slack = SlackFrontEnd(app, app.settings.slack)
+    await slack.open()
+    started.stoppers.append(slack.close)  # appended first: closed last, after the replies in flight
     started.senders.append(slack.sender())
     slack.share_senders(shared)
     if http:

@@ -124,6 +124,21 @@ async def test_serve_takes_telegram_and_slack_on_one_port(tmp_path: Path) -> Non
                     assert accepted.status == 200
             await slack_api.wait_for(lambda: slack_api.in_channel(dm_of("U0ANA")))
             assert "Question 1 of" in slack_api.in_channel(dm_of("U0ANA"))[-1].shown()
+            for n, text in enumerate(["yes", "Ana Silva"], start=2):
+                event = {**event, "text": text, "ts": f"180000000{n}.000100", "client_msg_id": f"cm-{n}"}
+                body = json.dumps({"type": "event_callback", "team_id": "T0TEST", "event": event, "event_id": f"Ev{n}"})
+                async with aiohttp.ClientSession() as http, http.post(f"{base}/slack/events", data=body, headers={
+                        "Content-Type": "application/json", "X-Slack-Request-Timestamp": now,
+                        "X-Slack-Signature": signature(now, body, slack_secret)}) as signed:
+                    assert signed.status == 200
+
+                def replied(count: int = n) -> bool:
+                    return len(slack_api.called("chat.postMessage")) >= count
+
+                await slack_api.wait_for(replied)
+            # The replies share one kept-open connection (slack_sdk alone opens one per call: on
+            # slack.com a TLS handshake each time).
+            assert len({call.peer for call in slack_api.called("chat.postMessage")}) == 1
             ids = sorted(s.respondent_id for s in await app.repository.all())
             assert ids == ["slack:T0TEST:U0ANA", "telegram:42"]
         finally:

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 from pydantic import SecretStr
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
@@ -74,6 +75,19 @@ class SlackFrontEnd:
         self.bolt.command("/consult")(self._on_command)
         self.bolt.action(re.compile("^" + re.escape(blocks.ACTION_PREFIX)))(self._on_action)
         self.bolt.error(self._on_error)
+
+    async def open(self) -> None:
+        """Keep the Web API's connections open between calls: without a session of its own, slack_sdk opens a
+        new connection (on slack.com, a TLS handshake too) for every reply it posts."""
+        client = self.bolt.client
+        if client.session is None or client.session.closed:
+            client.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=client.timeout))
+
+    async def close(self) -> None:
+        """Close the Web API's connections (after the last reply was sent)."""
+        session, self.bolt.client.session = self.bolt.client.session, None
+        if session is not None:
+            await session.close()
 
     async def run_socket_mode(self) -> None:
         """Take events over Socket Mode (no public address needed) until cancelled."""

@@ -34,6 +34,7 @@ class Call:
     args: dict[str, Any]
     token: str | None
     limited: bool = False  # answered with 429
+    peer: Any = None  # the caller's address and port: one per connection
 
 
 @dataclass
@@ -169,7 +170,8 @@ class SlackStandIn:
         method = request.match_info["method"]
         args = await _arguments(request)
         token = request.headers.get("Authorization", "").removeprefix("Bearer ") or None
-        call = Call(method, args, token)
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        call = Call(method, args, token, peer=peer)
         self.calls.append(call)
         await asyncio.sleep(self._slow.get(method, 0))
         if self._limited.get(method):
