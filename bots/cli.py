@@ -11,8 +11,8 @@ from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
-from bots import bootstrap, runner
-from bots.config import ConfigError, Settings, load_settings
+from bots import bootstrap
+from bots.config import FRONT_ENDS, ConfigError, Settings, load_settings
 from bots.console import (
     announce_view,
     chat,
@@ -48,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
                       "(the code 'continue elsewhere' gave there)")
     talk.add_argument("--invite", metavar="CODE", default=None, help="start with an invitation code")
     run = sub.add_parser("run", help="start the chat front ends (Telegram by polling, Slack by Socket Mode)")
-    run.add_argument("front_end", nargs="?", choices=runner.FRONT_ENDS, help="only this one (default: all configured)")
+    run.add_argument("front_end", nargs="?", choices=FRONT_ENDS, help="only this one (default: all configured)")
     serve = sub.add_parser("serve", help="serve the front ends' webhooks over HTTP (for a web process)")
     serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all)")
     serve.add_argument("--port", type=int, default=None, help="port (default: $PORT, or 8080)")
@@ -98,10 +98,14 @@ async def _progress(args: argparse.Namespace) -> int:
 
 
 async def _run(args: argparse.Namespace) -> int:
+    from bots import runner  # aiohttp and the front ends: only the commands that run them load them
+
     return await _until_stopped(lambda app, stop: runner.run(app, args.front_end, stop))
 
 
 async def _serve(args: argparse.Namespace) -> int:
+    from bots import runner
+
     port = args.port if args.port is not None else _port(os.environ.get("PORT"))
     return await _until_stopped(lambda app, stop: runner.serve(app, args.host, port, stop))
 
@@ -116,6 +120,8 @@ def _port(value: str | None) -> int:
 
 
 async def _until_stopped(main: Callable[[bootstrap.App, asyncio.Event], Awaitable[None]]) -> int:
+    from bots import runner
+
     settings = load_settings()
     runner.quiet_logs()
     app = await bootstrap.start(settings)

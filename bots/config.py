@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from storage.postgres.address import is_postgres_url
 
 DEFAULT_DB = Path("data/consult.json")
+FRONT_ENDS = ("telegram", "slack")  # the chat front ends `consult run` and `serve` can start
 _TELEGRAM_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what the Bot API accepts as a secret_token
 _SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
 

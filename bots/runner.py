@@ -19,12 +19,11 @@ from aiohttp import web
 
 from bots import reminding
 from bots.bootstrap import App
-from bots.config import ConfigError
+from bots.config import FRONT_ENDS, ConfigError
 from core.outbound import Sender, Senders
 
 log = logging.getLogger("consult")
 
-FRONT_ENDS = ("telegram", "slack")
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 NOTHING_CONFIGURED = (
     "no chat front end is configured. Set TELEGRAM_BOT_TOKEN for Telegram, or SLACK_BOT_TOKEN with "

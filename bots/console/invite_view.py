@@ -14,7 +14,6 @@ from rich.table import Table
 
 from bots import bootstrap
 from bots.config import Settings
-from bots.console import invite_links
 from core.invitations.model import Invitation
 from core.invitations.reading import read_rows
 from core.invitations.rows import COLUMNS, Checked, Row, check_rows
@@ -50,6 +49,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         if args.action == "revoke":
             return await _revoke(app, args.code)
+        from bots.console import invite_links  # segno, for the QR codes: loaded only here
+
         return await invite_links.write(app, args.out)
 
 

@@ -8,8 +8,6 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from openpyxl import load_workbook
-
 from core.invitations.rows import COLUMNS, HEADINGS, Row
 
 NOT_UTF8 = ("this line is not UTF-8 text, so its letters cannot be read for sure. "
@@ -65,6 +63,8 @@ def _dialect(text: str) -> type[csv.Dialect]:
 
 
 def _xlsx_rows(path: Path) -> list[Row]:
+    from openpyxl import load_workbook  # only for workbooks: it takes a while to load, and every command imports us
+
     try:
         book = load_workbook(path, read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError) as error:
