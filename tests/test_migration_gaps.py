@@ -17,7 +17,8 @@ async def test_a_missing_earlier_migration_is_applied_by_the_next_upgrade() -> N
             # As if main's later migration had run before the invitations' 0003 was merged.
             await conn.execute("DROP TABLE consult_invitation, consult_organisation_decision")
             await conn.execute("ALTER TABLE consult_respondent DROP COLUMN invite, DROP COLUMN organisation, "
-                               "DROP COLUMN invited_organisation, DROP COLUMN arrival_kept")
+                               "DROP COLUMN invited_organisation, DROP COLUMN arrival_kept, "
+                               "DROP COLUMN organisation_key")
             await conn.execute("DELETE FROM consult_schema_version WHERE version = 3")
             assert await schema.version(conn) == 2
         with pytest.raises(StorageError, match="Run 'consult db upgrade'"):
