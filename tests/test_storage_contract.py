@@ -266,3 +266,18 @@ async def test_each_streams_every_session_once(repo: Repository) -> None:
     streamed = [session async for session in repo.each()]
     assert sorted(s.respondent_id for s in streamed) == sorted(s.respondent_id for s in sessions)
     assert all(s == full_session(s.respondent_id) for s in streamed)
+
+
+def test_a_change_of_wording_or_dates_keeps_the_stored_figures_current_and_a_change_of_options_does_not() -> None:
+    # Otherwise fixing a typo would make every row stale: progress would read every session again.
+    from core.figures import fingerprint
+
+    first = WGEC.items[0]
+    reworded = WGEC.model_copy(update={"title": "Another title", "closes": T0, "items": (
+        first.model_copy(update={"text": "Reworded", "help": "More help"}), *WGEC.items[1:])})
+    assert fingerprint(reworded) == fingerprint(WGEC)
+    choice = next(item for item in WGEC.items if item.options)
+    changed = WGEC.model_copy(update={"items": tuple(
+        item.model_copy(update={"options": (*item.options, "Another")}) if item is choice else item
+        for item in WGEC.items)})
+    assert fingerprint(changed) != fingerprint(WGEC)
