@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.invitations.model import Invitation
 from core.invitations.rows import Row, check_rows
 from tests.support.chat import T0
 from tests.support.responses import WGEC
@@ -31,3 +32,12 @@ def test_spaces_inside_cells_are_collapsed_and_duplicates_found_any_case() -> No
 
 def test_a_cell_too_long_is_refused() -> None:
     assert problems({"organisation": "x" * 201}) == ["line 2: the organisation is longer than 200 characters."]
+
+
+def test_a_revoked_invitation_does_not_stop_inviting_the_same_organisation_again() -> None:
+    revoked = Invitation(code="OLDCODE", organisation="Acme", email="a@acme.org", created_at=T0, revoked_at=T0)
+    live = Invitation(code="LIVECODE", organisation="Open Net", created_at=T0)
+    rows = [Row(2, {"organisation": "Acme", "e-mail": "a@acme.org"}), Row(3, {"organisation": "Open Net"})]
+    checked = check_rows(WGEC, rows, [revoked, live], T0)
+    assert [made.organisation for made in checked.invitations] == ["Acme"]
+    assert [str(problem) for problem in checked.problems] == ["line 3: already invited (code LIVECODE)."]

@@ -102,6 +102,30 @@ def test_files_that_cannot_be_read_stop_with_a_clear_message(tmp_path: Path) -> 
     assert stored(tmp_path) == []
 
 
+def test_a_quote_left_open_does_not_swallow_the_rows_after_it(tmp_path: Path) -> None:
+    invitee_file(tmp_path, (HEADER + '"Ministry of ICT,Government,,,,\nOrg B,,,,,\nOrg C,,,,,\n').encode())
+    done = consult(tmp_path, "invite", "import", "invitees.csv")
+    assert done.returncode == 2 and "line 2: a quote (\") is not closed" in done.stderr
+    invitee_file(tmp_path, (HEADER + '"Ministry of ICT\nOrg B",,,,,\nOrg C,,,,,\n').encode())
+    done = consult(tmp_path, "invite", "import", "invitees.csv", "--skip-bad")
+    assert "line 2: this row runs on to line 3" in done.stderr
+    assert stored(tmp_path) == ["Org C"]
+
+
+def test_a_huge_cell_a_utf16_file_and_a_nul_byte_are_named_without_a_traceback(tmp_path: Path) -> None:
+    invitee_file(tmp_path, (HEADER + "Org,,,\"" + "x" * 200_000 + "\",,\n").encode())
+    done = consult(tmp_path, "invite", "import", "invitees.csv")
+    assert done.returncode == 2 and "line 2: a cell is far too long" in done.stderr
+    assert "Traceback" not in done.stderr
+    invitee_file(tmp_path, (HEADER + "Café Org,,,,,\n").encode("utf-16"))
+    done = consult(tmp_path, "invite", "import", "invitees.csv")
+    assert done.returncode == 2 and "Save the file as 'CSV UTF-8'" in done.stderr
+    invitee_file(tmp_path, (HEADER + "Org\x00,,,,,\nGood Org,,,,,\n").encode())
+    done = consult(tmp_path, "invite", "import", "invitees.csv")
+    assert done.returncode == 1 and "line 2: this line holds a NUL character" in done.stderr
+    assert stored(tmp_path) == []
+
+
 def test_add_one_then_revoke_it(tmp_path: Path) -> None:
     refused = consult(tmp_path, "invite", "add", "Acme", "--e-mail", "nope")
     assert refused.returncode == 1

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 from core import inputs
 from core.invitations import standing
 from core.invitations.model import Invitation
+from core.invitations.standing import Arrival, State
 from core.organisations import grouping
+from core.organisations.model import Decision
 from core.service import ConsultService
 from questionnaire.loader import parse
 from storage.invitations.memory import MemoryInvitations
@@ -104,3 +108,15 @@ def test_bad_decisions_change_nothing_and_a_new_submission_makes_it_due_again(tm
     assert "console:ana's counts" in consult(tmp_path, "progress").stdout
     consult(tmp_path, "chat", "--as", "cy", "--jsonl", stdin=_walk_as("Open Net Initiative"))
     assert "3 submissions from Open Net Initiative: not decided yet" in consult(tmp_path, "progress").stdout
+
+
+def test_a_decision_still_holds_when_the_first_to_submit_submits_again() -> None:
+    day = timedelta(days=1)
+    ana = Arrival("telegram:1", "telegram", CSF.code, State.SUBMITTED, "Civil Society Forum", CSF.organisation, T0, T0)
+    bo = Arrival("slack:T:U", "slack", CSF.code, State.SUBMITTED, "CSF Geneva", CSF.organisation, T0, T0 + day)
+    [group] = grouping.several([ana, bo])
+    chosen = Decision(key=group.key, organisation=group.organisation, kind="chosen", chosen=ana.respondent_id,
+                      respondents=(ana.respondent_id, bo.respondent_id), decided_at=T0 + 2 * day)
+    # Ana corrects an answer and submits again: Bo is now the first to have submitted, under another name.
+    [regrouped] = grouping.several([replace(ana, submitted_at=T0 + 3 * day), bo])
+    assert regrouped.decided({chosen.key: chosen}) == chosen

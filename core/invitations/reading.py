@@ -5,13 +5,20 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.invitations.rows import COLUMNS, HEADINGS, Row
 
+if TYPE_CHECKING:
+    from _csv import Reader  # the type of csv.reader() objects, named only in the type stubs
+
 NOT_UTF8 = ("this line is not UTF-8 text, so its letters cannot be read for sure. "
             "Save the file as 'CSV UTF-8' and import it again.")
+UTF16 = ("This file is saved as UTF-16 ('Unicode text'), so its columns cannot be read. "
+         "Save the file as 'CSV UTF-8' and import it again.")
+HAS_NUL = "this line holds a NUL character (a zero byte), which is not text. Remove it and import again."
 
 
 class InviteFileError(ValueError):
@@ -32,18 +39,62 @@ def read_rows(path: Path) -> list[Row]:
 
 
 def _csv_rows(raw: bytes) -> list[Row]:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw.partition(b"\n")[0]:
+        raise InviteFileError(UTF16)  # Excel's "Unicode text": every letter is two bytes, many of them zero
     raw = raw.removeprefix(b"\xef\xbb\xbf")  # the byte-order mark Excel writes before UTF-8
-    bad = {n for n, line in enumerate(raw.split(b"\n"), start=1) if not _is_utf8(line)}
+    line_problems = _line_problems(raw)
     text = raw.decode("utf-8", errors="replace")
-    reader = csv.reader(io.StringIO(text, newline=""), dialect=_dialect(text))
-    header = next(reader, None)
-    columns = _columns(header or [])
-    rows, last = [], reader.line_num
-    for cells in reader:
-        lines = set(range(last + 1, reader.line_num + 1))
-        last = reader.line_num
-        rows.append(_row(min(lines), columns, cells, NOT_UTF8 if lines & bad else None))
+    # strict: a quote left open is an error, not a cell that swallows the rows after it
+    reader = csv.reader(io.StringIO(text, newline=""), dialect=_dialect(text), strict=True)
+    records = _records(reader)
+    first = next(records, None)
+    columns = _columns(first[2] if first else [])
+    rows = []
+    for start, end, cells in records:
+        problems = [line_problems[n] for n in range(start, end + 1) if n in line_problems]
+        rows.append(_row(start, columns, cells, _runs_on(end, cells) or next(iter(problems), None)))
     return rows
+
+
+def _records(reader: Reader) -> Iterator[tuple[int, int, list[str]]]:
+    """Each record of the file with its first and last line; one the csv module cannot read stops the import."""
+    last = reader.line_num
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise InviteFileError(_unreadable(last + 1, error)) from None
+        yield last + 1, reader.line_num, cells
+        last = reader.line_num
+
+
+def _unreadable(line: int, error: csv.Error) -> str:
+    if "field limit" in str(error):
+        return (f"line {line}: a cell is far too long to read (over {csv.field_size_limit()} characters); "
+                'perhaps a quote (") is not closed. Nothing was imported. Correct it and import again.')
+    return (f'line {line}: a quote (") is not closed, or text follows a closing quote. Nothing was imported. '
+            "Correct the quotes on this line and import again.")
+
+
+def _runs_on(end: int, cells: list[str]) -> str | None:
+    """Why a row whose cell holds a line break is refused: most often a quote left open joins lines."""
+    if not any("\n" in cell or "\r" in cell for cell in cells):
+        return None
+    return (f'this row runs on to line {end}: a cell holds a line break, perhaps because a quote (") '
+            "is not closed. Put each invitation on one line.")
+
+
+def _line_problems(raw: bytes) -> dict[int, str]:
+    """Lines that are not text: not UTF-8, or holding a NUL (zero) byte."""
+    problems = {}
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        if not _is_utf8(line):
+            problems[number] = NOT_UTF8
+        elif b"\x00" in line:
+            problems[number] = HAS_NUL
+    return problems
 
 
 def _is_utf8(line: bytes) -> bool:

@@ -58,7 +58,8 @@ def check_rows(q: Questionnaire, rows: Iterable[Row], known: list[Invitation], n
     """Check every row against the questionnaire, the rows before it and the invitations already made."""
     result = Checked()
     seen: dict[tuple[str, str], int] = {}
-    already = {_identity(inv.organisation, inv.email or inv.name or ""): inv.code for inv in known}
+    # a revoked invitation is cancelled: the same organisation and person may be invited again, with a new code
+    already = {_identity(inv.organisation, inv.email or inv.name or ""): inv.code for inv in known if not inv.revoked}
     for row in rows:
         if not any(row.cells.values()) and row.unreadable is None:
             continue  # an empty line

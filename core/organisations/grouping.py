@@ -23,10 +23,13 @@ class Group:
         return f"{len(self.members)} submissions from {self.organisation}"
 
     def decided(self, decisions: dict[str, Decision]) -> Decision | None:
-        """The decision that still applies: one taken with exactly these submissions."""
-        decision = decisions.get(self.key)
+        """The latest decision that still applies: one taken with exactly these submissions."""
+        # Looked up under every member's name, not only the group's: the group is named after its first
+        # submission, and that changes when an earlier member submits again.
+        keys = {self.key} | {organisation_key(_name(member) or "") for member in self.members}
         ids = {member.respondent_id for member in self.members}
-        return decision if decision is not None and set(decision.respondents) == ids else None
+        found = [d for key in keys if (d := decisions.get(key)) is not None and set(d.respondents) == ids]
+        return max(found, key=lambda decision: decision.decided_at, default=None)
 
 
 def several(arrivals: Iterable[Arrival]) -> list[Group]:
