@@ -128,3 +128,10 @@ async def test_slack_time_zone_from_users_info_once(slack: tuple[SlackStandIn, S
     assert await sender.time_zone("slack:T0TEST:U81") == "Asia/Tokyo"
     assert await sender.time_zone("slack:T0TEST:U82") is None
     assert len(api.called("users.info")) == 2
+
+
+async def test_slack_network_fault_is_a_failure_not_an_error() -> None:
+    nobody_listens = "http://127.0.0.1:9/api/"  # the discard port: the connection is refused
+    sender = SlackSender(slack_sender.client(SLACK_TOKEN, nobody_listens), Q)
+    outcome = await sender.send("slack:T0TEST:U83", EXTENDED)
+    assert outcome.delivery is Delivery.FAILED and "ClientConnectorError" in outcome.reason

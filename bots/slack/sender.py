@@ -9,6 +9,7 @@ the client's RateLimitErrorRetryHandler waits out a 429's Retry-After and tries 
 
 from __future__ import annotations
 
+import aiohttp
 from aiolimiter import AsyncLimiter
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -63,6 +64,8 @@ class SlackSender:
         except SlackApiError as exc:
             code = _code(exc)
             return Outcome(Delivery.BLOCKED if code in GONE else Delivery.FAILED, code)
+        except (aiohttp.ClientError, TimeoutError) as exc:  # the network, after the client's own retry
+            return Outcome(Delivery.FAILED, f"{type(exc).__name__}: {exc}")
         return Outcome(Delivery.SENT)
 
     async def time_zone(self, respondent_id: str) -> str | None:
