@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 from pydantic import SecretStr
+from slack_sdk.web.async_client import AsyncWebClient
 from telegram.error import TimedOut
 
 from bots.config import TelegramSettings
@@ -155,3 +156,12 @@ async def test_telegram_timeout_counts_as_sent_and_is_never_tried_again() -> Non
     claim = Entry("telegram:506", "before_closing:7d", T0, CLAIMED)
     record = history([claim, Entry("telegram:506", "before_closing:7d", T0, outcome.delivery, outcome.reason)])
     assert record["telegram:506"].done("before_closing:7d")  # a reminder that may have arrived is not sent twice
+
+
+async def test_slack_timeout_counts_as_sent_not_as_a_failure(slack: tuple[SlackStandIn, SlackSender]) -> None:
+    api, _ = slack
+    api.slow_down("chat.postMessage", 2)
+    impatient = AsyncWebClient(SLACK_TOKEN, base_url=api.url, timeout=1)
+    outcome = await SlackSender(impatient, Q).send("slack:T0TEST:U84", EXTENDED)
+    assert outcome == Outcome(Delivery.SENT, slack_sender.UNKNOWN)  # Slack may have posted it: never twice
+    api.slow_down("chat.postMessage", 0)

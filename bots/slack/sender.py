@@ -31,6 +31,7 @@ RATE_LIMITS = 3  # 429 answers retried after their Retry-After
 # Errors that say the person cannot be reached any more: never retried.
 GONE = frozenset({"account_inactive", "user_not_found", "channel_not_found", "user_disabled", "cannot_dm_bot",
                   "is_archived", "not_in_channel"})
+UNKNOWN = "timed out, delivery unknown"
 
 
 def client(token: str, base_url: str | None) -> AsyncWebClient:
@@ -64,7 +65,9 @@ class SlackSender:
         except SlackApiError as exc:
             code = _code(exc)
             return Outcome(Delivery.BLOCKED if code in GONE else Delivery.FAILED, code)
-        except (aiohttp.ClientError, TimeoutError) as exc:  # the network, after the client's own retry
+        except TimeoutError:  # Slack may have posted it: counted as sent, so never sent twice (at worst missed)
+            return Outcome(Delivery.SENT, UNKNOWN)
+        except aiohttp.ClientError as exc:  # the network, after the client's own retry
             return Outcome(Delivery.FAILED, f"{type(exc).__name__}: {exc}")
         return Outcome(Delivery.SENT)
 
