@@ -160,3 +160,11 @@ async def test_consult_announce_previews_confirms_sends_and_reports(tmp_path: Pa
                                      "Not reachable from here: 1.")
         assert [m["text"] for m in api.messages(1002)] == [EXTENDED]
         assert [m["text"] for m in api.messages(1003)] == [EXTENDED]
+
+
+async def test_consult_announce_with_no_answer_sends_nothing(tmp_path: Path) -> None:
+    await stopped_respondents(tmp_path, [1004])
+    async with BotApiStandIn(TOKEN) as api:
+        code, out, err = await terminal(tmp_path, api, "--to", "everyone", EXTENDED, stdin="")  # stdin closed: EOF
+        assert code == 1 and "Nothing was sent." in out and "Traceback" not in err
+        assert not [c for c in api.calls if c.method == "sendMessage"]
