@@ -124,6 +124,18 @@ async def send(announcement: Announcement, who: list[str], sender: Sender, send_
     return report
 
 
+async def deliver(announcement: Announcement, sessions: AsyncIterator[Session], sender: Sender, send_log: SendLog,
+                  now: datetime) -> str:
+    """Send to the audience; the report, or if sending stopped, what to tell the admin instead."""
+    try:
+        who = await recipients(sessions, announcement.audience)
+        report = await send(announcement, who, sender, send_log, now)
+    except Exception as exc:  # the admin must hear of it: in a bot's task, the error would go unseen
+        log.exception("announcement stopped")
+        return STOPPED.format(reason=type(exc).__name__)
+    return report.text()
+
+
 async def _send_one(sender: Sender, respondent_id: str, reply: Reply) -> Outcome:
     """The sender's outcome; a fault it did not turn into one fails this respondent only, not the others."""
     try:

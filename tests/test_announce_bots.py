@@ -95,3 +95,17 @@ async def test_telegram_admin_gets_a_report_even_when_sending_stops(tmp_path: Pa
         world.app.send_log.add = disk_full  # type: ignore[method-assign]
         await admin.say(f"/announce unfinished {EXTENDED}", expect="announce yes")
         await admin.say("/announce yes", expect="The announcement stopped before the end (OSError)")
+
+
+async def test_slack_admin_gets_a_report_even_when_sending_stops(tmp_path: Path) -> None:
+    questionnaire = with_reminders(tmp_path)
+    await stopped(tmp_path, questionnaire, [f"slack:{TEAM}:U0ANA"])
+    async with workspace(tmp_path, questionnaire.read_text()) as slack:
+        admin = slack.user(SLACK_ADMIN)
+
+        async def disk_full(entry: Entry) -> None:
+            raise OSError(28, "No space left on device")
+
+        slack.app.send_log.add = disk_full  # type: ignore[method-assign]
+        await admin.slash(f"announce everyone {EXTENDED}", expect="announce yes")
+        await admin.slash("announce yes", expect="The announcement stopped before the end (OSError)")
