@@ -6,6 +6,7 @@ passed by. The preview counts who would get it and who cannot be reached from he
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -13,10 +14,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from core.outbound import Delivery, Sender
+from core.outbound import Delivery, Outcome, Sender
 from core.reminders.log import ANNOUNCEMENT, CLAIMED, Entry, SendLog, history
 from core.reply import Reply
 from core.session import Session, Status
+
+log = logging.getLogger(__name__)
 
 EMPTY = ("An announcement needs a text. For example: announce unfinished The deadline is extended to "
          "31 August.")
@@ -113,7 +116,7 @@ async def send(announcement: Announcement, who: list[str], sender: Sender, send_
             report.counts[Delivery.UNREACHABLE] += 1
             continue
         await send_log.add(Entry(respondent_id, rule, now, CLAIMED))
-        outcome = await sender.send(respondent_id, reply)
+        outcome = await _send_one(sender, respondent_id, reply)
         await send_log.add(Entry(respondent_id, rule, now, outcome.delivery, outcome.reason))
         report.counts[outcome.delivery] += 1
         if outcome.delivery is Delivery.FAILED:
@@ -121,10 +124,33 @@ async def send(announcement: Announcement, who: list[str], sender: Sender, send_
     return report
 
 
+async def deliver(announcement: Announcement, sessions: AsyncIterator[Session], sender: Sender, send_log: SendLog,
+                  now: datetime) -> str:
+    """Send to the audience; the report, or if sending stopped, what to tell the admin instead."""
+    try:
+        who = await recipients(sessions, announcement.audience)
+        report = await send(announcement, who, sender, send_log, now)
+    except Exception as exc:  # the admin must hear of it: in a bot's task, the error would go unseen
+        log.exception("announcement stopped")
+        return STOPPED.format(reason=type(exc).__name__)
+    return report.text()
+
+
+async def _send_one(sender: Sender, respondent_id: str, reply: Reply) -> Outcome:
+    """The sender's outcome; a fault it did not turn into one fails this respondent only, not the others."""
+    try:
+        return await sender.send(respondent_id, reply)
+    except Exception as exc:  # one respondent's fault must not stop the announcement
+        log.warning("announcement to %s failed", respondent_id, exc_info=True)
+        return Outcome(Delivery.FAILED, type(exc).__name__)
+
+
 CONFIRM = "Send 'announce yes' to send it, or 'announce no' to drop it."
 NOTHING_WAITING = "No announcement is waiting to be sent. Send 'announce', who gets it, then the text."
 DROPPED = "The announcement was dropped; nothing was sent."
 SENDING = "Sending. The delivery report follows when every message is sent."
+STOPPED = ("The announcement stopped before the end ({reason}). Some respondents may have got it. "
+           "The server's log says more.")
 
 
 class Drafts:

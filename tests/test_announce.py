@@ -86,6 +86,29 @@ async def test_preview_send_and_report_pass_by_the_blocked() -> None:
     assert len(sender.sent) == 2
 
 
+
+class Unplugged(Recording):
+    """A sender whose network gives way for `broken`: its send raises, as a library's bug or fault would."""
+
+    async def send(self, respondent_id: str, reply: Reply) -> Outcome:
+        if respondent_id in self.blocked:
+            raise ConnectionResetError("Connection reset by peer")
+        return await super().send(respondent_id, reply)
+
+
+async def test_a_fault_for_one_respondent_is_a_failure_and_the_others_still_get_it() -> None:
+    service = await consultation()
+    who = await announcements.recipients(service.repository.each(), Audience.EVERYONE)
+    sender, log = Unplugged(blocked={"telegram:ana"}), MemorySendLog()
+    report = await announcements.send(Announcement(Audience.EVERYONE, EXTENDED), who, sender, log, T0)
+    assert report.text().splitlines() == [
+        "Sent: 1. Blocked (they blocked the bot or left): 0. Failed: 1. Not reachable from here: 1.",
+        "ConnectionResetError: 1"]
+    assert sender.sent == [("telegram:ben", EXTENDED)]
+    assert [(e.respondent_id, e.state) for e in await log.entries()][:2] == [
+        ("telegram:ana", "claimed"), ("telegram:ana", Delivery.FAILED)]
+
+
 @pytest.mark.parametrize("words", ["everyone", "everyone    ", "", "unfinished \n "])
 def test_an_announcement_with_no_text_is_refused(words: str) -> None:
     with pytest.raises(AnnouncementError, match="An announcement needs a text"):
@@ -137,3 +160,11 @@ async def test_consult_announce_previews_confirms_sends_and_reports(tmp_path: Pa
                                      "Not reachable from here: 1.")
         assert [m["text"] for m in api.messages(1002)] == [EXTENDED]
         assert [m["text"] for m in api.messages(1003)] == [EXTENDED]
+
+
+async def test_consult_announce_with_no_answer_sends_nothing(tmp_path: Path) -> None:
+    await stopped_respondents(tmp_path, [1004])
+    async with BotApiStandIn(TOKEN) as api:
+        code, out, err = await terminal(tmp_path, api, "--to", "everyone", EXTENDED, stdin="")  # stdin closed: EOF
+        assert code == 1 and "Nothing was sent." in out and "Traceback" not in err
+        assert not [c for c in api.calls if c.method == "sendMessage"]

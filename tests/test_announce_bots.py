@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bots import bootstrap
 from bots.config import Settings
-from core.reminders.log import ANNOUNCEMENT
+from core.reminders.log import ANNOUNCEMENT, Entry
 from core.service import ConsultService
 from tests.support.chat import SMALL, Clock, Respondent
 from tests.support.slack_api import TEAM, dm_of
@@ -81,3 +81,31 @@ async def test_slack_admin_announces_with_consult_announce(tmp_path: Path) -> No
         assert [m.shown() for m in slack.api.in_channel(dm_of("U0BEN"))][-1] == EXTENDED
         seen = await admin.slash("remind", expect="reminders are due now")
         assert f"slack:{TEAM}:U0BEN: before_closing:7d" in seen[0]
+
+
+async def test_telegram_admin_gets_a_report_even_when_sending_stops(tmp_path: Path) -> None:
+    questionnaire = with_reminders(tmp_path)
+    await stopped(tmp_path, questionnaire, ["telegram:501"])
+    async with running(tmp_path, questionnaire) as world:
+        admin = Person(world.api, world.api.user(ADMIN, "Secretariat"))
+
+        async def disk_full(entry: Entry) -> None:
+            raise OSError(28, "No space left on device")
+
+        world.app.send_log.add = disk_full  # type: ignore[method-assign]
+        await admin.say(f"/announce unfinished {EXTENDED}", expect="announce yes")
+        await admin.say("/announce yes", expect="The announcement stopped before the end (OSError)")
+
+
+async def test_slack_admin_gets_a_report_even_when_sending_stops(tmp_path: Path) -> None:
+    questionnaire = with_reminders(tmp_path)
+    await stopped(tmp_path, questionnaire, [f"slack:{TEAM}:U0ANA"])
+    async with workspace(tmp_path, questionnaire.read_text()) as slack:
+        admin = slack.user(SLACK_ADMIN)
+
+        async def disk_full(entry: Entry) -> None:
+            raise OSError(28, "No space left on device")
+
+        slack.app.send_log.add = disk_full  # type: ignore[method-assign]
+        await admin.slash(f"announce everyone {EXTENDED}", expect="announce yes")
+        await admin.slash("announce yes", expect="The announcement stopped before the end (OSError)")

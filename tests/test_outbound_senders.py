@@ -7,15 +7,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import pytest
 from pydantic import SecretStr
+from slack_sdk.web.async_client import AsyncWebClient
+from telegram.error import TimedOut
 
 from bots.config import TelegramSettings
 from bots.slack import sender as slack_sender
 from bots.slack.sender import SlackSender
 from bots.telegram.sender import TelegramSender, outbound_bot
 from core.outbound import Delivery, Outcome
+from core.reminders.log import CLAIMED, Entry, history
 from core.reply import Reply
 from core.session import Status
 from questionnaire import loader
@@ -26,6 +30,7 @@ TOKEN = "123456:TEST-TOKEN"
 SLACK_TOKEN = "xoxb-test"
 EXTENDED = Reply(messages=["The deadline is extended to 31 August."], status=Status.IN_PROGRESS, ask=False)
 Q = loader.load()
+T0 = datetime(2013, 8, 10, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -128,3 +133,35 @@ async def test_slack_time_zone_from_users_info_once(slack: tuple[SlackStandIn, S
     assert await sender.time_zone("slack:T0TEST:U81") == "Asia/Tokyo"
     assert await sender.time_zone("slack:T0TEST:U82") is None
     assert len(api.called("users.info")) == 2
+
+
+async def test_slack_network_fault_is_a_failure_not_an_error() -> None:
+    nobody_listens = "http://127.0.0.1:9/api/"  # the discard port: the connection is refused
+    sender = SlackSender(slack_sender.client(SLACK_TOKEN, nobody_listens), Q)
+    outcome = await sender.send("slack:T0TEST:U83", EXTENDED)
+    assert outcome.delivery is Delivery.FAILED and "ClientConnectorError" in outcome.reason
+
+
+class TimingOut:
+    """A bot whose requests time out: Telegram may have delivered the message, or not."""
+
+    async def send_message(self, *args: object, **kwargs: object) -> None:
+        raise TimedOut()
+
+
+async def test_telegram_timeout_counts_as_sent_and_is_never_tried_again() -> None:
+    sender = TelegramSender(TimingOut(), Q)  # type: ignore[arg-type]
+    outcome = await sender.send("telegram:506", EXTENDED)
+    assert outcome.delivery is Delivery.SENT and "delivery unknown" in outcome.reason
+    claim = Entry("telegram:506", "before_closing:7d", T0, CLAIMED)
+    record = history([claim, Entry("telegram:506", "before_closing:7d", T0, outcome.delivery, outcome.reason)])
+    assert record["telegram:506"].done("before_closing:7d")  # a reminder that may have arrived is not sent twice
+
+
+async def test_slack_timeout_counts_as_sent_not_as_a_failure(slack: tuple[SlackStandIn, SlackSender]) -> None:
+    api, _ = slack
+    api.slow_down("chat.postMessage", 2)
+    impatient = AsyncWebClient(SLACK_TOKEN, base_url=api.url, timeout=1)
+    outcome = await SlackSender(impatient, Q).send("slack:T0TEST:U84", EXTENDED)
+    assert outcome == Outcome(Delivery.SENT, slack_sender.UNKNOWN)  # Slack may have posted it: never twice
+    api.slow_down("chat.postMessage", 0)

@@ -34,12 +34,21 @@ async def run(app: App, announcement: Announcement, *, confirmed: bool) -> int:
     async with _senders(app) as sender:
         who = await announcements.recipients(app.repository.each(), announcement.audience)
         print(announcements.preview(announcement, who, sender))
-        if not confirmed and input("\nSend it? Type yes to send: ").strip().casefold() not in ("yes", "y"):
-            print("Nothing was sent.")
+        if not confirmed and not _confirmed():
+            print("\nNothing was sent.")
             return 1
         report = await announcements.send(announcement, who, sender, app.send_log, app.service.now())
     print(report.text())
     return 0
+
+
+def _confirmed() -> bool:
+    """True when the person typed yes; no answer at all (stdin closed, e.g. in a script) is a no."""
+    try:
+        answer = input("\nSend it? Type yes to send: ")
+    except EOFError:
+        return False
+    return answer.strip().casefold() in ("yes", "y")
 
 
 @contextlib.asynccontextmanager

@@ -255,9 +255,9 @@ class SlackFrontEnd:
             await self._say(client, dm, said)
             return
         await self._say(client, dm, announcements.SENDING)
-        who = await announcements.recipients(self.app.repository.each(), announcement.audience)
-        report = await announcements.send(announcement, who, self.senders, self.app.send_log, self.app.service.now())
-        await self._say(client, dm, report.text())
+        text = await announcements.deliver(announcement, self.app.repository.each(), self.senders, self.app.send_log,
+                                           self.app.service.now())
+        await self._say(client, dm, text)
 
     async def _export(self, client: AsyncWebClient, dm: str, request: secretariat.ExportRequest) -> None:
         with tempfile.TemporaryDirectory(prefix="consult-slack-") as folder:

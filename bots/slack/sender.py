@@ -9,6 +9,7 @@ the client's RateLimitErrorRetryHandler waits out a 429's Retry-After and tries 
 
 from __future__ import annotations
 
+import aiohttp
 from aiolimiter import AsyncLimiter
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -30,6 +31,7 @@ RATE_LIMITS = 3  # 429 answers retried after their Retry-After
 # Errors that say the person cannot be reached any more: never retried.
 GONE = frozenset({"account_inactive", "user_not_found", "channel_not_found", "user_disabled", "cannot_dm_bot",
                   "is_archived", "not_in_channel"})
+UNKNOWN = "timed out, delivery unknown"
 
 
 def client(token: str, base_url: str | None) -> AsyncWebClient:
@@ -63,6 +65,10 @@ class SlackSender:
         except SlackApiError as exc:
             code = _code(exc)
             return Outcome(Delivery.BLOCKED if code in GONE else Delivery.FAILED, code)
+        except TimeoutError:  # Slack may have posted it: counted as sent, so never sent twice (at worst missed)
+            return Outcome(Delivery.SENT, UNKNOWN)
+        except aiohttp.ClientError as exc:  # the network, after the client's own retry
+            return Outcome(Delivery.FAILED, f"{type(exc).__name__}: {exc}")
         return Outcome(Delivery.SENT)
 
     async def time_zone(self, respondent_id: str) -> str | None:

@@ -86,9 +86,9 @@ class Secretariat:
         task.add_done_callback(self._sending.discard)
 
     async def _send_announcement(self, chat_id: int, announcement: Announcement) -> None:
-        who = await announcements.recipients(self.app.repository.each(), announcement.audience)
-        report = await announcements.send(announcement, who, self.senders, self.app.send_log, self.app.service.now())
-        await self.send_text(chat_id, report.text())
+        text = await announcements.deliver(announcement, self.app.repository.each(), self.senders, self.app.send_log,
+                                           self.app.service.now())
+        await self.send_text(chat_id, text)
 
     async def _progress(self, chat_id: int) -> None:
         await self.app.service.refresh_window()

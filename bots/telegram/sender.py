@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from aiolimiter import AsyncLimiter
 from telegram import Bot
 from telegram.constants import FloodLimit, ParseMode
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError, TimedOut
 from telegram.ext import AIORateLimiter, ExtBot
 
 from bots.config import TelegramSettings
@@ -37,6 +37,7 @@ OVERALL_PER_SECOND = FloodLimit.MESSAGES_PER_SECOND - 2
 MAX_RETRIES = 3  # a 429 is waited out (retry_after) and tried again this many times
 # "Bad Request: chat not found": the chat is gone (the account was deleted); as final as a block.
 GONE = ("chat not found", "user is deactivated")
+UNKNOWN = "timed out, delivery unknown"
 
 
 Clock = Callable[[], float]
@@ -77,6 +78,8 @@ class TelegramSender:
             return Outcome(Delivery.BLOCKED if gone else Delivery.FAILED, exc.message)
         except RetryAfter as exc:  # still limited after the rate limiter's retries
             return Outcome(Delivery.FAILED, exc.message)
+        except TimedOut:  # Telegram may have delivered it: counted as sent, so never sent twice (at worst missed)
+            return Outcome(Delivery.SENT, UNKNOWN)
         except TelegramError as exc:
             return Outcome(Delivery.FAILED, f"{type(exc).__name__}: {exc.message}")
         return Outcome(Delivery.SENT)
