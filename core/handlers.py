@@ -118,11 +118,12 @@ def _confirm_or_cancel(turn: Turn, command: i.Input) -> None:
     if not yes:
         turn.messages.append("Nothing was changed.")
     elif pending == "withdraw":
-        # Everything goes but the inbound ids (a redelivered old message must not start again) and
-        # when they started (it keeps everyone's "Respondent N" number in the exports stable).
+        # Everything goes but the inbound ids (a redelivered old message must not start again),
+        # when they started (it keeps everyone's "Respondent N" number in the exports stable) and
+        # 'stop reminders' (withdrawing answers is not asking for reminders again).
         turn.session = Session(
             respondent_id=s.respondent_id, channel=s.channel, status=Status.WITHDRAWN,
-            recent_inputs=s.recent_inputs, started_at=s.started_at,
+            recent_inputs=s.recent_inputs, started_at=s.started_at, reminders_off=s.reminders_off,
         )
         turn.messages.append(
             "All your answers have been deleted. Thank you for your time. "

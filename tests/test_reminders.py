@@ -197,6 +197,14 @@ async def test_stop_and_start_reminders_in_the_conversation() -> None:
     assert (await ana.session()).cursor == "consent"  # the question on screen is unchanged
 
 
+async def test_stop_reminders_is_kept_through_a_withdrawal_and_a_new_start() -> None:
+    service = ConsultService(Q, MemoryRepository(), Clock(T0))
+    ana = Respondent(service, "ana", "telegram")
+    await ana.says("start", "stop reminders", "withdraw", "yes")
+    await ana.say("start")
+    assert (await ana.session()).reminders_off  # withdrawing answers is not asking for reminders again
+
+
 
 
 async def test_slack_reminders_wait_for_working_hours_in_the_zone_users_info_gives() -> None:
