@@ -9,7 +9,7 @@ from core import inputs as i
 from core.invitations.arrival import arrive
 from core.session import Session, Status
 from core.turn import Turn
-from core.windows import is_open, not_open_message
+from core.windows import is_open, not_open_message, open_late
 from questionnaire.model import Kind
 
 
@@ -83,13 +83,17 @@ def _long_answer_unfinished(s: Session) -> bool:
 
 def begin(turn: Turn, start: i.Start | None) -> None:
     """First contact (or a fresh start after withdrawing): the introduction and question 1."""
+    s = turn.session
+    kept = s.invite, s.invited
+    said = arrive(s, start) if start is not None else None  # first: its invitation may be allowed late
+    if start is not None and start.late and s.invite == start.payload:
+        turn.q = open_late(turn.q)
     if not is_open(turn.q, turn.now):
+        s.invite, s.invited = kept  # a refused start keeps nothing
         turn.refuse(not_open_message(turn.q, turn.now))
         return
-    s = turn.session
     s.status = Status.IN_PROGRESS
     s.started_at = s.started_at or turn.now
-    said = arrive(s, start) if start is not None else None
     turn.messages.extend([turn.q.title, turn.q.introduction.strip()])
     if said is not None:
         turn.messages.append(said)

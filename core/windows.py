@@ -64,6 +64,11 @@ def effective(q: Questionnaire, window: Window | None, invite: str | None = None
     return q.model_copy(update=update)
 
 
+def open_late(q: Questionnaire) -> Questionnaire:
+    """The questionnaire for an invitation allowed late: no closing date."""
+    return q.model_copy(update={"closes": None})
+
+
 def problems(opens: datetime | None, closes: datetime | None, late: frozenset[str], now: datetime) -> list[str]:
     """What is wrong with a window `consult window` was asked to set (empty when nothing is)."""
     found = []

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from core.invitations.model import Invitation
 from core.service import ConsultService
 from core.windows import Window, WindowStore
 from questionnaire.loader import parse
+from storage.invitations.memory import MemoryInvitations
 from storage.memory import MemoryRepository
 from storage.postgres.windows import PostgresWindowStore
 from storage.windows import FileWindowStore, MemoryWindowStore, file_beside
@@ -72,6 +74,23 @@ async def test_an_extended_deadline_takes_answers_and_a_late_invitation_answers_
     assert "can no longer be changed" in (await ana.say("yes")).text
     assert "can no longer be changed" not in (await ngo.say("yes")).text
     assert (await ngo.session()).answers["consent"].value == "Yes"
+
+
+async def test_an_invitation_allowed_late_begins_after_closing_even_if_never_started_before() -> None:
+    invitations = MemoryInvitations()
+    await invitations.add([invited("NGO Seven", "ngo-7"), invited("Old Org", "old-1", revoked_at=T0)])
+    windows = MemoryWindowStore()
+    service = ConsultService(Q, MemoryRepository(), Clock(T0), invitations=invitations, windows=windows)
+    await windows.put(Window(late=frozenset({"ngo-7", "old-1"})))  # closed on 15 August; no new date
+    ngo, old, ana = Respondent(service, "ngo"), Respondent(service, "old"), Respondent(service, "ana")
+    assert "Question 1 of" in (await ngo.say("/start ngo-7")).text
+    assert (await ngo.session()).invite == "ngo-7"
+    assert "The consultation closed on 15 August 2013." in (await old.refused("/start old-1")).text  # revoked
+    assert "The consultation closed on 15 August 2013." in (await ana.refused("/start ana-9")).text  # unknown
+
+
+def invited(organisation: str, code: str, **more: datetime) -> Invitation:
+    return Invitation.model_validate({"code": code, "organisation": organisation, "created_at": T0, **more})
 
 
 # The terminal: bad input changes nothing.
