@@ -54,10 +54,10 @@ async def due_now(repository: Repository, records: dict[str, Record], q_for: Que
 
 
 async def preview(repository: Repository, send_log: SendLog, q_for: QuestionnaireFor, now: datetime,
-                  zone: TimeZone | None = None) -> list[Preview]:
-    """Who would get what now (nothing is sent or stored)."""
+                  zone: TimeZone | None = None, reaches: Callable[[str], bool] = lambda _: True) -> list[Preview]:
+    """Who would get what now (nothing is sent or stored); only those `reaches` says a sender can reach."""
     out = []
-    for session, item in await due_now(repository, history(await send_log.entries()), q_for, now):
+    for session, item in await due_now(repository, history(await send_log.entries()), q_for, now, reaches):
         zone_name = await zone(item.respondent_id) if zone is not None else None
         said = text.sentences(q_for(session), session, now)
         awake = planning.awake(q_for(session), now, zone_name)
