@@ -13,10 +13,11 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from core.outbound import Delivery, Outcome
-from core.reminders import text
-from core.reminders.log import CLAIMED, Entry, history
+from core.reminders import planning, text
+from core.reminders.log import CLAIMED, Entry, history, record_of
 from core.reminders.loop import ReminderLoop, preview
 from core.reply import Reply
+from core.resume.moving import move
 from core.service import ConsultService
 from core.session import Session, Status
 from questionnaire.loader import parse
@@ -211,6 +212,21 @@ def test_a_reminder_says_the_closing_time_in_utc_and_today_only_on_that_day(
     q = Q.model_copy(update={"closes": closes})
     session = Session(respondent_id="telegram:1", channel="telegram", status=Status.IN_PROGRESS, cursor="consent")
     assert says in text.sentences(q, session, now)
+
+
+async def test_a_response_moved_to_another_app_keeps_its_reminder_history() -> None:
+    clock = Clock(at(6, 10, 10))
+    service = ConsultService(Q, MemoryRepository(), clock)
+    await Respondent(service, "ana", "telegram").says("start", "yes")
+    clock.advance(days=4)
+    reminded = [Entry("telegram:ana", "after_stopped:3d", clock.now, CLAIMED),
+                Entry("telegram:ana", "after_stopped:3d", clock.now, "sent")]
+    source = await service.session("telegram:ana")
+    assert source is not None
+    moved = move(Q, source, None, "slack:T1:U1", "slack", clock.now, None, told=True)
+    assert not isinstance(moved, str)
+    clock.advance(days=4)  # the same rule would be due again under the new id
+    assert planning.due(Q, moved.target, record_of(history(reminded), moved.target), clock.now) is None
 
 
 async def test_stop_reminders_is_kept_through_a_withdrawal_and_a_new_start() -> None:
