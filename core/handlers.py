@@ -9,7 +9,7 @@ from core import inputs as i
 from core.invitations.arrival import arrive
 from core.session import Session, Status
 from core.turn import Turn
-from core.windows import is_open, not_open_message
+from core.windows import is_open, not_open_message, open_late
 from questionnaire.model import Kind
 
 
@@ -83,13 +83,17 @@ def _long_answer_unfinished(s: Session) -> bool:
 
 def begin(turn: Turn, start: i.Start | None) -> None:
     """First contact (or a fresh start after withdrawing): the introduction and question 1."""
+    s = turn.session
+    kept = s.invite, s.invited
+    said = arrive(s, start) if start is not None else None  # first: its invitation may be allowed late
+    if start is not None and start.late and s.invite == start.payload:
+        turn.q = open_late(turn.q)
     if not is_open(turn.q, turn.now):
+        s.invite, s.invited = kept  # a refused start keeps nothing
         turn.refuse(not_open_message(turn.q, turn.now))
         return
-    s = turn.session
     s.status = Status.IN_PROGRESS
     s.started_at = s.started_at or turn.now
-    said = arrive(s, start) if start is not None else None
     turn.messages.extend([turn.q.title, turn.q.introduction.strip()])
     if said is not None:
         turn.messages.append(said)
@@ -118,11 +122,12 @@ def _confirm_or_cancel(turn: Turn, command: i.Input) -> None:
     if not yes:
         turn.messages.append("Nothing was changed.")
     elif pending == "withdraw":
-        # Everything goes but the inbound ids (a redelivered old message must not start again) and
-        # when they started (it keeps everyone's "Respondent N" number in the exports stable).
+        # Everything goes but the inbound ids (a redelivered old message must not start again),
+        # when they started (it keeps everyone's "Respondent N" number in the exports stable) and
+        # 'stop reminders' (withdrawing answers is not asking for reminders again).
         turn.session = Session(
             respondent_id=s.respondent_id, channel=s.channel, status=Status.WITHDRAWN,
-            recent_inputs=s.recent_inputs, started_at=s.started_at,
+            recent_inputs=s.recent_inputs, started_at=s.started_at, reminders_off=s.reminders_off,
         )
         turn.messages.append(
             "All your answers have been deleted. Thank you for your time. "

@@ -16,6 +16,8 @@ class Start:
     # Set by the service once it has looked `payload` up: the invitation found (maybe revoked), or None.
     invitation: Invitation | None = None
     looked_up: bool = False
+    # Set by the service: `consult window --late` allows answers under `payload` after closing.
+    late: bool = False
 
 
 @dataclass(frozen=True)

@@ -92,12 +92,13 @@ class ConsultService:
 
     async def _looked_up(self, command: Input) -> Input:
         """A Start with an invitation code, with the invitation found under it handed in for the engine to judge."""
-        if self.invitations is None or not isinstance(command, Start) or command.payload is None:
-            return command
-        if not INVITE.match(command.payload):
-            return command  # not a code at all: nothing to look up
+        if not isinstance(command, Start) or command.payload is None or not INVITE.match(command.payload):
+            return command  # no code, or not a code at all: nothing to look up
+        late = self._window is not None and command.payload in self._window.late
+        if self.invitations is None:
+            return replace(command, late=late)
         found = await self.invitations.get(command.payload)
-        return replace(command, invitation=found, looked_up=True)
+        return replace(command, invitation=found, looked_up=True, late=late)
 
     async def _elsewhere(self, stub: Session) -> Reply:
         if self.moving is None:

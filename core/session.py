@@ -112,6 +112,9 @@ class Session(BaseModel):
     # Set on the stub left behind when the response moved to another front end (core/resume): the
     # respondent id that holds it now. A stub has no answers and status NEW, so nothing counts it.
     moved_to: str | None = None
+    # The respondent ids this response was held under before it moved here, oldest first: what was sent
+    # to them still counts (reminders already had, the cap).
+    moved_from: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _share_unchanged_answers(self) -> Session:

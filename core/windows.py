@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from questionnaire.model import Questionnaire
+
+if TYPE_CHECKING:  # the invitation model reads INVITE from here
+    from core.invitations.model import Invitation
 
 # Telegram's deep-link rule (1-64 of A-Za-z0-9_-), a sane rule for any invitation code.
 INVITE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -64,19 +68,39 @@ def effective(q: Questionnaire, window: Window | None, invite: str | None = None
     return q.model_copy(update=update)
 
 
-def problems(opens: datetime | None, closes: datetime | None, late: frozenset[str], now: datetime) -> list[str]:
-    """What is wrong with a window `consult window` was asked to set (empty when nothing is)."""
-    found = []
-    for name, value in (("opens", opens), ("closes", closes)):
-        if value is not None and value.tzinfo is None:
-            found.append(f"--{name} needs a time zone, for example 2013-08-31T23:59Z (Z is UTC) or +02:00")
+def open_late(q: Questionnaire) -> Questionnaire:
+    """The questionnaire for an invitation allowed late: no closing date."""
+    return q.model_copy(update={"closes": None})
+
+
+def problems(given: Window, in_force: Questionnaire, late: Mapping[str, Invitation | None] | None,
+             now: datetime) -> list[str]:
+    """What is wrong with what `consult window` was given (empty when nothing is).
+
+    `in_force` has the dates the window would give; `late` the invitation found under each --late code
+    (None when no invitations are kept: then any code is taken as given).
+    """
+    found = [f"--{name} needs a time zone, for example 2013-08-31T23:59Z (Z is UTC) or +02:00"
+             for name, value in (("opens", given.opens), ("closes", given.closes))
+             if value is not None and value.tzinfo is None]
     if found:
         return found
+    opens, closes = in_force.opens, in_force.closes
     if opens is not None and closes is not None and closes <= opens:
         found.append(f"the window would close ({closes:%d %B %Y %H:%M}) before it opens ({opens:%d %B %Y %H:%M})")
-    if closes is not None and closes <= now:
-        found.append(f"--closes {closes.isoformat()} is in the past: it would close the consultation at once. "
-                     "Give a later date (to close it soon, a time a few minutes from now)")
-    found.extend(f"--late {code!r} is not an invitation code (letters, digits, - and _)"
-                 for code in sorted(late) if not INVITE.match(code))
-    return found
+    # Only a closing date given now can close the consultation at once: the file's may well be past.
+    if given.closes is not None and given.closes <= now:
+        found.append(f"--closes {given.closes.isoformat()} is in the past: it would close the consultation at "
+                     "once. Give a later date (to close it soon, a time a few minutes from now)")
+    return found + [problem for code in sorted(given.late) if (problem := _late_problem(code, late)) is not None]
+
+
+def _late_problem(code: str, late: Mapping[str, Invitation | None] | None) -> str | None:
+    if not INVITE.match(code):
+        return f"--late {code!r} is not an invitation code (letters, digits, - and _)"
+    if late is None:
+        return None
+    found = late.get(code)
+    if found is None:
+        return f"--late {code!r} is no invitation's code (see 'consult invite list')"
+    return f"--late {code!r} is an invitation that was cancelled" if found.revoked else None

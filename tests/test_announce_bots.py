@@ -40,7 +40,7 @@ async def stopped(tmp_path: Path, questionnaire: Path, respondent_ids: list[str]
 
 async def test_telegram_admin_previews_confirms_and_gets_the_report(tmp_path: Path) -> None:
     questionnaire = with_reminders(tmp_path)
-    await stopped(tmp_path, questionnaire, ["telegram:501", "telegram:502"])
+    await stopped(tmp_path, questionnaire, ["telegram:501", "telegram:502", "console:cem"])
     async with running(tmp_path, questionnaire) as world:
         api = world.api
         admin = Person(api, api.user(ADMIN, "Secretariat"))
@@ -60,6 +60,7 @@ async def test_telegram_admin_previews_confirms_and_gets_the_report(tmp_path: Pa
 
         seen = await admin.say("/remind", expect="reminders are due now")
         assert "telegram:502: before_closing:7d" in seen[-1].text and "telegram:501" not in seen[-1].text
+        assert "console:cem" not in seen[-1].text  # in the terminal: no reminder can reach them
         assert [m["text"] for m in api.messages(502)] == [EXTENDED]  # a preview sends nothing
     entries = await world.app.send_log.entries()
     assert {e.rule.startswith(ANNOUNCEMENT) for e in entries} == {True}

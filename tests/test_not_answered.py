@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import zipfile
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from core import inputs
@@ -84,6 +84,18 @@ def test_progress_not_answered_in_the_terminal_and_never_in_a_public_file(tmp_pa
         for secret in ("Silent Ministry", "quiet@gov.example", silent_code, "not started"):
             assert secret not in written, (audience, secret)
     assert ana_code not in _all_text(tmp_path / "public")
+
+
+def test_not_answered_counts_the_days_to_the_closing_date_consult_window_set(tmp_path: Path) -> None:
+    in_file, in_window = datetime.now(UTC) + timedelta(days=30), datetime.now(UTC) + timedelta(days=90)
+    (tmp_path / "q.toml").write_text(SMALL.replace('title = "Small test"', 'title = "Small test"\ncloses = '
+                                                   + in_file.strftime("%Y-%m-%dT%H:%M:%SZ")), encoding="utf-8")
+    env = {"CONSULT_QUESTIONNAIRE": "q.toml", "CONSULT_DB": "data/consult.json"}
+    assert consult(tmp_path, "invite", "add", "Silent Ministry", env=env).returncode == 0
+    moved = consult(tmp_path, "window", "--closes", in_window.strftime("%Y-%m-%dT%H:%MZ"), env=env)
+    assert moved.returncode == 0, moved.stderr
+    listed = consult(tmp_path, "progress", "--not-answered", "--json", env=env)
+    assert [row["days_left"] for row in json.loads(listed.stdout)] == [89]  # not the file's 29
 
 
 def _all_text(folder: Path) -> str:

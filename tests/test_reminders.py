@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
 
 from core.outbound import Delivery, Outcome
-from core.reminders.log import CLAIMED, Entry, history
+from core.reminders import planning, text
+from core.reminders.log import CLAIMED, Entry, history, record_of
 from core.reminders.loop import ReminderLoop, preview
 from core.reply import Reply
+from core.resume.moving import move
 from core.service import ConsultService
-from core.session import Status
+from core.session import Session, Status
 from questionnaire.loader import parse
 from storage.memory import MemoryRepository
 from storage.send_log import MemorySendLog
@@ -195,6 +199,42 @@ async def test_stop_and_start_reminders_in_the_conversation() -> None:
     assert "You will get reminders again" in reply.messages[0]
     assert not (await ana.session()).reminders_off
     assert (await ana.session()).cursor == "consent"  # the question on screen is unchanged
+
+
+@pytest.mark.parametrize(("closes", "now", "says"), [
+    (datetime(2013, 8, 31, 23, 59, tzinfo=timezone(timedelta(hours=2))), at(8, 25, 9),
+     "The consultation closes on 31 August 2013, 21:59 UTC, in 6 days."),  # the time in UTC, as it says
+    (at(8, 31, 8), at(8, 30, 9), "The consultation closes on 31 August 2013, 08:00 UTC, in 1 day."),  # not today
+    (at(8, 31, 20), at(8, 31, 9), "The consultation closes today, 31 August 2013, 20:00 UTC."),
+])
+def test_a_reminder_says_the_closing_time_in_utc_and_today_only_on_that_day(
+        closes: datetime, now: datetime, says: str) -> None:
+    q = Q.model_copy(update={"closes": closes})
+    session = Session(respondent_id="telegram:1", channel="telegram", status=Status.IN_PROGRESS, cursor="consent")
+    assert says in text.sentences(q, session, now)
+
+
+async def test_a_response_moved_to_another_app_keeps_its_reminder_history() -> None:
+    clock = Clock(at(6, 10, 10))
+    service = ConsultService(Q, MemoryRepository(), clock)
+    await Respondent(service, "ana", "telegram").says("start", "yes")
+    clock.advance(days=4)
+    reminded = [Entry("telegram:ana", "after_stopped:3d", clock.now, CLAIMED),
+                Entry("telegram:ana", "after_stopped:3d", clock.now, "sent")]
+    source = await service.session("telegram:ana")
+    assert source is not None
+    moved = move(Q, source, None, "slack:T1:U1", "slack", clock.now, None, told=True)
+    assert not isinstance(moved, str)
+    clock.advance(days=4)  # the same rule would be due again under the new id
+    assert planning.due(Q, moved.target, record_of(history(reminded), moved.target), clock.now) is None
+
+
+async def test_stop_reminders_is_kept_through_a_withdrawal_and_a_new_start() -> None:
+    service = ConsultService(Q, MemoryRepository(), Clock(T0))
+    ana = Respondent(service, "ana", "telegram")
+    await ana.says("start", "stop reminders", "withdraw", "yes")
+    await ana.say("start")
+    assert (await ana.session()).reminders_off  # withdrawing answers is not asking for reminders again
 
 
 

@@ -11,7 +11,7 @@ import signal
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -37,13 +37,15 @@ def questionnaire(now: datetime) -> str:
     return head + dates + "[[items]]" + items + '[[reminders]]\nbefore_closing = "7d"\n'
 
 
-async def people_who_stopped(tmp_path: Path, now: datetime) -> None:
-    """PEOPLE respondents who began five days ago and stopped at question 2."""
+async def people_who_stopped(tmp_path: Path, now: datetime, also: Sequence[str] = ()) -> None:
+    """PEOPLE respondents on Telegram (and `also` these) who began five days ago and stopped at question 2."""
     app = bootstrap.build(Settings(_env_file=None, db=tmp_path / "data" / "consult.json",
                                    questionnaire=tmp_path / "q.toml"))
     service = ConsultService(app.questionnaire, app.repository, Clock(now - timedelta(days=5)))
     for n in range(PEOPLE):
         await Respondent(service, str(1000 + n), "telegram").says("start", "yes")
+    for channel, name in (respondent_id.split(":", 1) for respondent_id in also):
+        await Respondent(service, name, channel).says("start", "yes")
     await app.repository.close()
 
 
@@ -109,14 +111,14 @@ async def quiet(api: BotApiStandIn, period: float) -> None:
 async def test_consult_remind_dry_run_lists_who_would_get_what_and_sends_nothing(tmp_path: Path) -> None:
     now = datetime.now(UTC)
     (tmp_path / "q.toml").write_text(questionnaire(now), encoding="utf-8")
-    await people_who_stopped(tmp_path, now)
+    await people_who_stopped(tmp_path, now, also=["console:cem"])  # in the terminal: no reminder can reach them
     env = {"CONSULT_QUESTIONNAIRE": "q.toml", "CONSULT_DB": "data/consult.json"}
     shown = consult(tmp_path, "remind", "--dry-run", env=env)
     assert shown.returncode == 0, shown.stderr
     lines = shown.stdout.splitlines()
     assert lines[0] == f"{PEOPLE} reminders are due now (sent by the running bot, at most one each):"
     assert lines[1:PEOPLE + 1] == [f"telegram:{1000 + n}: before_closing:7d" for n in range(PEOPLE)]
-    assert "You stopped at question 2 of 7." in shown.stdout
+    assert "You stopped at question 2 of 7." in shown.stdout and "console:cem" not in shown.stdout
     assert not file_beside(tmp_path / "data" / "consult.json").exists()  # nothing sent, nothing claimed
     refused = consult(tmp_path, "remind", env=env)
     assert refused.returncode == 2 and "--dry-run" in refused.stderr

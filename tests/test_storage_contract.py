@@ -85,6 +85,7 @@ def full_session(respondent_id: str = "telegram:12345") -> Session:
         started_at=T0,
         updated_at=T0 + timedelta(hours=2),
         moved_to="slack:T1:U1",
+        moved_from=["console:ana"],
     )
 
 

@@ -38,7 +38,8 @@ async def not_answered(app: App, *, as_json: bool, console: Console | None = Non
     """`consult progress --not-answered`: invited organisations that have not submitted, with the days left."""
     invitations = await app.invitations.all()
     seen = await app.read_arrivals()
-    rows = standing.not_answered(app.questionnaire, invitations, seen, app.service.now())
+    await app.service.refresh_window()  # the days left count to `consult window`'s closing date, if set
+    rows = standing.not_answered(app.service.questionnaire_for(None), invitations, seen, app.service.now())
     console = console or Console(highlight=False, width=200)
     if as_json:
         console.out(json.dumps([row.model_dump(mode="json") for row in rows], indent=2, ensure_ascii=False))

@@ -2,7 +2,8 @@
 
 Stored in the database (a file of its own beside TinyDB's, a table on PostgreSQL), so it works while the bot
 runs; the questionnaire file is not changed. A window that closes before it opens, a date without a time zone,
-and a closing date in the past are refused (the last would close the consultation at once): nothing is stored.
+a closing date given in the past (it would close the consultation at once) and a --late code no invitation has
+are refused: nothing is stored.
 """
 
 from __future__ import annotations
@@ -44,8 +45,9 @@ async def run(app: App, args: argparse.Namespace) -> int:
     late = (stored.late | set(args.late)) - set(args.no_late)
     wanted = Window(args.opens or stored.opens, args.closes or stored.closes, frozenset(late))
     q = windows.effective(app.questionnaire, wanted)
-    problems = windows.problems(args.opens or q.opens, args.closes or q.closes, frozenset(args.late),
-                                app.service.now())
+    given = Window(args.opens, args.closes, frozenset(args.late))
+    found = {code: await app.invitations.get(code) for code in given.late if windows.INVITE.match(code)}
+    problems = windows.problems(given, q, found, app.service.now())
     if problems:
         print("consult window: nothing was changed: " + "; ".join(problems) + ".", file=sys.stderr)
         return 2

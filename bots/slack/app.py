@@ -231,7 +231,8 @@ class SlackFrontEnd:
                 await self.app.service.refresh_window()
                 sources = (self.app.questionnaire, self.app.repository, self.app.send_log,
                            self.app.service.questionnaire_for)
-                await self._say(client, dm, await secretariat.remind_message(sources, self.app.service.now()))
+                due = await secretariat.remind_message(sources, self.app.service.now(), self.senders.reaches)
+                await self._say(client, dm, due)
             else:
                 await self.app.service.refresh_window()
                 now, dated = self.app.service.now(), self.app.service.questionnaire_for(None)

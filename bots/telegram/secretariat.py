@@ -67,7 +67,8 @@ class Secretariat:
             await self.app.service.refresh_window()
             sources = (self.app.questionnaire, self.app.repository, self.app.send_log,
                        self.app.service.questionnaire_for)
-            await self.send_text(chat_id, await secretariat.remind_message(sources, self.app.service.now()))
+            due = await secretariat.remind_message(sources, self.app.service.now(), self.senders.reaches)
+            await self.send_text(chat_id, due)
 
     async def _announce(self, chat_id: int, admin: str, request: AnnounceRequest | AnnounceConfirm) -> None:
         if isinstance(request, AnnounceRequest):

@@ -183,12 +183,14 @@ def progress_text(report: ProgressReport) -> str:
     return "\n".join(lines)
 
 
-async def remind_message(app_reminders: ReminderSources, now: datetime) -> str:
-    """The reminders due now, as a chat message (the first PREVIEW_LINES of them)."""
+async def remind_message(app_reminders: ReminderSources, now: datetime, reaches: Callable[[str], bool]) -> str:
+    """The reminders due now to those `reaches` says a sender can reach, as a chat message (the first
+    PREVIEW_LINES of them)."""
     q, repository, send_log, q_for = app_reminders
     if not q.reminders:
         return report.NO_RULES
-    return report.preview_text(await preview(repository, send_log, q_for, now), most=PREVIEW_LINES)
+    due = await preview(repository, send_log, q_for, now, reaches=reaches)
+    return report.preview_text(due, most=PREVIEW_LINES)
 
 
 def _tally_lines(tallies: dict[str, Tally]) -> list[str]:

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Protocol
 
 from core.outbound import Delivery
+from core.session import Session
 
 CLAIMED = "claimed"  # stored before sending; stays so if the process died before the outcome
 ANNOUNCEMENT = "announcement:"  # the rule of an announcement's entries starts so
@@ -70,6 +71,21 @@ class Record:
     def _reached(self) -> list[str]:
         return [rule for rule, state in self.states.items()
                 if not rule.startswith(ANNOUNCEMENT) and state != Delivery.FAILED]
+
+
+def record_of(records: dict[str, Record], session: Session) -> Record | None:
+    """One respondent's record, with what was sent under the ids their response had before it moved."""
+    if not session.moved_from:
+        return records.get(session.respondent_id)
+    here = records.get(session.respondent_id)
+    merged = Record(blocked=here is not None and here.blocked)  # blocked in the old app is not blocked here
+    for key in [*session.moved_from, session.respondent_id]:  # oldest first: a later state wins, claims add up
+        record = records.get(key, Record())
+        merged.states.update(record.states)
+        merged.claimed_at.update(record.claimed_at)
+        for rule, tries in record.tries.items():
+            merged.tries[rule] = merged.tries.get(rule, 0) + tries
+    return merged
 
 
 def history(entries: Iterable[Entry]) -> dict[str, Record]:

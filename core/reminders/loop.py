@@ -17,7 +17,7 @@ from datetime import datetime
 from core.outbound import Delivery, Outcome, Sender
 from core.ports import Repository
 from core.reminders import planning, text
-from core.reminders.log import CLAIMED, Entry, Record, SendLog, history
+from core.reminders.log import CLAIMED, Entry, Record, SendLog, history, record_of
 from core.session import Session
 from questionnaire.model import Questionnaire
 
@@ -47,17 +47,17 @@ async def due_now(repository: Repository, records: dict[str, Record], q_for: Que
     """Every respondent due a reminder now, with their session (reading sessions one at a time)."""
     found = []
     async for session in repository.each():
-        rule = planning.due(q_for(session), session, records.get(session.respondent_id), now)
+        rule = planning.due(q_for(session), session, record_of(records, session), now)
         if rule is not None and reaches(session.respondent_id):
             found.append((session, planning.Due(session.respondent_id, rule)))
     return sorted(found, key=lambda pair: pair[0].respondent_id)
 
 
 async def preview(repository: Repository, send_log: SendLog, q_for: QuestionnaireFor, now: datetime,
-                  zone: TimeZone | None = None) -> list[Preview]:
-    """Who would get what now (nothing is sent or stored)."""
+                  zone: TimeZone | None = None, reaches: Callable[[str], bool] = lambda _: True) -> list[Preview]:
+    """Who would get what now (nothing is sent or stored); only those `reaches` says a sender can reach."""
     out = []
-    for session, item in await due_now(repository, history(await send_log.entries()), q_for, now):
+    for session, item in await due_now(repository, history(await send_log.entries()), q_for, now, reaches):
         zone_name = await zone(item.respondent_id) if zone is not None else None
         said = text.sentences(q_for(session), session, now)
         awake = planning.awake(q_for(session), now, zone_name)
@@ -98,11 +98,11 @@ class ReminderLoop:
         due = await due_now(self.repository, records, self.q_for, now, self.sender.reaches)
         slots = asyncio.Semaphore(AT_ONCE)
         sending: list[asyncio.Task[tuple[str, str, Outcome] | None]] = []
-        for _, item in due:
+        for session, item in due:
             if self._stopping.is_set():
                 break
             await slots.acquire()
-            sending.append(asyncio.create_task(self._one(item, records.get(item.respondent_id), now, slots)))
+            sending.append(asyncio.create_task(self._one(item, record_of(records, session), now, slots)))
         results: list[tuple[str, str, Outcome]] = []
         for result in await asyncio.gather(*sending, return_exceptions=True):
             if isinstance(result, BaseException):  # e.g. the database, for one respondent: the others still count

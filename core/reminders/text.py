@@ -5,12 +5,11 @@ Each sentence is whole and in one place (translations, issue 12, take sentences,
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from core import render
 from core.reply import Reply
 from core.session import Session
-from core.windows import days_left
 from questionnaire.model import Questionnaire
 
 NOT_SUBMITTED = "A reminder: your answers to \"{title}\" are not submitted yet."
@@ -43,10 +42,14 @@ def sentences(q: Questionnaire, session: Session, now: datetime) -> str:
         said.append(STOPPED_AT_REVIEW)
     else:
         said.append(STOPPED_AT_QUESTION.format(index=place.index, total=place.total))
-    days = days_left(q, now)
-    if q.closes is not None and days is not None:
-        closes = f"{q.closes:%d %B %Y, %H:%M}"
-        template = {0: LAST_DAY, 1: ONE_DAY_LEFT}.get(days, DAYS_LEFT)
-        said.append(template.format(closes=closes, days=days))
+    if q.closes is not None and now < q.closes:
+        said.append(_closing(q.closes.astimezone(UTC), now.astimezone(UTC)))
     said.append(GO_ON)
     return " ".join(said)
+
+
+def _closing(closes: datetime, now: datetime) -> str:
+    """When it closes, in UTC as the sentence says; 'today' only on that calendar day."""
+    days = (closes.date() - now.date()).days
+    template = {0: LAST_DAY, 1: ONE_DAY_LEFT}.get(days, DAYS_LEFT)
+    return template.format(closes=f"{closes:%d %B %Y, %H:%M}", days=days)

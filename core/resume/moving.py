@@ -111,6 +111,7 @@ def move(q: Questionnaire, source: Session, target: Session | None, target_id: s
         seen.append(inbound_id)  # a redelivery of the code itself is then a repeat, not a "used" code
     arrived = source.model_copy(deep=True, update={
         "respondent_id": target_id, "channel": channel, "pending": None,
+        "moved_from": [*source.moved_from, source.respondent_id],  # the reminders sent there still count
         "recent_inputs": list(dict.fromkeys(seen))[-RECENT_INPUTS_KEPT:],
     })
     outcome = engine.apply(q, arrived, Resume(), now)  # "Welcome back", where they are, the question
