@@ -61,6 +61,8 @@ class App:
         return await standing.arrivals(self.questionnaire, self.repository.each())
     # What was sent first to whom (reminders, announcements): a file beside the database, or a table.
     send_log: SendLog = field(default_factory=send_logs.MemorySendLog)
+    # Work a running writer does once at start (PostgreSQL: recount rows counted with another questionnaire).
+    upkeep: Callable[[], Awaitable[int]] | None = None
 
 
 def load_questionnaire(settings: Settings) -> Questionnaire:
@@ -97,7 +99,7 @@ async def start(settings: Settings, *, writer: bool = True) -> App:
                              invitations=invitations, windows=PostgresWindowStore(repository.pool))
     return App(settings, questionnaire, repository, service, partial(AdvisoryLock, settings.postgres), invitations,
                PostgresDecisions(repository.pool), partial(sql_arrivals, repository.pool, questionnaire),
-               PostgresSendLog(repository.pool))
+               PostgresSendLog(repository.pool), partial(repository.refresh_stale, questionnaire) if writer else None)
 
 
 def build(settings: Settings, *, writer: bool = True) -> App:

@@ -21,6 +21,7 @@ from bots import reminding
 from bots.bootstrap import App
 from bots.config import FRONT_ENDS, ConfigError
 from core.outbound import Sender, Senders
+from core.ports import StorageError
 
 log = logging.getLogger("consult")
 
@@ -165,6 +166,9 @@ async def _started(
             await _start_telegram(app, webhook, started, shared)
         if "slack" in names:
             await _start_slack(app, serving, started, shared)
+        if app.upkeep is not None:
+            upkeep = asyncio.create_task(_upkeep(app.upkeep), name="upkeep")
+            started.stoppers.append(lambda: _cancelled(upkeep))
         if (reminders := reminding.start(app, shared)) is not None:
             started.stoppers.append(lambda: reminding.stop(reminders))  # stopped first: it sends through them
         yield started
@@ -173,6 +177,21 @@ async def _started(
             with contextlib.suppress(Exception):  # stop the others even if one fails to stop
                 await stopper()
         await drain(already)  # before the database closes: what was acknowledged gets stored
+
+
+async def _upkeep(work: Callable[[], Awaitable[int]]) -> None:
+    # Beside the front ends, never in their way: a failure is logged and the bots go on.
+    try:
+        if done := await work():
+            log.info("progress: recounted %d respondents counted with an earlier questionnaire", done)
+    except StorageError as error:
+        log.warning("progress: could not recount the respondents counted with an earlier questionnaire: %s", error)
+
+
+async def _cancelled(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 async def _start_telegram(app: App, webhook: tuple[str, str] | None, started: Started, shared: Senders) -> None:

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from typing import Any
 
 from psycopg import AsyncConnection
 
-from core import progress
+from bots import bootstrap
+from bots.config import Settings
+from core import figures, progress
 from core.inputs import parse_text
 from core.service import NOT_SAVED, ConsultService
 from questionnaire import loader
+from storage import postgres
 from tests.support.chat import Clock, Respondent
 from tests.support.postgres import fresh_schema, open_repository
+from tests.support.responses import WGEC, WGEC_ANONYMOUS
 from tests.test_cli import WALK
+from tests.test_storage_contract import T0, consultation
 
 # Hello, consent, contact details, category: then question 2, a long answer, takes messages one by one.
 TO_A_LONG_ANSWER = ["hello", "yes", "Ana Silva", "Open Net Initiative", "Kenya", "ana@example.org",
@@ -118,3 +124,41 @@ async def test_a_damaged_row_is_answered_not_saved_and_left_as_it_is() -> None:
             await repository.close()
     assert reply.messages == [NOT_SAVED] and not reply.saved
     assert row == ('{"unreadable": true}',)
+
+
+async def test_rows_counted_with_another_questionnaire_are_recounted_once_and_progress_reads_no_session() -> None:
+    sessions = consultation()
+    async with fresh_schema() as url:
+        # Stored by a consult whose file had another consent rule: every row's columns are stale now.
+        before = await postgres.open_repository(url, partial(progress.standing, WGEC_ANONYMOUS))
+        for session in sessions:
+            await before.put(session)
+        await before.close()
+        repository = await open_repository(url)  # the bundled file, as WGEC
+        try:
+            assert await repository.refresh_stale(WGEC) == len(sessions)
+            assert await repository.refresh_stale(WGEC) == 0  # nothing left to do
+            async with repository.pool.connection() as conn:
+                stale = await (await conn.execute(
+                    "SELECT count(*) FROM consult_respondent WHERE figures_of IS DISTINCT FROM %s",
+                    [figures.fingerprint_of(WGEC)])).fetchone()
+            counted = progress.from_figures(WGEC, await repository.figures(WGEC), T0)
+        finally:
+            await repository.close()
+    assert stale == (0,)
+    assert counted == progress.report(WGEC, sessions, T0)
+
+
+async def test_a_running_writer_is_wired_to_recount_stale_rows_and_a_reader_is_not() -> None:
+    async with fresh_schema() as url:
+        before = await postgres.open_repository(url, partial(progress.standing, WGEC_ANONYMOUS))
+        await before.put(consultation()[0])
+        await before.close()
+        writer = await bootstrap.start(Settings(_env_file=None, db=url))
+        reader = await bootstrap.start(Settings(_env_file=None, db=url), writer=False)
+        try:
+            assert reader.upkeep is None
+            assert writer.upkeep is not None and await writer.upkeep() == 1
+        finally:
+            await writer.repository.close()
+            await reader.repository.close()

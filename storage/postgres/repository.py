@@ -38,6 +38,12 @@ _UPSERT = (
     f"{', '.join(f'{c} = excluded.{c}' for c in _COLUMNS)}"
 )
 _STORED = "FROM consult_respondent WHERE session IS NOT NULL"
+# Rows whose progress columns were computed with another questionnaire, in id order after a given one.
+# SKIP LOCKED: a respondent held by a step now is left alone; their own store rewrites the columns.
+_STALE_BATCH = (f"SELECT respondent_id, session {_STORED} AND figures_of IS DISTINCT FROM %s "
+                "AND respondent_id > %s ORDER BY respondent_id LIMIT %s FOR UPDATE SKIP LOCKED")
+_REFRESH = (f"UPDATE consult_respondent SET {', '.join(f'{c} = %({c})s' for c in _COLUMNS)} "
+            "WHERE respondent_id = %(respondent_id)s")
 BATCH = 500  # sessions per round trip of a streamed read
 _LOCK = "SELECT session FROM consult_respondent WHERE respondent_id = %s FOR UPDATE"
 _PLACEHOLDER = "INSERT INTO consult_respondent (respondent_id) VALUES (%s) ON CONFLICT DO NOTHING"
@@ -133,6 +139,35 @@ class PostgresRepository:
             counted = await sql_figures.add_up(conn, current)
             standings = [figures.standing(q, s) async for s in _stream(conn, stale, [current])]
         return counted.plus(figures.add_up(standings))
+
+    async def refresh_stale(self, q: Questionnaire) -> int:
+        """Recompute the progress columns of the rows computed with another questionnaire; how many were.
+
+        After a change of the file that alters what is counted, every row is stale until stored again,
+        and progress reads the sessions of stale rows: respondents who submitted may never store again.
+        A batch at a time, each row locked while its columns are rewritten, so no store is overwritten.
+        A damaged row is passed by (it stays stale, and progress names it when it reads it).
+        """
+        current, after, refreshed = figures.fingerprint_of(q), "", 0
+        while True:
+            async with self._connection() as conn, conn.transaction():
+                rows = await (await conn.execute(_STALE_BATCH, [current, after, BATCH])).fetchall()
+                updates = [self._columns(respondent_id, document) for respondent_id, document in rows]
+                found = [update for update in updates if update is not None]
+                if found:
+                    async with conn.cursor() as cursor:
+                        await cursor.executemany(_REFRESH, found)
+            refreshed += len(found)
+            if len(rows) < BATCH:
+                return refreshed
+            after = rows[-1][0]
+
+    def _columns(self, respondent_id: str, document: Any) -> dict[str, Any] | None:
+        try:
+            standing = self._standing(_session(document))
+        except DatabaseCorrupt:
+            return None
+        return {"respondent_id": respondent_id, **{column: getattr(standing, column) for column in _COLUMNS}}
 
     async def each(self) -> AsyncIterator[Session]:
         """Every stored session through a server-side cursor: memory holds one batch, not the database."""
