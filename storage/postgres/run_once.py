@@ -21,6 +21,7 @@ from storage.postgres.address import describe, without_password
 
 log = logging.getLogger("consult")
 
+UNLOCK_SECONDS = 1.0  # a session that cannot answer this fast is ended anyway, and the lock with it
 CONNECT_SECONDS = 5
 CHECK_TIMEOUT = 2.0  # seconds the lock's connection has to answer before the lock counts as lost
 # The server gives up on a silent client after idle + interval * count seconds (about 12 s).
@@ -80,9 +81,17 @@ class AdvisoryLock:
         return await (await conn.execute(query, params)).fetchone()
 
     async def release(self) -> None:
-        """End the lock's session: the lock goes with it."""
-        conn, self._conn, self._holding = self._conn, None, False
+        """Let the lock go, then end its session.
+
+        Unlocked first, and answered: the server ends a closed session a moment after the client has
+        gone, and until then another process asking for the lock would still be refused.
+        """
+        conn, holding, self._conn, self._holding = self._conn, self._holding, None, False
         if conn is not None:
+            with contextlib.suppress(psycopg.Error, TimeoutError):
+                if holding and not conn.closed:
+                    async with asyncio.timeout(UNLOCK_SECONDS):
+                        await conn.execute("SELECT pg_advisory_unlock_all()")
             with contextlib.suppress(psycopg.Error):
                 await conn.close()
 
