@@ -21,9 +21,9 @@ from typing import Protocol
 
 from pydantic import BaseModel, Field
 
-from core.ports import Repository, StorageError
+from core.ports import Repository
 from core.resume.limits import WINDOW
-from core.resume.port import KEPT_AFTER_EXPIRY_HOURS, CodeState, IssuedCode, Tries, state_of
+from core.resume.port import KEPT_AFTER_EXPIRY_HOURS, CodeState, IssuedCode, Refused, Tries, state_of
 from core.session import Session
 from storage.atomic_json import AtomicJSONStorage
 
@@ -94,16 +94,6 @@ class FileBook:
         await asyncio.to_thread(self._file.write, {TABLE: {KEY: data.model_dump(mode="json")}})
 
 
-class _Refused:
-    """A code that moves nothing."""
-
-    def __init__(self, state: CodeState) -> None:
-        self.state, self.source, self.target = state, None, None
-
-    async def commit(self, target: Session, stub: Session) -> None:
-        raise StorageError("A code that is not valid cannot move anything.")
-
-
 class _Held:
     """A valid code, with both respondents held."""
 
@@ -155,17 +145,17 @@ class InProcessMoves:
             await self._book.save(data)
 
     @asynccontextmanager
-    async def redeeming(self, digest: str, target_id: str, now: datetime) -> AsyncIterator[_Refused | _Held]:
+    async def redeeming(self, digest: str, target_id: str, now: datetime) -> AsyncIterator[Refused | _Held]:
         async with self._moving:
             record, state = await self._look_up(digest, target_id, now)
             if record is None or state is not CodeState.VALID:
-                yield _Refused(state)
+                yield Refused(state)
                 return
             # The target is held inside the source, so it is stored first when the block ends.
             async with self._repository.transaction(record.source_id) as source, \
                     self._repository.transaction(target_id) as target:
                 _, state = await self._look_up(digest, target_id, now)  # a new code may have replaced it meanwhile
-                held = _Held(source.session, target.session) if state is CodeState.VALID else _Refused(state)
+                held = _Held(source.session, target.session) if state is CodeState.VALID else Refused(state)
                 yield held
                 if isinstance(held, _Held) and held.stored is not None:
                     await target.put(held.stored[0])

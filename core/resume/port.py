@@ -8,6 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
+from core.ports import StorageError
 from core.session import Session
 
 # Used and expired codes are kept this long, so that they get "already used" or "expired", not "not right".
@@ -71,6 +72,16 @@ class Redemption(Protocol):
     async def commit(self, target: Session, stub: Session) -> None:
         """Store both sessions and spend the code: all of it once the block ends without an error, or none."""
         ...
+
+
+class Refused:
+    """A code that moves nothing: what every store hands out for a code that is not valid."""
+
+    def __init__(self, state: CodeState) -> None:
+        self.state, self.source, self.target = state, None, None
+
+    async def commit(self, target: Session, stub: Session) -> None:
+        raise StorageError("A code that is not valid cannot move anything.")
 
 
 class MoveStore(Protocol):

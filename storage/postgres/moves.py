@@ -17,9 +17,8 @@ from typing import Any
 import psycopg
 from psycopg import AsyncConnection
 
-from core.ports import StorageError
 from core.resume.limits import WINDOW
-from core.resume.port import KEPT_AFTER_EXPIRY_HOURS, CodeState, IssuedCode, Tries, state_of
+from core.resume.port import KEPT_AFTER_EXPIRY_HOURS, CodeState, IssuedCode, Refused, Tries, state_of
 from core.session import Session
 from storage.postgres.repository import PostgresRepository
 
@@ -29,16 +28,6 @@ _ISSUE = ("INSERT INTO consult_move_code (code_digest, source_id, issued_at, exp
 _TRIES = ("SELECT count(*) FILTER (WHERE respondent_id = %s), count(*) FROM consult_move_wrong WHERE at > %s")
 _CODE = "SELECT source_id, expires_at, used_at FROM consult_move_code WHERE code_digest = %s"
 _SPEND = "UPDATE consult_move_code SET used_at = %s, used_by = %s WHERE code_digest = %s"
-
-
-class _Refused:
-    """A code that moves nothing."""
-
-    def __init__(self, state: CodeState) -> None:
-        self.state, self.source, self.target = state, None, None
-
-    async def commit(self, target: Session, stub: Session) -> None:
-        raise StorageError("A code that is not valid cannot move anything.")
 
 
 class _Held:
@@ -81,7 +70,7 @@ class PostgresMoves:
                                [respondent_id, at])
 
     @asynccontextmanager
-    async def redeeming(self, digest: str, target_id: str, now: datetime) -> AsyncIterator[_Refused | _Held]:
+    async def redeeming(self, digest: str, target_id: str, now: datetime) -> AsyncIterator[Refused | _Held]:
         async with self._repository.connection() as conn, conn.transaction():
             row = await (await conn.execute(_CODE, [digest])).fetchone()
             if row is not None and _state(row, target_id, now) is CodeState.VALID:
@@ -89,7 +78,7 @@ class PostgresMoves:
                 row = await (await conn.execute(_CODE + " FOR UPDATE", [digest])).fetchone()  # as it is now
             state = CodeState.UNKNOWN if row is None else _state(row, target_id, now)
             if row is None or state is not CodeState.VALID:
-                yield _Refused(state)
+                yield Refused(state)
                 raise psycopg.Rollback()  # nor is an empty row for a new target left behind
             held = _Held(self._repository, conn, sessions[row[0]], sessions[target_id])
             yield held
