@@ -5,7 +5,7 @@ from __future__ import annotations
 from core import answers, flow, render
 from core import inputs as i
 from core.answers import Invalid
-from core.session import Answer, AnswerValue, Source
+from core.session import Answer, AnswerValue, Session, Source
 from core.turn import Turn
 from core.windows import is_open, not_open_message
 from questionnaire.model import Item, Kind
@@ -59,10 +59,11 @@ def _edit_long(turn: Turn, item: Item, source: Source, text: str) -> None:
     # While 'add' is open the text being written begins with the saved answer: an edit of one of its
     # messages goes into both, so that 'cancel' keeps it, as the messages' places now say.
     in_saved = saved is not None and (draft is None or (draft.parts[0] == saved and start + len(old) <= len(saved)))
-    for other in s.sources.values():  # later messages of this answer move by the change in length
+    shift = len(text) - len(old)
+    for ref, other in s.sources.items():  # later messages of this answer move by the change in length
         if other is not source and other.item_id == item.id and other.start is not None and other.start > start:
-            other.start += len(text) - len(old)
-    source.text = text
+            s.sources[ref] = other.model_copy(update={"start": other.start + shift})
+    _retext(s, source, text)
     if saved is not None and in_saved:
         s.answers[item.id] = Answer.to(item, saved[:start] + text + saved[start + len(old) :], turn.now)
     if draft is not None and parts is not None:
@@ -93,7 +94,7 @@ def _edit_answer(turn: Turn, item: Item, source: Source, text: str) -> None:
         turn.refuse(value.reason + " Your earlier answer is kept.")
     else:
         s.answers[item.id] = Answer.to(item, value, turn.now)
-        source.text = text if item.kind is not Kind.FIELDS else str(_field_text(item, source, text))
+        _retext(s, source, text if item.kind is not Kind.FIELDS else str(_field_text(item, source, text)))
         number = flow.number_of(turn.q, s.answers, item.id)
         turn.refuse(f"Your answer to question {number} is updated.")
 
@@ -130,3 +131,11 @@ def show_answer(turn: Turn, command: i.Input) -> None:
     item = asked[command.number - 1]
     full = render.full(item, s.answers.get(item.id))
     turn.messages.append(f"Question {command.number}: {item.text}\n\n{full or 'No answer yet.'}")
+
+
+def _retext(s: Session, source: Source, text: str) -> None:
+    """The message's new text, in a new Source (sources are shared between copies of a session)."""
+    for ref, held in s.sources.items():
+        if held is source:
+            s.sources[ref] = source.model_copy(update={"text": text})
+            return

@@ -303,7 +303,7 @@ def submit(turn: Turn) -> None:
     """Record a submission: a snapshot of the answers, timed."""
     s = turn.session
     again = s.submitted is not None
-    s.submissions.append(Submission(at=turn.now, answers={k: v.model_copy() for k, v in s.answers.items()}))
+    s.submissions.append(Submission(at=turn.now, answers=dict(s.answers)))
     s.status, s.changed_since_submit, s.cursor = Status.SUBMITTED, False, None
     turn.messages.append(turn.q.closing.strip())
     if again:

@@ -50,7 +50,7 @@ def apply(
     inbound_id: str | None = None,
 ) -> Outcome:
     """Apply one input to a session."""
-    turn = Turn(q, session.model_copy(deep=True), now)
+    turn = Turn(q, session.working_copy(), now)
     moved = catch_up(turn)  # the questionnaire file may have changed since this session was stored
     if inbound_id is not None and inbound_id in session.recent_inputs:
         turn.ask = False

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from core.invitations.model import Invited
 from questionnaire.model import Item, Role
@@ -27,7 +27,13 @@ class Status(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class Answer(BaseModel):
+class _Shared(BaseModel):
+    """A part of a session that is replaced, never changed in place: copies of a session share it."""
+
+    model_config = ConfigDict(frozen=True)
+
+
+class Answer(_Shared):
     """One stored answer. `value` None means the respondent skipped the item."""
 
     value: AnswerValue | None
@@ -43,14 +49,14 @@ class Answer(BaseModel):
         return cls(value=value, at=at, text=item.text, contact=item.role is Role.CONTACT)
 
 
-class Submission(BaseModel):
+class Submission(_Shared):
     """A snapshot of the answers at one submit; the last one is what the secretariat counts."""
 
     at: datetime
     answers: dict[str, Answer]
 
 
-class SetAside(BaseModel):
+class SetAside(_Shared):
     """An answer kept but not counted: its question no longer applies to this respondent."""
 
     answer: Answer
@@ -71,7 +77,7 @@ class Draft(BaseModel):
         return "\n".join(self.parts)
 
 
-class Source(BaseModel):
+class Source(_Shared):
     """The typed text one platform message gave to an answer, so that editing it can update that answer."""
 
     item_id: str
@@ -127,6 +133,21 @@ class Session(BaseModel):
                 if current is not None and current is not answer and current == answer:
                     submission.answers[key] = current
         return self
+
+    def working_copy(self) -> Session:
+        """A copy the engine may change without touching this one.
+
+        Cheaper than a deep copy (which was two thirds of the engine's time): the containers are copied,
+        and what they hold is shared, since answers, submissions, set-aside answers and sources are
+        frozen (replaced, never changed in place). The draft is the one part changed in place.
+        """
+        draft = self.draft.model_copy(update={"parts": list(self.draft.parts), "choices": list(self.draft.choices)}) \
+            if self.draft is not None else None
+        return self.model_copy(update={
+            "answers": dict(self.answers), "set_aside": dict(self.set_aside), "draft": draft,
+            "submissions": list(self.submissions), "recent_inputs": list(self.recent_inputs),
+            "sources": dict(self.sources), "moved_from": list(self.moved_from),
+        })
 
     @property
     def submitted(self) -> Submission | None:

@@ -132,7 +132,8 @@ async def test_all_of_an_empty_repository_is_empty(repo: Repository) -> None:
 async def test_changing_a_session_after_put_does_not_change_the_store(repo: Repository) -> None:
     session = full_session()
     await repo.put(session)
-    session.answers["name"].value = "changed"
+    session.answers["sectors"].value.append("changed")  # answers are frozen, but a list value is not
+    session.answers["name"] = session.answers["name"].model_copy(update={"value": "changed"})
     session.recent_inputs.append("msg:3")
     stored = await repo.get(session.respondent_id)
     assert stored == full_session()
@@ -142,7 +143,7 @@ async def test_changing_a_got_session_does_not_change_the_store(repo: Repository
     await repo.put(full_session())
     got = await repo.get("telegram:12345")
     assert got is not None
-    got.answers["sectors"].value = ["changed"]
+    got.answers["sectors"].value.append("changed")
     assert got.draft is not None
     got.draft.parts.append("changed")
     assert await repo.get("telegram:12345") == full_session()
