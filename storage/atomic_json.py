@@ -62,7 +62,7 @@ class AtomicJSONStorage(Storage):
         """Write a temp file, fsync it, rename it over the file, fsync the folder."""
         if not self._writable:
             raise StorageError(f"{self._path} was opened read-only; it cannot be written.")
-        payload = _encode(data)
+        payload = encode(data)
         temp = temp_path_for(self._path)
         try:
             _write_durably(temp, payload)
@@ -88,7 +88,8 @@ def read_regular_file(path: Path) -> bytes:
         return handle.read()
 
 
-def _encode(data: TinyDBData) -> bytes:
+def encode(data: TinyDBData) -> bytes:
+    """The file's bytes: compact UTF-8 JSON."""
     try:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
     except UnicodeEncodeError:

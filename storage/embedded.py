@@ -25,6 +25,7 @@ from core.session import Session
 from questionnaire.model import Questionnaire
 from storage import tinydb_files
 from storage.atomic_json import fsync_directory
+from storage.group_commit import GroupCommit
 from storage.in_process import RespondentLocks
 from storage.layout import Layout
 from storage.writer_lock import WriterLock
@@ -48,6 +49,7 @@ class TinyDBRepository:
         self._lock = lock
         self._closed = False
         self._held = RespondentLocks()
+        self._commits = GroupCommit(self._run)
 
     @classmethod
     def open(cls, path: Path, *, writer: bool = True) -> TinyDBRepository:
@@ -83,8 +85,7 @@ class TinyDBRepository:
 
     async def put(self, session: Session) -> None:
         """Store the session durably, rewriting only this respondent's file."""
-        if self._lock is None:
-            raise StorageError(f"{self.path} was opened read-only (writer=False); cannot put.")
+        self._check_writer()
         # Dump now, on the caller's side: later changes to `session` cannot reach the file.
         document = session.model_dump(mode="json")
         target = self._layout.respondent_file(session.respondent_id)
@@ -92,7 +93,23 @@ class TinyDBRepository:
 
     def transaction(self, respondent_id: str) -> AbstractAsyncContextManager[Held]:
         """Hold one respondent for a load-apply-store step (this process owns the store: a lock suffices)."""
-        return self._held.transaction(respondent_id, self.get, self.put)
+        return self._held.transaction(respondent_id, self._get_own, self._put_read)
+
+    async def _get_own(self, respondent_id: str) -> Session | None:
+        session = await self.get(respondent_id)
+        if session is not None and session.respondent_id != respondent_id:  # a file-name hash collision
+            raise StorageError(f"The file of {respondent_id!r} holds {session.respondent_id!r}; it was left untouched.")
+        return session
+
+    async def _put_read(self, session: Session) -> None:
+        """`put`, for a step that has just read this respondent's file under its lock.
+
+        No second read of the file (its check was the read), and a group commit with the other
+        respondents' steps of the moment (storage/group_commit.py).
+        """
+        self._check_writer()
+        document = tinydb_files.session_file(session.model_dump(mode="json"))
+        await self._commits.write(self._layout.respondent_file(session.respondent_id), document)
 
     async def all(self) -> list[Session]:
         """Every stored session, read from disk in batches so that puts are not held up."""
@@ -130,6 +147,11 @@ class TinyDBRepository:
         if self._lock is not None:
             await asyncio.get_running_loop().run_in_executor(self._executor, self._lock.release)
         self._executor.shutdown(wait=True)
+        self._commits.close()
+
+    def _check_writer(self) -> None:
+        if self._lock is None:
+            raise StorageError(f"{self.path} was opened read-only (writer=False); cannot put.")
 
     async def _run(self, work: Callable[..., T], *args: object) -> T:
         if self._closed:

@@ -88,6 +88,11 @@ def write_session(path: Path, document: dict[str, Any]) -> None:
     table.insert(Document(document, doc_id=SESSION_DOC_ID))
 
 
+def session_file(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """A respondent file's whole content, as TinyDB writes it, for a writer that does not read it first."""
+    return {SESSION_TABLE: {str(SESSION_DOC_ID): document}}
+
+
 def _replace_with(document: dict[str, Any]) -> Callable[[MutableMapping[str, Any]], None]:
     def replace(stored: MutableMapping[str, Any]) -> None:
         # Different ids in one file would mean a file-name hash collision: refuse, lose nothing.

@@ -462,6 +462,18 @@ async def test_a_put_never_overwrites_another_respondent_sharing_a_file(
     assert await writer.get("console:alice") == session("console:alice")
 
 
+async def test_a_step_never_overwrites_another_respondent_sharing_a_file(
+    writer: TinyDBRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A held step writes without reading the file again: its read, at the start, is the check.
+    monkeypatch.setattr(layout_module, "respondent_file_name", lambda _: "collision-0.json")
+    await writer.put(session("console:alice"))
+    with pytest.raises(StorageError, match="holds 'console:alice'"):
+        async with writer.transaction("console:bob") as held:
+            await held.put(session("console:bob"))
+    assert await writer.get("console:alice") == session("console:alice")
+
+
 # The event loop stays free
 
 
