@@ -5,6 +5,7 @@ The real PTB bot and slack_sdk client talk HTTP to the stand-ins of the Bot API 
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -17,7 +18,7 @@ from telegram.error import TimedOut
 from bots.config import TelegramSettings
 from bots.slack import sender as slack_sender
 from bots.slack.sender import SlackSender
-from bots.telegram.sender import TelegramSender, outbound_bot
+from bots.telegram.sender import TelegramSender, outbound_bot, rate_limiter
 from core.outbound import Delivery, Outcome
 from core.reminders.log import CLAIMED, Entry, history
 from core.reply import Reply
@@ -165,3 +166,21 @@ async def test_slack_timeout_counts_as_sent_not_as_a_failure(slack: tuple[SlackS
     outcome = await SlackSender(impatient, Q).send("slack:T0TEST:U84", EXTENDED)
     assert outcome == Outcome(Delivery.SENT, slack_sender.UNKNOWN)  # Slack may have posted it: never twice
     api.slow_down("chat.postMessage", 0)
+
+
+async def test_the_bots_limiter_lets_a_few_replies_go_at_once_and_never_more_than_31_in_a_second() -> None:
+    limiter = rate_limiter()
+    await limiter.initialize()
+    sent: list[float] = []
+
+    async def send(*_: object, **__: object) -> bool:
+        sent.append(time.monotonic())
+        return True
+
+    started = time.monotonic()
+    await asyncio.gather(*(limiter.process_request(send, (), {}, "sendMessage", {"chat_id": n}, None)
+                           for n in range(70)))
+    sent.sort()
+    assert sent[2] - started < 0.02, "three replies at once: none waits"
+    assert max(sum(1 for t in sent if first <= t < first + 1.0) for first in sent) <= 31
+    await limiter.shutdown()

@@ -34,6 +34,7 @@ CHAT_INTERVAL = 1.0 / FloodLimit.MESSAGES_PER_SECOND_PER_CHAT  # seconds between
 # Telegram's ~30 a second, less a margin: network jitter bunches requests sent evenly (measured: 31 arrived
 # within one second at 30 a second; see BENCHMARKS.md).
 OVERALL_PER_SECOND = FloodLimit.MESSAGES_PER_SECOND - 2
+BURST = 3  # sent at once after a quiet moment, without waiting (see rate_limiter)
 MAX_RETRIES = 3  # a 429 is waited out (retry_after) and tried again this many times
 # "Bad Request: chat not found": the chat is gone (the account was deleted); as final as a block.
 GONE = ("chat not found", "user is deactivated")
@@ -96,12 +97,14 @@ class TelegramSender:
 
 
 def rate_limiter() -> AIORateLimiter:
-    """PTB's limiter for every request of the bot: Telegram's 30 a second overall, evenly, and 429s retried.
+    """PTB's limiter for every request of the bot: Telegram's 30 a second overall, and 429s retried.
 
-    Its default bucket holds 30, so after a quiet moment 30 go at once and 30 more within the second;
-    a bucket of one refilled OVERALL_PER_SECOND times a second never lets more than that through in any second.
+    Its default bucket holds 30, so after a quiet moment 30 go at once and 30 more within the second. A
+    bucket of one (refilled OVERALL_PER_SECOND times a second) made the second of two replies sent in the
+    same moment wait 36 ms with no limit near. A bucket of BURST lets a few go at once and never more than
+    BURST + OVERALL_PER_SECOND (31) through in any second.
     """
-    return AIORateLimiter(overall_max_rate=1, overall_time_period=1 / OVERALL_PER_SECOND,
+    return AIORateLimiter(overall_max_rate=BURST, overall_time_period=BURST / OVERALL_PER_SECOND,
                           max_retries=MAX_RETRIES)
 
 
