@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import asdict, fields
 from functools import partial
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -69,3 +71,20 @@ async def bulk_load(url: str, q: Questionnaire, sessions: Iterable[Session], cop
                     row.update(_own_organisation(standing, n))
                     await copy.write_row([row[column] for column in COLUMNS])
         await conn.execute("ANALYZE consult_respondent")
+
+
+async def backends_cpu_seconds(repo: postgres.PostgresRepository) -> float:
+    """CPU seconds used so far by the server processes of `repo`'s connections (read from /proc: same machine)."""
+    async with repo.pool.connection() as conn:
+        rows = await (await conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'"
+        )).fetchall()
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for (pid,) in rows:
+        try:
+            fields_after_name = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a backend that ended meanwhile
+        total += int(fields_after_name[11]) + int(fields_after_name[12])  # utime, stime
+    return total / ticks

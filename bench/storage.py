@@ -32,6 +32,7 @@ from core.ports import Repository
 from core.session import Answer, Session, Status
 from questionnaire import loader
 from storage.embedded import TinyDBRepository, open_repository
+from storage.postgres import PostgresRepository
 
 ANSWERS_PER_RESPONDENT = 18
 CHARS_PER_ANSWER = 1500
@@ -182,8 +183,18 @@ async def time_at_once(repo: Repository, at_once: int, samples: int, pool: list[
         return durations
 
     await respondent(0)  # warm-up: connections opened, caches filled
+    on_server = repo if isinstance(repo, PostgresRepository) else None
+    server = await postgres.backends_cpu_seconds(on_server) if on_server else None
+    client = time.process_time()
     found = await asyncio.gather(*(respondent(index) for index in range(at_once)))
-    return summarise([d for durations in found for d in durations])
+    durations = [d for durations in found for d in durations]
+    # CPU per answer, this process (psycopg, asyncio, pydantic) and the database's backends: with both on
+    # one machine, `at_once` answers cannot all be done sooner than at_once x (client + server) / cores.
+    cpu: Figures = {"client_cpu_ms": round((time.process_time() - client) * 1000 / len(durations), 3)}
+    if on_server is not None and server is not None:
+        used = await postgres.backends_cpu_seconds(on_server) - server
+        cpu["server_cpu_ms"] = round(used * 1000 / len(durations), 3)
+    return summarise(durations) | cpu
 
 
 async def at_once_on(stores: dict[str, Repository], levels: list[int], samples: int, seed: int
