@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from questionnaire.model import ContactField, Item, Kind
 
@@ -138,4 +140,41 @@ def field_value(field: ContactField, text: str) -> str | Invalid:
 def short_value(item: Item, text: str) -> str | Invalid:
     """A short text answer, trimmed and within the item's limit."""
     value = text.strip()
-    return too_long(len(value), item.limit) or value
+    return too_long(len(value), item.limit) or typed_value(item, value)
+
+
+# Short answers that must be a whole number, a number or a date (XLSForm's integer, decimal and date).
+_EXAMPLES = {"integer": "42", "decimal": "3.5", "date": "2013-08-31"}
+_WHAT = {"integer": "a whole number", "decimal": "a number", "date": "a date (year-month-day)"}
+
+
+def typed_value(item: Item, value: str) -> str | Invalid:
+    """The answer as stored (a plain number, or an ISO date), or why it is not one within the bounds."""
+    if item.check is None:
+        return value
+    try:
+        number = _read(item.check, value)
+    except (ValueError, InvalidOperation):
+        return Invalid(f"Please write {_WHAT[item.check]}, for example: {_EXAMPLES[item.check]}")
+    if isinstance(number, str):
+        return number
+    return _within(item, number) or str(number)
+
+
+def _read(check: str, value: str) -> Decimal | int | str:
+    if check == "date":
+        return date.fromisoformat(value).isoformat()
+    if check == "integer":
+        return int(value.replace(" ", ""))
+    number = Decimal(value.replace(" ", "").replace(",", "."))
+    if not number.is_finite():
+        raise ValueError(value)
+    return number
+
+
+def _within(item: Item, number: Decimal | int) -> Invalid | None:
+    low, high = item.minimum, item.maximum
+    if (low is not None and number < Decimal(str(low))) or (high is not None and number > Decimal(str(high))):
+        shown = [f"at least {low}" if low is not None else "", f"at most {high}" if high is not None else ""]
+        return Invalid(f"Please write a number {' and '.join(s for s in shown if s)}.")
+    return None

@@ -115,6 +115,11 @@ class Item(_Strict):
     max_choices: int | None = Field(default=None, ge=1)
     fields: tuple[ContactField, ...] = ()
     role: Role | None = None
+    # A short answer that must read as a whole number, a number or a date (XLSForm's integer, decimal
+    # and date types), numbers within minimum..maximum; the answer is stored as text, like any short one.
+    check: Literal["integer", "decimal", "date"] | None = None
+    minimum: int | float | None = None
+    maximum: int | float | None = None
     # [items.translations.fr]: this item's texts in other languages (questionnaire/translations.py).
     translations: dict[str, ItemTranslation] = Field(default_factory=dict)
     # The file's own language, set by the questionnaire that holds this item (to tell a fallback apart).
@@ -146,6 +151,7 @@ class Item(_Strict):
         if self.role is not None and self.kind not in ROLE_KINDS[self.role]:
             kinds = " or ".join(ROLE_KINDS[self.role])
             raise ValueError(f"an item with role = {self.role.value!r} must be of kind {kinds}, not {self.kind}")
+        _check_typed(self)
         _check_translations(self)
         return self
 
@@ -196,6 +202,18 @@ class Item(_Strict):
     @property
     def answerable(self) -> bool:
         return self.kind is not Kind.NOTE
+
+
+def _check_typed(item: Item) -> None:
+    if item.check is not None and item.kind is not Kind.SHORT:
+        raise ValueError(f"check = {item.check!r} is for short items only, not {item.kind}")
+    bounded = item.minimum is not None or item.maximum is not None
+    if bounded and item.check not in ("integer", "decimal"):
+        raise ValueError('minimum and maximum need check = "integer" or "decimal"')
+    if item.check == "integer" and not all(isinstance(b, int) for b in (item.minimum, item.maximum) if b is not None):
+        raise ValueError("the minimum and maximum of whole numbers are whole numbers")
+    if item.minimum is not None and item.maximum is not None and item.minimum > item.maximum:
+        raise ValueError("minimum must not be more than maximum")
 
 
 def _check_translations(item: Item) -> None:
