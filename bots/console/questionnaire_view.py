@@ -23,7 +23,7 @@ def run(action: str, path: Path | None, console: Console | None = None, against:
     if action == "check":
         answerable = sum(item.answerable for item in q.items)
         console.print(Text(f"{path}: OK - '{q.title}', {len(q.items)} items, {answerable} to answer."))
-        console.print(Text(describe_languages(q)))
+        console.print(Text(describe_languages(q)), soft_wrap=True)
         if against is not None:
             console.print(Text(describe_change(against)))
     else:
@@ -37,7 +37,7 @@ def convert(args: argparse.Namespace, console: Console | None = None) -> int:
     if args.action == "export":
         q = loader.load(args.source)
         writing.write(q, args.file)
-        console.print(Text(f"Wrote {args.file}: '{q.title}', {len(q.items)} items, in {', '.join(q.languages)}."), soft_wrap=True)
+        console.print(Text(_wrote(args.file, q)), soft_wrap=True)
         return 0
     q = reading.read(args.file)
     text = toml_out.dumps(q)
@@ -45,9 +45,13 @@ def convert(args: argparse.Namespace, console: Console | None = None) -> int:
         sys.stdout.write(text)
         return 0
     args.out.write_text(text, encoding="utf-8")
-    console.print(Text(f"Wrote {args.out}: '{q.title}', {len(q.items)} items, in {', '.join(q.languages)}."), soft_wrap=True)
+    console.print(Text(_wrote(args.out, q)), soft_wrap=True)
     console.print(Text(describe_languages(q)), soft_wrap=True)
     return 0
+
+
+def _wrote(path: Path, q: Questionnaire) -> str:
+    return f"Wrote {path}: '{q.title}', {len(q.items)} items, in {', '.join(q.languages)}."
 
 
 def describe_languages(q: Questionnaire) -> str:

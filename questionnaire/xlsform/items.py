@@ -13,6 +13,7 @@ from questionnaire.xlsform.places import Rows, XLSFormError
 # pyxform's type (after its aliases: "select one from x" is "select one") -> our kind and typed check.
 QUESTION_TYPES: dict[str, tuple[str, str | None]] = {
     "text": ("short", None),
+    "string": ("short", None),  # pyxform's older name for text
     "integer": ("short", "integer"),
     "decimal": ("short", "decimal"),
     "date": ("short", "date"),
@@ -192,10 +193,10 @@ class ItemReader:
             self.refuse(element, f"constraint {constraint!r}: {exc}")
 
     def _required(self, element: dict[str, Any]) -> bool:
-        value = str(element.get("bind", {}).get("required", "")).strip().lower()
-        if value not in _YES | _NO:
-            self.refuse(element, f"required {value!r}: consult reads only yes or no here")
-        return value in _YES
+        written = str(element.get("bind", {}).get("required", "")).strip()
+        if written.lower() not in _YES | _NO:
+            self.refuse(element, f"required {written!r}: consult reads only yes or no here")
+        return written.lower() in _YES
 
     def _check_columns(self, element: dict[str, Any]) -> None:
         extra = sorted(set(element) - _KEYS) + sorted(f"bind {k}" for k in set(element.get("bind", {})) - _BIND_KEYS)
