@@ -165,8 +165,8 @@ def test_an_xlsform_as_a_secretariat_types_it(tmp_path: Path) -> None:
     ("calculate.xls", "survey sheet, row 2 (type 'calculate', name 'calculate_test'): consult does not calculate"),
     ("choice_filter_test.xlsx", "survey sheet, row 3 (type 'select_one counties', name 'county'): "
                                 "consult cannot use choice_filter"),
-    ("gps.xls", "survey sheet, row 2 (type 'gps', name 'location'): consult cannot ask this type; it asks text, "
-                "integer, decimal, date, note, select_one, select_multiple, begin_group/end_group"),
+    ("gps.xls", "survey sheet, row 2 (type 'gps', name 'location'): consult cannot ask this type (consult asks "
+                "text, integer, decimal, date, note, select_one, select_multiple, begin_group/end_group)"),
     ("badly_named_choices_sheet.xls", "survey sheet, row 3 (type 'string', name 'name'): relevant '${age} >= 18'"),
 ])
 def test_pyxform_features_consult_cannot_ask_are_refused_where_they_are(name: str, expected: str) -> None:
@@ -213,6 +213,16 @@ def test_unknown_languages_and_half_translated_choices_are_refused(tmp_path: Pat
     pictures = [["list_name", "name", "label", "image"], ["yn", "y", "Y", "y.jpg"], ["yn", "n", "N", "n.jpg"]]
     with pytest.raises(XLSFormError, match=r"choices sheet, row 2 \(list 'yn', name 'y'\): consult cannot use"):
         reading.read(workbook(tmp_path, [["type", "name", "label"], ["select_one yn", "q", "Q"]], pictures))
+
+
+def test_kobo_bookkeeping_columns_are_read_and_device_metadata_refused(tmp_path: Path) -> None:
+    survey = [["type", "name", "label", "$kuid"], ["text", "a", "A", "k1"]]
+    assert reading.read(workbook(tmp_path, survey)).item("a").text == "A"
+    with pytest.raises(XLSFormError, match=r"row 2 \(type 'start', name 'start'\): ODK and Kobo record this"):
+        reading.read(workbook(tmp_path, [survey[0], ["start", "start", None, "k0"], survey[1]]))
+    with pytest.raises(XLSFormError, match=r"row 2 \(type 'note', name 'n'\): it has no label in en"):
+        reading.read(workbook(tmp_path, [["type", "name", "label::French (fr)"], ["note", "n", "Bonjour"]],
+                              settings=[["default_language"], ["English (en)"]]))
 
 
 def test_a_form_that_pyxform_refuses_says_so(tmp_path: Path) -> None:

@@ -29,6 +29,9 @@ _NOT_ASKED = {
     "image": "consult does not take pictures, sound or video",
     "audio": "consult does not take pictures, sound or video",
     "video": "consult does not take pictures, sound or video",
+    **{meta: "ODK and Kobo record this about the device or the time; consult does not, so remove the row"
+       for meta in ("start", "end", "today", "deviceid", "username", "phonenumber", "simserial", "subscriberid",
+                    "audit", "email", "start-geopoint")},
 }
 # The columns consult reads (pyxform's keys); any other column of a question is refused, never dropped.
 _KEYS = frozenset({"type", "name", "label", "hint", "bind", "control", "choices", "itemset", "list_name",
@@ -58,7 +61,7 @@ class ItemReader:
                 continue  # pyxform's own "meta" group (the instance id), not a question
             if child["type"] not in (*QUESTION_TYPES, "group"):
                 why = _NOT_ASKED.get(child["type"], "consult cannot ask this type")
-                self.refuse(child, f"{why}; it asks {SUPPORTED}")
+                self.refuse(child, f"{why} (consult asks {SUPPORTED})")
             self._check_columns(child)
             if child["type"] == "group":
                 self._group(child, conditions)
@@ -91,6 +94,8 @@ class ItemReader:
         """id, text, help, translations, when, required, number and role: what every item may have."""
         item: dict[str, Any] = {"id": self._new_id(element)}
         self._texts(element, item, {"label": "text", "hint": "help"})
+        if "text" not in item:
+            self.refuse(element, f"it has no label in {self.language}, the form's own language")
         own = conditions + self._relevant(element)
         if own:
             item["when"] = self._when(element, own)
@@ -124,7 +129,9 @@ class ItemReader:
         names = [str(choice["name"]) for choice in element.get("choices", [])]
         if item.get("role") == "consent":
             item["kind"] = "consent"  # Yes and No: their other languages come from consult's catalogues
-            values = dict(zip(names, ("Yes", "No"), strict=False))
+            if len(names) != 2:
+                self.refuse(element, "a consent question has two choices: yes, then no")
+            values = dict(zip(names, ("Yes", "No"), strict=True))
         else:
             item["options"] = [labels.pop(self.language) for labels in choices]
             values = dict(zip(names, item["options"], strict=True))
@@ -199,7 +206,8 @@ class ItemReader:
         return written.lower() in _YES
 
     def _check_columns(self, element: dict[str, Any]) -> None:
-        extra = sorted(set(element) - _KEYS) + sorted(f"bind {k}" for k in set(element.get("bind", {})) - _BIND_KEYS)
+        # KoboToolbox's bookkeeping columns ($kuid, $autoname...) say nothing about the question.
+        extra = sorted(k for k in set(element) - _KEYS if not k.startswith("$")) + sorted(f"bind {k}" for k in set(element.get("bind", {})) - _BIND_KEYS)
         if element.get("parameters"):
             extra.append("parameters")
         if "media" in element:
