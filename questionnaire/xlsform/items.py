@@ -207,7 +207,8 @@ class ItemReader:
 
     def _check_columns(self, element: dict[str, Any]) -> None:
         # KoboToolbox's bookkeeping columns ($kuid, $autoname...) say nothing about the question.
-        extra = sorted(k for k in set(element) - _KEYS if not k.startswith("$")) + sorted(f"bind {k}" for k in set(element.get("bind", {})) - _BIND_KEYS)
+        extra = sorted(k for k in set(element) - _KEYS if not k.startswith("$"))
+        extra += sorted(f"bind {k}" for k in set(element.get("bind", {})) - _BIND_KEYS)
         if element.get("parameters"):
             extra.append("parameters")
         if "media" in element:
