@@ -145,6 +145,7 @@ def short_value(item: Item, text: str) -> str | Invalid:
 
 # Short answers that must be a whole number, a number or a date (XLSForm's integer, decimal and date).
 _EXAMPLES = {"integer": "42", "decimal": "3.5", "date": "2013-08-31"}
+_DECIMAL = re.compile(r"^[-+]?\d+(\.\d+)?$")
 _WHAT = {"integer": "a whole number", "decimal": "a number", "date": "a date (year-month-day)"}
 
 
@@ -158,7 +159,7 @@ def typed_value(item: Item, value: str) -> str | Invalid:
         return Invalid(f"Please write {_WHAT[item.check]}, for example: {_EXAMPLES[item.check]}")
     if isinstance(number, str):
         return number
-    return _within(item, number) or str(number)
+    return _within(item, number) or (format(number, "f") if isinstance(number, Decimal) else str(number))
 
 
 def _read(check: str, value: str) -> Decimal | int | str:
@@ -166,10 +167,10 @@ def _read(check: str, value: str) -> Decimal | int | str:
         return date.fromisoformat(value).isoformat()
     if check == "integer":
         return int(value.replace(" ", ""))
-    number = Decimal(value.replace(" ", "").replace(",", "."))
-    if not number.is_finite():
+    plain = value.replace(" ", "").replace(",", ".")
+    if not _DECIMAL.match(plain):  # no "1e999": an exponent, infinity or NaN is no answer to "how much"
         raise ValueError(value)
-    return number
+    return Decimal(plain)
 
 
 def _within(item: Item, number: Decimal | int) -> Invalid | None:

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from pyxform.xls2xform import convert
 
 from bots.cli import main
-from questionnaire import loader
+from questionnaire import loader, toml_out
 from questionnaire.loader import QuestionnaireError, parse
 from questionnaire.model import Kind, Questionnaire
 from questionnaire.xlsform import reading, writing
@@ -260,3 +260,60 @@ def test_a_refused_import_writes_nothing(tmp_path: Path, capsys: pytest.CaptureF
     assert main(["questionnaire", "import", str(FIXTURES / "loop.xlsx"), "--out", str(out)]) == 2
     assert "survey sheet, row 3 (type 'begin loop over toilet_type'" in capsys.readouterr().err
     assert not out.exists()
+
+
+FRENCH_FIRST = """
+id = "fr_first"
+language = "fr"
+title = "Consultation"
+introduction = "Bienvenue."
+opens = 2013-06-01T00:00:00Z
+closes = 2013-08-31T23:59:00+02:00
+consent_rule = "anonymous"
+max_reminders = 2
+reminder_hours = [9, 18]
+
+[translations.en]
+title = "Consultation (English)"
+closing = "Thank you."
+
+[[items]]
+id = "accord"
+kind = "consent"
+role = "consent"
+required = true
+text = "Pouvons-nous vous citer ?"
+
+[[items]]
+id = "q1"
+kind = "single"
+role = "category"
+text = "Catégorie ?"
+options = ["Gouvernement", "Autre"]
+[items.translations.en]
+text = "Category?"
+options = ["Government", "Other"]
+
+[[items]]
+id = "q2"
+kind = "long"
+text = "Pourquoi ?"
+when = { item = "accord", any_of = ["Yes"] }
+
+[[omitted]]
+number = "3"
+note = "Non posée."
+
+[[reminders]]
+before_closing = "7d"
+
+[[reminders]]
+on = 2013-07-01T09:00:00Z
+"""
+
+
+def test_a_french_first_questionnaire_keeps_its_dates_reminders_and_omitted_questions(tmp_path: Path) -> None:
+    q = parse(FRENCH_FIRST)
+    back = round_trip(q, tmp_path)
+    assert back == q and back.language == "fr" and back.reminders == q.reminders
+    assert parse(toml_out.dumps(q)) == q
