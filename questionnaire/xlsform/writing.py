@@ -21,6 +21,9 @@ from questionnaire.xlsform.reading import EXTRA_SETTINGS
 
 _TYPES = {"integer": "integer", "decimal": "decimal", "date": "date", None: "text"}
 _NOT_NAME = re.compile(r"[^a-z0-9]+")
+_COLUMNS = ("list_name", "type", "name", "label", "hint", "required", "relevant", "constraint", "appearance",
+            "consult_number", "consult_role", "consult_kind", "form_title", "form_id", "default_language",
+            "consult_title", "consult_introduction", "consult_closing", "consult_settings")
 FIELD_LENGTH = 200  # ContactField's default max_length: only another length is written
 
 
@@ -31,7 +34,7 @@ def write(q: Questionnaire, path: Path) -> None:
     book.remove(book.active)
     for title, rows in sheets.items():
         if rows:
-            _fill(book.create_sheet(title), rows)
+            _fill(book.create_sheet(title), rows, q.languages)
     handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".xlsx")
     os.close(handle)
     try:
@@ -41,11 +44,19 @@ def write(q: Questionnaire, path: Path) -> None:
         Path(temporary).unlink(missing_ok=True)
 
 
-def _fill(sheet: Any, rows: list[dict[str, str]]) -> None:
-    headers = list(dict.fromkeys(key for row in rows for key, value in row.items() if value))
+def _fill(sheet: Any, rows: list[dict[str, str]], order: tuple[str, ...]) -> None:
+    headers = sorted(dict.fromkeys(key for row in rows for key, value in row.items() if value),
+                     key=lambda header: _rank(header, order))
     sheet.append(headers)
     for row in rows:
         sheet.append([row.get(header) or None for header in headers])
+
+
+def _rank(header: str, order: tuple[str, ...]) -> tuple[int, int]:
+    """Columns in the order XLSForm's documentation shows them; each text's languages in the file's order."""
+    column, _, language = header.partition("::")
+    place = _COLUMNS.index(column) if column in _COLUMNS else len(_COLUMNS)
+    return place, order.index(languages.code_of(language)) if language else 0
 
 
 def _translated(column: str, own: str | None, others: Mapping[str, str | None], q: Questionnaire) -> dict[str, str]:
