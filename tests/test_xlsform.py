@@ -317,3 +317,15 @@ def test_a_french_first_questionnaire_keeps_its_dates_reminders_and_omitted_ques
     back = round_trip(q, tmp_path)
     assert back == q and back.language == "fr" and back.reminders == q.reminders
     assert parse(toml_out.dumps(q)) == q
+
+
+def test_what_is_read_but_not_kept_is_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = workbook(tmp_path, [
+        ["type", "name", "label", "constraint", "constraint_message"],
+        ["integer", "age", "Age?", ". <= 120", "Too old"],
+    ], settings=[["form_title", "version"], ["Ages", "2024-01"]])
+    assert main(["questionnaire", "import", str(path), "--out", str(tmp_path / "ages.toml")]) == 0
+    said = capsys.readouterr().err
+    assert "Not kept: survey sheet, row 2 (type 'integer', name 'age'): constraint_message is not kept" in said
+    assert "Not kept: settings sheet: version: settings of ODK servers, not used by consult" in said
+    assert loader.load(tmp_path / "ages.toml").item("age").maximum == 120

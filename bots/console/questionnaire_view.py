@@ -39,7 +39,9 @@ def convert(args: argparse.Namespace, console: Console | None = None) -> int:
         writing.write(q, args.file)
         console.print(Text(_wrote(args.file, q)), soft_wrap=True)
         return 0
-    q = reading.read(args.file)
+    q, notes = reading.read_with_notes(args.file)
+    for note in notes:
+        console.print(Text(f"Not kept: {note}"), soft_wrap=True)
     text = toml_out.dumps(q)
     if args.out is None:
         sys.stdout.write(text)

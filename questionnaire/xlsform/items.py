@@ -50,6 +50,7 @@ class ItemReader:
         self.items: list[dict[str, Any]] = []
         self.targets: dict[str, Target] = {}
         self.ids: set[str] = set()
+        self.notes: list[str] = []  # what was read but is not kept, for the author to see
 
     def read(self) -> list[dict[str, Any]]:
         self._walk(self.form.get("children", []), [])
@@ -73,6 +74,8 @@ class ItemReader:
         if _is_fields(group):
             self.items.append(self._fields(group, inner))
             return
+        if _appearance(group):
+            self.notes.append(f"{self.rows.question(group)}: consult asks a section's questions one by one")
         if "label" in group:  # a section: its heading becomes a note, asked when the section is
             self.items.append(self._base(group, inner) | {"kind": "note"})
         self._walk(group.get("children", []), inner)
@@ -131,6 +134,8 @@ class ItemReader:
             item["kind"] = "consent"  # Yes and No: their other languages come from consult's catalogues
             if len(names) != 2:
                 self.refuse(element, "a consent question has two choices: yes, then no")
+            if any(set(labels) - {self.language} for labels in choices):
+                self.notes.append(f"{self.rows.question(element)}: Yes and No in other languages come from consult")
             values = dict(zip(names, ("Yes", "No"), strict=True))
         else:
             item["options"] = [labels.pop(self.language) for labels in choices]
@@ -206,6 +211,9 @@ class ItemReader:
         return written.lower() in _YES
 
     def _check_columns(self, element: dict[str, Any]) -> None:
+        if "jr:constraintMsg" in element.get("bind", {}):
+            self.notes.append(f"{self.rows.question(element)}: constraint_message is not kept; consult says the "
+                              "limits itself, in the respondent's language")
         # KoboToolbox's bookkeeping columns ($kuid, $autoname...) say nothing about the question.
         extra = sorted(k for k in set(element) - _KEYS if not k.startswith("$"))
         extra += sorted(f"bind {k}" for k in set(element.get("bind", {})) - _BIND_KEYS)

@@ -21,10 +21,18 @@ from questionnaire.xlsform.places import Rows, XLSFormError
 EXTRA_SETTINGS = frozenset(
     {"consent_rule", "opens", "closes", "omitted", "reminders", "max_reminders", "reminder_hours"}
 )
+# pyxform's keys for the settings consult reads (and the ones pyxform adds itself).
+_READ_SETTINGS = {"type", "name", "title", "id_string", "sms_keyword", "default_language", "children", "choices",
+                  "consult_title", "consult_introduction", "consult_closing", "consult_settings"}
 
 
 def read(path: Path) -> Questionnaire:
     """The questionnaire an XLSForm workbook (.xlsx, .xls) describes; XLSFormError if it cannot be one."""
+    return read_with_notes(path)[0]
+
+
+def read_with_notes(path: Path) -> tuple[Questionnaire, list[str]]:
+    """The questionnaire, and what the workbook says that it does not keep (ODK server settings...)."""
     source = str(path)
     if not path.is_file():
         raise XLSFormError(f"{source}: no such file")
@@ -39,7 +47,10 @@ def read(path: Path) -> Questionnaire:
         raise XLSFormError(f"{source}: settings sheet: default_language: {exc}") from None
     reader = ItemReader(form, Rows.of(book), source, language)
     items = reader.read()
-    return loader.validate({**settings(form, reader), "items": items}, source)
+    q = loader.validate({**settings(form, reader), "items": items}, source)
+    if unused := sorted(set(form) - _READ_SETTINGS):
+        reader.notes.append(f"settings sheet: {', '.join(unused)}: settings of ODK servers, not used by consult")
+    return q, reader.notes
 
 
 def settings(form: dict[str, Any], reader: ItemReader) -> dict[str, Any]:
