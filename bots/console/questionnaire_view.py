@@ -13,7 +13,6 @@ from core import questionnaire_change
 from core.questionnaire_change import Comparison
 from questionnaire import loader, toml_out
 from questionnaire.model import Questionnaire
-from questionnaire.xlsform import reading, writing
 
 
 def run(action: str, path: Path | None, console: Console | None = None, against: Comparison | None = None) -> int:
@@ -33,6 +32,8 @@ def run(action: str, path: Path | None, console: Console | None = None, against:
 
 def convert(args: argparse.Namespace, console: Console | None = None) -> int:
     """import: XLSForm -> TOML (printed, or written to --out); export: TOML -> XLSForm."""
+    # pyxform takes half a second to import: only these two commands pay for it, not every `consult`.
+    from questionnaire.xlsform import reading, writing
     console = console or Console(highlight=False, stderr=True)
     if args.action == "export":
         q = loader.load(args.source)
