@@ -71,6 +71,13 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--against-db", action="store_true",
                        help="also say what the file would do to the answers stored (reads the database only)")
     qsub.add_parser("show", help="print a questionnaire").add_argument("file", type=Path, nargs="?")
+    imported = qsub.add_parser("import", help="read an XLSForm (.xlsx, .xls) and write it as a questionnaire file")
+    imported.add_argument("file", type=Path)
+    imported.add_argument("--out", type=Path, help="the TOML file to write (default: print it)")
+    exported = qsub.add_parser("export", help="write a questionnaire as an XLSForm (for ODK, KoboToolbox, SurveyCTO)")
+    exported.add_argument("file", type=Path, help="the .xlsx file to write")
+    exported.add_argument("--from", dest="source", type=Path,
+                          help="the questionnaire file to export (default: the bundled WGEC 2013 one)")
     return parser
 
 
@@ -186,6 +193,8 @@ async def _db(args: argparse.Namespace) -> int:
 
 
 async def _questionnaire(args: argparse.Namespace) -> int:
+    if args.action in ("import", "export"):
+        return questionnaire_view.convert(args)
     if args.action != "check" or not args.against_db:
         return questionnaire_view.run(args.action, args.file)
     new = loader.load(args.file)  # a broken file stops here, before the database is opened

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from questionnaire.model import ContactField, Item, Kind
 
@@ -64,9 +66,10 @@ def pick_one(item: Item, text: str) -> str | Invalid:
         if 1 <= number <= len(choices):
             return choices[number - 1]
         return Invalid(f"There is no option {_shown(wanted)}. Please reply with a number from 1 to {len(choices)}.")
-    for option in choices:
-        if option.casefold() == wanted:
-            return option
+    # A name in any language of the file gives the stable value (the option in the file's own language).
+    for index, name in item.option_names():
+        if name.casefold() == wanted:
+            return choices[index]
     return Invalid(f"Please choose one of the options: reply with its number (1 to {len(choices)}) or its name.")
 
 
@@ -89,7 +92,7 @@ def pick_many(item: Item, text: str) -> list[str] | Invalid:
 def _names_in(item: Item, text: str) -> list[int] | Invalid:
     """Option names separated by commas or semicolons; a name may hold a comma itself."""
     rest, found = text.strip().casefold(), []
-    longest_first = sorted(enumerate(item.options), key=lambda pair: -len(pair[1]))
+    longest_first = sorted(item.option_names(), key=lambda pair: -len(pair[1]))
     while rest:
         for index, option in longest_first:
             name = option.casefold()
@@ -137,4 +140,42 @@ def field_value(field: ContactField, text: str) -> str | Invalid:
 def short_value(item: Item, text: str) -> str | Invalid:
     """A short text answer, trimmed and within the item's limit."""
     value = text.strip()
-    return too_long(len(value), item.limit) or value
+    return too_long(len(value), item.limit) or typed_value(item, value)
+
+
+# Short answers that must be a whole number, a number or a date (XLSForm's integer, decimal and date).
+_EXAMPLES = {"integer": "42", "decimal": "3.5", "date": "2013-08-31"}
+_DECIMAL = re.compile(r"^[-+]?\d+(\.\d+)?$")
+_WHAT = {"integer": "a whole number", "decimal": "a number", "date": "a date (year-month-day)"}
+
+
+def typed_value(item: Item, value: str) -> str | Invalid:
+    """The answer as stored (a plain number, or an ISO date), or why it is not one within the bounds."""
+    if item.check is None:
+        return value
+    try:
+        number = _read(item.check, value)
+    except (ValueError, InvalidOperation):
+        return Invalid(f"Please write {_WHAT[item.check]}, for example: {_EXAMPLES[item.check]}")
+    if isinstance(number, str):
+        return number
+    return _within(item, number) or (format(number, "f") if isinstance(number, Decimal) else str(number))
+
+
+def _read(check: str, value: str) -> Decimal | int | str:
+    if check == "date":
+        return date.fromisoformat(value).isoformat()
+    if check == "integer":
+        return int(value.replace(" ", ""))
+    plain = value.replace(" ", "").replace(",", ".")
+    if not _DECIMAL.match(plain):  # no "1e999": an exponent, infinity or NaN is no answer to "how much"
+        raise ValueError(value)
+    return Decimal(plain)
+
+
+def _within(item: Item, number: Decimal | int) -> Invalid | None:
+    low, high = item.minimum, item.maximum
+    if (low is not None and number < Decimal(str(low))) or (high is not None and number > Decimal(str(high))):
+        shown = [f"at least {low}" if low is not None else "", f"at most {high}" if high is not None else ""]
+        return Invalid(f"Please write a number {' and '.join(s for s in shown if s)}.")
+    return None

@@ -41,6 +41,11 @@ def parse(text: str, source: str = "questionnaire") -> Questionnaire:
     except tomllib.TOMLDecodeError as exc:
         # tomllib's message already ends with "(at line N, column M)".
         raise QuestionnaireError(f"{source}: invalid TOML: {exc}") from None
+    return validate(data, source)
+
+
+def validate(data: dict[str, Any], source: str = "questionnaire") -> Questionnaire:
+    """Validate questionnaire data (read from TOML or an XLSForm), saying where anything is wrong."""
     try:
         return Questionnaire.model_validate(data)
     except ValidationError as exc:

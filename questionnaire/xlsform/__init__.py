@@ -1,0 +1,1 @@
+# XLSForm in and out: a workbook read by pyxform becomes our questionnaire; ours is written for pyxform.
