@@ -28,6 +28,7 @@ from storage.atomic_json import fsync_directory
 from storage.group_commit import GroupCommit
 from storage.in_process import RespondentLocks
 from storage.layout import Layout
+from storage.recent import RecentSessions
 from storage.writer_lock import WriterLock
 
 T = TypeVar("T")
@@ -50,6 +51,7 @@ class TinyDBRepository:
         self._closed = False
         self._held = RespondentLocks()
         self._commits = GroupCommit(self._run)
+        self._recent = RecentSessions()
 
     @classmethod
     def open(cls, path: Path, *, writer: bool = True) -> TinyDBRepository:
@@ -89,6 +91,7 @@ class TinyDBRepository:
         # Dump now, on the caller's side: later changes to `session` cannot reach the file.
         document = session.model_dump(mode="json")
         target = self._layout.respondent_file(session.respondent_id)
+        self._recent.forget(session.respondent_id)
         await self._run(tinydb_files.write_session, target, document)
 
     def transaction(self, respondent_id: str) -> AbstractAsyncContextManager[Held]:
@@ -96,20 +99,26 @@ class TinyDBRepository:
         return self._held.transaction(respondent_id, self._get_own, self._put_read)
 
     async def _get_own(self, respondent_id: str) -> Session | None:
+        """The session to start a step from: as this process last stored it, or read from the file."""
+        if (json := self._recent.get(respondent_id)) is not None:
+            return Session.model_validate_json(json)
         session = await self.get(respondent_id)
         if session is not None and session.respondent_id != respondent_id:  # a file-name hash collision
             raise StorageError(f"The file of {respondent_id!r} holds {session.respondent_id!r}; it was left untouched.")
         return session
 
     async def _put_read(self, session: Session) -> None:
-        """`put`, for a step that has just read this respondent's file under its lock.
+        """`put`, for a step that has read this respondent's file (or its kept copy) under its lock.
 
         No second read of the file (its check was the read), and a group commit with the other
         respondents' steps of the moment (storage/group_commit.py).
         """
         self._check_writer()
-        document = tinydb_files.session_file(session.model_dump(mode="json"))
-        await self._commits.write(self._layout.respondent_file(session.respondent_id), document)
+        json, payload = tinydb_files.session_file_bytes(session)
+        self._recent.forget(session.respondent_id)
+        await self._commits.write(self._layout.respondent_file(session.respondent_id), payload)
+        if json is not None:
+            self._recent.stored(session.respondent_id, json)
 
     async def all(self) -> list[Session]:
         """Every stored session, read from disk in batches so that puts are not held up."""

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from core.ports import StorageError
-from storage.atomic_json import encode, fsync_directory, temp_path_for
+from storage.atomic_json import fsync_directory, temp_path_for
 
 FSYNCS_AT_ONCE = 16
 
@@ -32,7 +32,7 @@ Run = Callable[..., Awaitable[Any]]
 @dataclass
 class _Write:
     path: Path
-    data: dict[str, Any]
+    payload: bytes
     done: asyncio.Future[None] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
 
 
@@ -45,9 +45,9 @@ class GroupCommit:
         self._flushing = False
         self._fsyncs = ThreadPoolExecutor(max_workers=FSYNCS_AT_ONCE, thread_name_prefix="consult-fsync")
 
-    async def write(self, path: Path, data: dict[str, Any]) -> None:
-        """Replace `path` with `data` as JSON, atomically and durably (raises what the write raised)."""
-        write = _Write(path, data)
+    async def write(self, path: Path, payload: bytes) -> None:
+        """Replace `path` with `payload`, atomically and durably (raises what the write raised)."""
+        write = _Write(path, payload)
         self._queued.append(write)
         if not self._flushing:
             self._flushing = True
@@ -63,7 +63,7 @@ class GroupCommit:
             while self._queued:
                 batch, self._queued = self._queued, []
                 try:
-                    errors = await self._run(self._write_batch, [(w.path, w.data) for w in batch])
+                    errors = await self._run(self._write_batch, [(w.path, w.payload) for w in batch])
                 except BaseException as failure:  # the whole batch failed (e.g. the repository closed)
                     errors = [failure] * len(batch)
                 for write, error in zip(batch, errors, strict=True):
@@ -76,13 +76,13 @@ class GroupCommit:
         finally:
             self._flushing = False
 
-    def _write_batch(self, writes: list[tuple[Path, dict[str, Any]]]) -> list[BaseException | None]:
+    def _write_batch(self, writes: list[tuple[Path, bytes]]) -> list[BaseException | None]:
         """On the storage thread: temp files, their fsyncs side by side, renames, one fsync per folder."""
         errors: list[BaseException | None] = [None] * len(writes)
         handles: dict[int, int] = {}
-        for n, (path, data) in enumerate(writes):
+        for n, (path, payload) in enumerate(writes):
             try:
-                handles[n] = _write_temp(temp_path_for(path), encode(data))
+                handles[n] = _write_temp(temp_path_for(path), payload)
             except OSError as failure:
                 errors[n] = failure
         synced = dict(zip(handles, self._fsyncs.map(_fsync_and_close, handles.values()), strict=True))

@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import PydanticSerializationError
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
 from core.ports import DatabaseCorrupt, StorageError
 from core.session import Session
-from storage.atomic_json import AtomicJSONStorage
+from storage.atomic_json import AtomicJSONStorage, encode
 from storage.layout import Layout, respondent_file_name
 
 CATALOG_FORMAT_VERSION = 1
@@ -88,9 +89,18 @@ def write_session(path: Path, document: dict[str, Any]) -> None:
     table.insert(Document(document, doc_id=SESSION_DOC_ID))
 
 
-def session_file(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """A respondent file's whole content, as TinyDB writes it, for a writer that does not read it first."""
-    return {SESSION_TABLE: {str(SESSION_DOC_ID): document}}
+def session_file_bytes(session: Session) -> tuple[bytes | None, bytes]:
+    """The session's JSON, and a respondent file's whole content holding it, as TinyDB writes it.
+
+    For a writer that does not read the file first. pydantic writes the JSON (several times faster than
+    json.dumps of model_dump, and once rather than twice); it refuses a lone surrogate (possible in text
+    relayed from a chat platform), which the standard library writes as an escape: then the JSON is None.
+    """
+    try:
+        json = session.model_dump_json().encode()
+    except PydanticSerializationError:
+        return None, encode({SESSION_TABLE: {str(SESSION_DOC_ID): session.model_dump(mode="json")}})
+    return json, b'{"%s":{"%d":%s}}' % (SESSION_TABLE.encode(), SESSION_DOC_ID, json)
 
 
 def _replace_with(document: dict[str, Any]) -> Callable[[MutableMapping[str, Any]], None]:

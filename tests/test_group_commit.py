@@ -13,8 +13,9 @@ import pytest
 
 from core.ports import StorageError
 from core.session import Session
-from storage import group_commit
+from storage import group_commit, tinydb_files
 from storage.embedded import TinyDBRepository, open_repository
+from storage.recent import RecentSessions
 
 
 def session(respondent_id: str, cursor: str = "q1") -> Session:
@@ -112,3 +113,58 @@ async def test_a_failed_step_leaves_the_earlier_answer_in_place(
     with pytest.raises(StorageError, match="Input/output error"):
         await answer(writer, "console:alice", "q9")
     assert await writer.get("console:alice") == session("console:alice", "q1")
+
+
+# A held step starts from what this process last stored, not from the file read back
+
+
+async def test_a_step_after_a_step_does_not_read_the_file_back(
+    writer: TinyDBRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await answer(writer, "console:alice", "q1")
+
+    def no_reading(path: Path) -> Session | None:
+        raise AssertionError("the file was read back")
+
+    monkeypatch.setattr(tinydb_files, "read_session", no_reading)
+    async with writer.transaction("console:alice") as held:
+        assert held.session == session("console:alice", "q1")
+        held.session.answers.clear()  # the caller's copy: changing it changes nothing kept
+        await held.put(session("console:alice", "q2"))
+    async with writer.transaction("console:alice") as held:
+        assert held.session == session("console:alice", "q2")
+
+
+async def test_after_a_failed_write_the_next_step_reads_the_file(
+    writer: TinyDBRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await answer(writer, "console:alice", "q1")
+
+    def disk_error(fd: int) -> None:
+        raise OSError(5, "Input/output error")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(group_commit.os, "fsync", disk_error)
+        with pytest.raises(StorageError):
+            await answer(writer, "console:alice", "q9")
+    async with writer.transaction("console:alice") as held:
+        assert held.session == session("console:alice", "q1"), "what the disk holds, not what failed"
+
+
+async def test_a_lone_surrogate_is_stored_and_read_back(writer: TinyDBRepository) -> None:
+    # Possible in text a chat platform relays; pydantic's JSON refuses it, so the file is written the other way.
+    odd = session("console:alice").model_copy(update={"recent_inputs": ["m\ud800"]})
+    async with writer.transaction("console:alice") as held:
+        await held.put(odd)
+    async with writer.transaction("console:alice") as held:
+        assert held.session == odd
+    assert await writer.get("console:alice") == odd
+
+
+def test_only_the_most_recent_respondents_are_kept() -> None:
+    recent = RecentSessions(kept=2)
+    recent.stored("a", b"1")
+    recent.stored("b", b"2")
+    assert recent.get("a") == b"1"  # now the most recent
+    recent.stored("c", b"3")
+    assert (recent.get("a"), recent.get("b"), recent.get("c")) == (b"1", None, b"3")
