@@ -85,7 +85,9 @@ class GroupCommit:
                 handles[n] = _write_temp(temp_path_for(path), payload)
             except OSError as failure:
                 errors[n] = failure
-        synced = dict(zip(handles, self._fsyncs.map(_fsync_and_close, handles.values()), strict=True))
+        # One file alone is fsynced here: a hand-over to another thread would only add its wake-up.
+        fsync_all = self._fsyncs.map if len(handles) > 1 else map
+        synced = dict(zip(handles, fsync_all(_fsync_and_close, handles.values()), strict=True))
         folders: dict[Path, list[int]] = {}
         for n, fsync_error in synced.items():
             path = writes[n][0]
