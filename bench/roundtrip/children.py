@@ -6,13 +6,9 @@ import asyncio
 import contextlib
 import os
 import signal
-import socket
 import sys
-import time
 from collections.abc import AsyncIterator
 from pathlib import Path
-
-import aiohttp
 
 ROOT = Path(__file__).resolve().parents[2]
 STOP_SECONDS = 15.0
@@ -50,28 +46,6 @@ async def stop(process: asyncio.subprocess.Process) -> None:
     except TimeoutError:
         process.kill()
         await process.wait()
-
-
-def free_port() -> int:
-    """A port nobody listens on now, for `consult serve --port`."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-async def healthy(url: str, process: asyncio.subprocess.Process, timeout: float = 60.0) -> None:
-    """Wait until GET `url` answers 200 (the server is up and its database open)."""
-    deadline = time.monotonic() + timeout
-    async with aiohttp.ClientSession() as http:
-        while time.monotonic() < deadline:
-            if process.returncode is not None:
-                raise RuntimeError(f"the server ended (exit {process.returncode}) before it answered {url}")
-            with contextlib.suppress(aiohttp.ClientError):
-                async with http.get(url) as answer:
-                    if answer.status == 200:
-                        return
-            await asyncio.sleep(0.1)
-    raise TimeoutError(f"nothing answered {url} within {timeout} s")
 
 
 async def port_printed(process: asyncio.subprocess.Process, timeout: float = 60.0) -> int:

@@ -15,11 +15,11 @@ import aiohttp
 
 from bench.roundtrip import children
 from bench.roundtrip.rounds import Bots
+from bench.serve_children import serving
 from bench.serve_processes import dm_event
-from bench.slack_ack import SECRET, signed
+from bench.slack_ack import SECRET, TOKEN, signed
 from tests.support.slack_api import Call, SlackStandIn, dm_of
 
-TOKEN = "xoxb-roundtrip-bench"
 FIRST_REPLY_SECONDS = 60.0
 REPLY_SECONDS = 15.0
 QUIET_SECONDS = 0.1
@@ -60,18 +60,13 @@ async def running(folder: Path, database: str) -> AsyncIterator[Bots]:
     """The Web API stand-in, the bare echo app and `consult serve` (its database at `database`)."""
     api = SlackStandIn(TOKEN)
     await api.start()
-    port = children.free_port()
-    env = children.environment(SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_BASE_URL=api.url,
-                               CONSULT_DB=database)
     bare = children.child(folder, "slack-echo", "-m", "bench.roundtrip.bare", "slack", api.url, TOKEN, SECRET,
                           env=children.environment())
-    consult = children.child(folder, "consult-serve", "-m", "bots.cli", "serve", "--host", "127.0.0.1",
-                             "--port", str(port), env=env)
     try:
-        async with bare as echo, consult as server, aiohttp.ClientSession() as http:
+        async with bare as echo, serving(1, folder, database, api.url) as [server], aiohttp.ClientSession() as http:
             echo_url = f"http://127.0.0.1:{await children.port_printed(echo)}/slack/events"
-            await children.healthy(f"http://127.0.0.1:{port}/healthz", server)
             yield Bots(Chats(api, echo_url, http, "E").send,
-                       Chats(api, f"http://127.0.0.1:{port}/slack/events", http, "C").send, server.pid, "hello")
+                       Chats(api, f"http://127.0.0.1:{server.port}/slack/events", http, "C").send,
+                       server.process.pid, "hello")
     finally:
         await api.stop()
