@@ -58,11 +58,12 @@ async def measure(platform: str, options: argparse.Namespace, parent: Path) -> d
             echo, consult = rounds.steps(bots)
             started = time.monotonic()
             times = await rounds.alternate(echo, consult, floor, options.rounds, options.warm_up)
-            result = rounds.compare(times, floor) | {"seconds": round(time.monotonic() - started, 1)}
+            result = rounds.compare(times, floor, bots.spacing) | {"seconds": round(time.monotonic() - started, 1)}
             if options.profile is not None:
-                output = options.profile / f"{platform}.txt"
+                output, measured = options.profile / f"{platform}.txt", len(bots.spacing)
                 result["profile"] = await layers.profile(bots.consult_pid, consult, lambda: counted.sent,
                                                         options.profile_seconds, output)
+                result["profile"]["consult_by_spacing"] = rounds.by_spacing(bots.spacing[measured:])
     return result
 
 
@@ -88,6 +89,11 @@ def print_table(result: dict[str, Any]) -> None:
                           str(echo["p90_ms"]), str(consult["p90_ms"]), f"{row['ratio']['p90']}x",
                           f"{floor['p50_ms']} / {floor['p90_ms']}")
     Console(width=140).print(table)
+    for platform in PLATFORMS:
+        for when, found in result.get(platform, {}).get("consult_by_spacing", {}).items():
+            if found is not None:
+                print(f"{platform}: consult, message {when.replace('_', ' ')}: p50 {found['p50_ms']} ms, "
+                      f"p90 {found['p90_ms']} ms ({found['count']})")
     for platform in PLATFORMS:
         if "profile" in result.get(platform, {}):
             layers.print_breakdown(platform, result[platform]["profile"])

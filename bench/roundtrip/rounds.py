@@ -21,6 +21,7 @@ from bench.storage import durable_writes, filesystem_of, floor_document
 Send = Callable[[int, str, bool], Awaitable[float]]
 FLOOR_PER_ROUND = 3  # durable writes timed after each round, while both bots are idle
 Step = Callable[[], Awaitable[float]]
+TELEGRAM_SPACING = 1 / 28  # bots/telegram/sender.py OVERALL_PER_SECOND: the gap the bot's rate limiter keeps
 
 
 @dataclass
@@ -31,6 +32,8 @@ class Bots:
     consult: Send
     consult_pid: int
     first_message: str  # what starts the conversation with consult: "/start" on Telegram
+    # Of each measured message to consult: (seconds since consult's previous reply left, its round trip).
+    spacing: list[tuple[float, float]]
 
 
 def steps(bots: Bots) -> tuple[Step, Step]:
@@ -94,11 +97,20 @@ def stats(seconds: list[float]) -> dict[str, float]:
             "min_ms": round(ordered[0] * 1000, 2), "max_ms": round(ordered[-1] * 1000, 2)}
 
 
-def compare(times: dict[str, list[float]], floor: Floor) -> dict[str, Any]:
+def by_spacing(spacing: list[tuple[float, float]]) -> dict[str, dict[str, float] | None]:
+    """consult's round trips split by how soon after its previous reply the message came: a reply within
+    TELEGRAM_SPACING of the one before waits for the bot's rate limiter (28 a second, a bucket of one)."""
+    close = [trip for gap, trip in spacing if gap < TELEGRAM_SPACING]
+    apart = [trip for gap, trip in spacing if gap >= TELEGRAM_SPACING]
+    return {"within_36_ms_of_its_last_reply": stats(close) if close else None,
+            "later": stats(apart) if apart else None}
+
+
+def compare(times: dict[str, list[float]], floor: Floor, spacing: list[tuple[float, float]]) -> dict[str, Any]:
     """Each bot's figures, consult's ratio to the echo's, the extra milliseconds, and the floor beside them."""
     echo, consult = stats(times["echo"]), stats(times["consult"])
     below = stats([ns / 1e9 for ns in floor.durations_ns])
-    return {"echo": echo, "consult": consult,
+    return {"echo": echo, "consult": consult, "consult_by_spacing": by_spacing(spacing[-len(times["consult"]):]),
             "ratio": {q: round(consult[f"{q}_ms"] / echo[f"{q}_ms"], 2) for q in ("p50", "p90")},
             "extra_ms": {q: round(consult[f"{q}_ms"] - echo[f"{q}_ms"], 2) for q in ("p50", "p90")},
             "storage_floor": below}

@@ -32,6 +32,8 @@ class Chats:
         self.api, self.url, self.http, self.prefix = api, url, http, prefix
         self._numbers = itertools.count()
         self._waited = False
+        self.spacing: list[tuple[float, float]] = []  # measured: (seconds since this app's last reply, round trip)
+        self._last_reply: float | None = None
 
     async def send(self, respondent: int, text: str, settle: bool) -> float:
         user = f"U{self.prefix}{respondent:05d}"
@@ -46,8 +48,11 @@ class Chats:
         self._waited = True
         reply = self._reply(mark, dm_of(user))
         assert reply is not None
+        if not settle and self._last_reply is not None:
+            self.spacing.append((began - self._last_reply, reply.at - began))
         if settle:
             await self.api.quiet(QUIET_SECONDS)
+        self._last_reply = max(call.at for call in self.api.called("chat.postMessage", mark))
         return reply.at - began
 
     def _reply(self, mark: int, channel: str) -> Call | None:
@@ -65,8 +70,7 @@ async def running(folder: Path, database: str) -> AsyncIterator[Bots]:
     try:
         async with bare as echo, serving(1, folder, database, api.url) as [server], aiohttp.ClientSession() as http:
             echo_url = f"http://127.0.0.1:{await children.port_printed(echo)}/slack/events"
-            yield Bots(Chats(api, echo_url, http, "E").send,
-                       Chats(api, f"http://127.0.0.1:{server.port}/slack/events", http, "C").send,
-                       server.process.pid, "hello")
+            chats = Chats(api, f"http://127.0.0.1:{server.port}/slack/events", http, "C")
+            yield Bots(Chats(api, echo_url, http, "E").send, chats.send, server.process.pid, "hello", chats.spacing)
     finally:
         await api.stop()

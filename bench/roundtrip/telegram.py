@@ -29,6 +29,8 @@ class Chats:
         self.bot, self.first_user = bot, first_user
         self._users: dict[int, FakeUser] = {}
         self._waited = False
+        self.spacing: list[tuple[float, float]] = []  # measured: (seconds since this bot's last reply, round trip)
+        self._last_reply: float | None = None
 
     async def send(self, respondent: int, text: str, settle: bool) -> float:
         user = self._users.get(respondent) or self._users.setdefault(
@@ -40,9 +42,13 @@ class Chats:
                                         timeout, since=mark)
         self._waited = True
         assert reply.ok and user.last_update_id is not None, f"sendMessage failed: {reply.status}"
+        handed = self.bot.handed[user.last_update_id]
+        if not settle and self._last_reply is not None:
+            self.spacing.append((handed - self._last_reply, reply.at - handed))
         if settle:
             await self._quiet(mark, user.chat_id)
-        return reply.at - self.bot.handed[user.last_update_id]
+        self._last_reply = self.bot.sent_since(mark, user.chat_id)[-1].at
+        return reply.at - handed
 
     async def _quiet(self, mark: int, chat_id: int) -> None:
         while True:
@@ -63,5 +69,6 @@ async def running(folder: Path, database: str) -> AsyncIterator[Bots]:
         env = children.environment(TELEGRAM_BOT_TOKEN=CONSULT_TOKEN, TELEGRAM_API_BASE_URL=base, CONSULT_DB=database)
         consult = children.child(folder, "consult-run-telegram", "-m", "bots.cli", "run", "telegram", env=env)
         async with bare, consult as process:
-            yield Bots(Chats(echo_bot, 1_000).send, Chats(consult_bot, 5_000).send, process.pid, "/start")
+            chats = Chats(consult_bot, 5_000)
+            yield Bots(Chats(echo_bot, 1_000).send, chats.send, process.pid, "/start", chats.spacing)
 
