@@ -2,15 +2,15 @@
 
     python -m bench.peak --people 200 --warm-up 5 --seconds 20 --json
 
-One real `consult serve` (TinyDB, the default store) takes signed Slack DM events on 127.0.0.1 and posts its
-replies to a local Web API stand-in. `--people` respondents at once, each a closed loop: send a message,
-wait for its acknowledgement and its reply, send the next. Each walks the bundled questionnaire as the
-round-trip benchmark's respondent does (consent, contact details, category, then long answers of four
-1,500-character parts and 'done'). Counted in the timed window: answers stored (acknowledged: the
-answer is stored before the acknowledgement) per second, and the reply to each long-answer part, from
-POSTing it to the reply reaching the Web API. Beside them, the same run: the disk's floor, atomic
-~29 KB writes with two fsyncs back to back (before and after the load), as writes per second; the
-server's CPU; and (py-spy, --profile) how busy its one storage thread was.
+One real `consult serve` (TinyDB, the default store) takes signed Slack DM events on 127.0.0.1 and posts
+its replies to a local Web API stand-in. `--people` respondents at once, each a closed loop: send a
+message, wait for its acknowledgement and its reply, send the next. Each has consented and given contact
+details and category (stored before the load begins) and then sends long answers, four parts of 1,500
+characters and 'done' each (then the next respondent begins). Counted in the timed window: answers
+stored per second (acknowledged: an answer is stored before its acknowledgement), and the reply to each
+long-answer part, from POSTing it to the reply reaching the Web API. Beside them, in the same run: the
+disk's floor (atomic ~29 KB writes with two fsyncs back to back, before and after the load) as writes
+per second; the server's CPU; and (py-spy) how busy its event loop and its one storage thread were.
 """
 
 from __future__ import annotations
@@ -35,8 +35,15 @@ from bench.roundtrip import layers, script
 from bench.roundtrip.rounds import machine
 from bench.serve_children import serving
 from bench.serve_processes import dm_event
-from bench.slack_ack import WebApi, signed, stats
+from bench.slack_ack import TEAM, WebApi, signed, stats
 from bench.storage import durable_writes, floor_document
+from bots.slack import mapping
+from core.service import ConsultService
+from questionnaire import loader
+from storage.embedded import open_repository
+from storage.layout import Layout
+from storage.memory import MemoryRepository
+from storage.tinydb_files import SESSION_DOC_ID, SESSION_TABLE
 
 REPLY_SECONDS = 60.0  # a reply later than this counts as missing (the respondent then goes on)
 FLOOR_SECONDS = 3.0  # of durable writes back to back, before and after the load
@@ -53,7 +60,9 @@ class Load:
         self._numbers = itertools.count()
 
     async def person(self, http: aiohttp.ClientSession, number: int, stop: asyncio.Event) -> None:
-        for turn in script.turns("hello", script.part(number)):
+        turns = script.turns("hello", script.part(number))
+        # The first respondent's set-up is stored already (prefill): it begins with a long answer.
+        for turn in itertools.dropwhile(lambda turn: turn.respondent == 0 and not turn.measured, turns):
             if stop.is_set():
                 return
             await self._send(http, f"U{number:03d}R{turn.respondent:04d}", turn)
@@ -85,6 +94,28 @@ class Load:
                 if not part or "characters so far" in text:
                     return at
             seen = len(self.api.posted[channel])
+
+
+async def prefill(database: Path, people: int) -> None:
+    """Each person's first respondent has consented and given contact details and category, as the Slack front
+    end would have stored it (through the real service, over memory), written to the database's files before
+    the server starts: each file as a put writes it, then one os.sync() instead of two fsyncs each."""
+    service = ConsultService(loader.load(), MemoryRepository())
+    numbers = itertools.count(1_000_000)  # inbound ids apart from the load's
+    for person in range(people):
+        user = f"U{person:03d}R0000"
+        for text in script.setup(0, "hello"):
+            event = json.loads(dm_event(user, next(numbers), text))
+            route = mapping.message(event["event"], event["event_id"], False, None)
+            assert isinstance(route, mapping.ToService)
+            await service.handle(mapping.Person(TEAM, user).respondent_id, mapping.CHANNEL, route.command,
+                                 route.inbound_id)
+    await open_repository(database).close()  # the catalog and the respondents' folder
+    layout = Layout(database)
+    for session in await service.repository.all():
+        document = {SESSION_TABLE: {str(SESSION_DOC_ID): session.model_dump(mode="json")}}
+        layout.respondent_file(session.respondent_id).write_text(json.dumps(document, ensure_ascii=False))
+    os.sync()
 
 
 def floor(folder: Path, seconds: float = FLOOR_SECONDS) -> list[int]:
@@ -149,6 +180,7 @@ async def run(options: argparse.Namespace) -> dict[str, Any]:
             folder = Path(name)
             found: dict[str, Any] = {"setup": {"people": options.people, "warm_up_seconds": options.warm_up,
                                                "seconds": options.seconds, "machine_before": machine(folder)}}
+            await prefill(folder / "consult.json", options.people)
             first = floor(folder)
             async with serving(1, folder, str(folder / "consult.json"), api.url) as [server]:
                 found["consult"] = await measure(options, folder, api, server.process.pid, server.port)
