@@ -36,7 +36,7 @@ from bench.roundtrip.rounds import machine
 from bench.serve_children import serving
 from bench.serve_processes import dm_event
 from bench.slack_ack import TEAM, WebApi, signed, stats
-from bench.storage import durable_writes, floor_document
+from bench.storage import back_to_back, durable_writes_for
 from bots.slack import mapping
 from core.service import ConsultService
 from questionnaire import loader
@@ -118,22 +118,6 @@ async def prefill(database: Path, people: int) -> None:
     os.sync()
 
 
-def floor(folder: Path, seconds: float = FLOOR_SECONDS) -> list[int]:
-    """Durable ~29 KB writes back to back for `seconds`: nanoseconds each."""
-    document, durations = floor_document(), []
-    ends = time.monotonic() + seconds
-    while time.monotonic() < ends:
-        durations += durable_writes(folder, document, 10)
-    return durations
-
-
-def floor_figures(durations_ns: list[int]) -> dict[str, float]:
-    """Writes per second one thread gets back to back, and each write's p50 / p99."""
-    figures = stats([ns / 1e9 for ns in durations_ns])
-    return {"writes_per_second": round(len(durations_ns) / (sum(durations_ns) / 1e9), 1),
-            "p50_ms": figures["p50_ms"], "p99_ms": figures["p99_ms"], "count": len(durations_ns)}
-
-
 async def measure(options: argparse.Namespace, folder: Path, api: WebApi, pid: int, port: int) -> dict[str, Any]:
     """Load the server; within the timed window: answers acknowledged, part replies, server CPU, storage thread."""
     load = Load(f"http://127.0.0.1:{port}/slack/events", api)
@@ -181,10 +165,10 @@ async def run(options: argparse.Namespace) -> dict[str, Any]:
             found: dict[str, Any] = {"setup": {"people": options.people, "warm_up_seconds": options.warm_up,
                                                "seconds": options.seconds, "machine_before": machine(folder)}}
             await prefill(folder / "consult.json", options.people)
-            first = floor(folder)
+            first = durable_writes_for(folder, FLOOR_SECONDS)
             async with serving(1, folder, str(folder / "consult.json"), api.url) as [server]:
                 found["consult"] = await measure(options, folder, api, server.process.pid, server.port)
-            found["floor"] = floor_figures(first + floor(folder))
+            found["floor"] = back_to_back(first + durable_writes_for(folder, FLOOR_SECONDS))
     finally:
         await api.stop()
     found["setup"]["load_average_after"] = [round(value, 2) for value in os.getloadavg()]

@@ -113,6 +113,21 @@ def durable_writes(folder: Path, document: dict[str, dict[str, Any]], samples: i
     return durations
 
 
+def durable_writes_for(folder: Path, seconds: float) -> list[int]:
+    """Durable writes of a respondent's file (`floor_document`) back to back for `seconds`: nanoseconds each."""
+    document, durations = floor_document(), []
+    ends = time.monotonic() + seconds
+    while time.monotonic() < ends:
+        durations += durable_writes(folder, document, 10)
+    return durations
+
+
+def back_to_back(durations_ns: list[int]) -> dict[str, float]:
+    """Writes per second one thread makes back to back, and each write's p50 / p99 in milliseconds."""
+    return {"writes_per_second": round(len(durations_ns) / (sum(durations_ns) / 1e9), 1),
+            **summarise(durations_ns)}
+
+
 async def populate(repo: TinyDBRepository, size: int, pool: list[str], rng: random.Random) -> None:
     """Store `size` respondents through the repository itself (untimed)."""
     for start in range(0, size, POPULATE_BATCH):

@@ -88,10 +88,10 @@ def breakdown(profile: Path, messages: int) -> dict[str, dict[str, float]]:
             else "other_threads"
         counts[kind][layer(frames)] += int(count)
     per_message = 1000 / RATE / max(messages, 1)
-    found = {kind: {name: round(n * per_message, 3) for name, n in layers.most_common()}
-             for kind, layers in counts.items()}
-    for kind, layers in counts.items():
-        busy = sum(n for name, n in layers.items() if name not in WAITING)
+    found = {kind: {name: round(n * per_message, 3) for name, n in sampled.most_common()}
+             for kind, sampled in counts.items()}
+    for kind, sampled in counts.items():
+        busy = sum(n for name, n in sampled.items() if name not in WAITING)
         found[kind]["busy, all layers but waiting"] = round(busy * per_message, 3)
     return found
 
