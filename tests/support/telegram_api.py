@@ -41,6 +41,9 @@ Waiting for the bot (all on the test's event loop):
   two different calls, in order, whatever happened in between.
 
 Calls are recorded when answered (so a long poll shows up when it returns), failed ones included (``Call.status``).
+``handed[update_id]`` is when getUpdates last handed that update over (for round trips: bench.roundtrip), and
+``FakeUser.last_update_id`` the update the user's last doing pushed. ``SharedBotApi`` serves several bots' stand-ins
+on one server, the token in the path choosing the bot (two bots polling one Bot API side by side).
 """
 
 from __future__ import annotations
