@@ -140,7 +140,9 @@ async def measure(options: argparse.Namespace, folder: Path, api: WebApi, pid: i
             "reply_to_a_part": stats(replies) if replies else None, "refused": dict(load.refused),
             "server_cpu_cores": cores["servers"], "load_generator_cpu_cores": cores["load"],
             "machine_cpu_cores": cores["machine"],
-            "storage_thread_busy": _busy_share(profile) if options.profile else None}
+            "storage_thread_busy": _busy_share(profile) if options.profile else None,
+            "storage_thread_ms_per_answer": layers.breakdown(profile, len(timed))["storage_thread"]
+            if options.profile else None}
 
 
 def _busy_share(profile: Path) -> dict[str, float]:
