@@ -24,12 +24,16 @@ def environment(**settings: str) -> dict[str, str]:
 @contextlib.asynccontextmanager
 async def child(folder: Path, name: str, *args: str, env: dict[str, str]) -> AsyncIterator[asyncio.subprocess.Process]:
     """`python ARGS` in `folder` (its stderr in NAME.log there), stopped as a platform stops it: SIGTERM."""
-    with open(folder / f"{name}.log", "wb") as log:
+    path = folder / f"{name}.log"
+    with open(path, "wb") as log:
         process = await asyncio.create_subprocess_exec(
             sys.executable, *args, cwd=folder, env=env, stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE, stderr=log)
         try:
             yield process
+        except BaseException:  # a bot that never answered: what it said is the first thing to read
+            sys.stderr.write(f"--- the end of {name}'s log ---\n{path.read_text(errors='replace')[-3000:]}\n")
+            raise
         finally:
             await stop(process)
 
