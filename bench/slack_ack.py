@@ -56,6 +56,8 @@ class WebApi:
 
     def __init__(self) -> None:
         self.posted: dict[str, list[float]] = defaultdict(list)
+        self.texts: dict[str, list[str]] = defaultdict(list)  # beside `posted`: each message's text
+        self._arrived: dict[str, asyncio.Event] = {}
         self.url = ""
         self._runner: web.AppRunner | None = None
 
@@ -71,6 +73,11 @@ class WebApi:
         if self._runner is not None:
             await self._runner.cleanup()
 
+    async def posted_after(self, channel: str, seen: int) -> None:
+        """Wait until the channel has more than `seen` messages (woken by the post, not by polling)."""
+        while len(self.posted[channel]) <= seen:
+            await self._arrived.setdefault(channel, asyncio.Event()).wait()
+
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         form: dict[str, Any] = dict(request.query)  # slack_sdk sends some arguments in the query string
@@ -80,7 +87,11 @@ class WebApi:
         if method == "conversations.open":
             return web.json_response({"ok": True, "channel": {"id": f"D{form['users']}"}})
         if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
-            self.posted[str(form.get("channel"))].append(time.monotonic())
+            channel = str(form.get("channel"))
+            self.posted[channel].append(time.monotonic())
+            self.texts[channel].append(str(form.get("text", "")))
+            if (arrived := self._arrived.pop(channel, None)) is not None:
+                arrived.set()
             return web.json_response({"ok": True, "channel": form.get("channel"), "ts": f"{time.time():.6f}"})
         return web.json_response({"ok": True})
 

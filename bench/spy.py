@@ -20,12 +20,16 @@ RATE = 100  # samples per second
 FRAME = re.compile(r"^(?P<function>.*) \((?P<file>[^:()]*)(?::\d+)?\)$")
 
 
-async def record(pid: int, seconds: float, output: Path) -> None:
-    """Sample `pid` for `seconds` into `output` (py-spy's raw format: one stack and its count a line)."""
+async def record(pid: int, seconds: float, output: Path, *, rate: int = RATE, wall: bool = False) -> None:
+    """Sample `pid` for `seconds` into `output` (py-spy's raw format: one stack and its count a line).
+
+    `wall`: every thread, waiting or not, each stack under a "thread (id): name" frame (py-spy --idle
+    --threads): where the time of a wait goes, not only the CPU's.
+    """
     output.parent.mkdir(parents=True, exist_ok=True)
     process = await asyncio.create_subprocess_exec(
-        _py_spy(), "record", "--pid", str(pid), "--duration", str(int(seconds)), "--rate", str(RATE),
-        "--format", "raw", "--nonblocking", "--output", str(output),
+        _py_spy(), "record", "--pid", str(pid), "--duration", str(int(seconds)), "--rate", str(rate),
+        "--format", "raw", "--nonblocking", "--output", str(output), *(["--idle", "--threads"] if wall else []),
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
     await process.wait()
 
@@ -36,7 +40,7 @@ def _py_spy() -> str:
     return str(beside) if beside.exists() else "py-spy"
 
 
-def _frames(stack: str) -> list[tuple[str, str]]:
+def frames(stack: str) -> list[tuple[str, str]]:
     """(function, file) of each frame, outermost first; line numbers dropped."""
     found = []
     for frame in stack.split(";"):
@@ -59,12 +63,12 @@ def summary(profile: Path, top: int = 20) -> dict[str, Any]:
     total = 0
     for line in profile.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
-        frames, samples = _frames(stack), int(count)
+        stack_frames, samples = frames(stack), int(count)
         total += samples
-        function, file = frames[-1]
+        function, file = stack_frames[-1]
         own_package[package(file)] += samples
         own_function[f"{function} ({file})"] += samples
-        for name in {f"{function} ({file})" for function, file in frames}:
+        for name in {f"{function} ({file})" for function, file in stack_frames}:
             inclusive[name] += samples
 
     def shares(counter: Counter[str]) -> list[tuple[str, float]]:

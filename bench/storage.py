@@ -31,6 +31,7 @@ from bench import postgres
 from core.ports import Repository
 from core.session import Answer, Session, Status
 from questionnaire import loader
+from storage.atomic_json import AtomicJSONStorage
 from storage.embedded import TinyDBRepository, open_repository
 from storage.postgres import PostgresRepository
 
@@ -89,6 +90,43 @@ def summarise(durations_ns: list[int]) -> Figures:
     ms = sorted(d / 1e6 for d in durations_ns)
     cuts = statistics.quantiles(ms, n=100, method="inclusive")
     return {"p50_ms": round(cuts[49], 3), "p99_ms": round(cuts[98], 3), "samples": len(ms)}
+
+
+def floor_document(seed: int = 2025) -> dict[str, dict[str, Any]]:
+    """A respondent file as consult writes it: one session of 18 answers of 1,500 characters (~29 KB)."""
+    rng = random.Random(seed)
+    pool = [paragraph(rng) for _ in range(ANSWERS_PER_RESPONDENT)]
+    return {"session": {"1": make_session(0, pool, rng).model_dump(mode="json")}}
+
+
+def durable_writes(folder: Path, document: dict[str, dict[str, Any]], samples: int) -> list[int]:
+    """Nanoseconds each of `samples` atomic replaces of one file by `document`: the floor under a durable answer.
+
+    The write a put makes (AtomicJSONStorage.write: temp file written and fsynced, os.replace, the folder
+    fsynced), without TinyDB, the storage thread or the service around it.
+    """
+    storage = AtomicJSONStorage(folder / "floor.json")
+    durations = []
+    for _ in range(samples):
+        started = time.perf_counter_ns()
+        storage.write(document)
+        durations.append(time.perf_counter_ns() - started)
+    return durations
+
+
+def durable_writes_for(folder: Path, seconds: float) -> list[int]:
+    """Durable writes of a respondent's file (`floor_document`) back to back for `seconds`: nanoseconds each."""
+    document, durations = floor_document(), []
+    ends = time.monotonic() + seconds
+    while time.monotonic() < ends:
+        durations += durable_writes(folder, document, 10)
+    return durations
+
+
+def back_to_back(durations_ns: list[int]) -> dict[str, float]:
+    """Writes per second one thread makes back to back, and each write's p50 / p99 in milliseconds."""
+    return {"writes_per_second": round(len(durations_ns) / (sum(durations_ns) / 1e9), 1),
+            **summarise(durations_ns)}
 
 
 async def populate(repo: TinyDBRepository, size: int, pool: list[str], rng: random.Random) -> None:

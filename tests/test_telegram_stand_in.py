@@ -21,7 +21,7 @@ from telegram.ext import (
     filters,
 )
 
-from tests.support.telegram_api import BotApiStandIn, Call
+from tests.support.telegram_api import BotApiStandIn, Call, SharedBotApi
 
 # PTB itself reads RetryAfter.retry_after (in its rate limiter and error message), which warns about v23.
 pytestmark = pytest.mark.filterwarnings("ignore:Deprecated since version v22.2:DeprecationWarning")
@@ -304,3 +304,22 @@ async def test_edits_behave_like_telegram(api: BotApiStandIn) -> None:
         with pytest.raises(BadRequest, match="text is empty"):
             await bot.send_message(42, "")
     assert "reply_markup" not in api.last_message(42)
+
+
+async def test_two_bots_on_one_server_each_get_their_own_updates_and_when_they_were_handed_over() -> None:
+    other = "654321:OTHER-TOKEN"
+    async with SharedBotApi(BotApiStandIn(TOKEN), BotApiStandIn(other)) as shared:
+        first, second = shared.bots[TOKEN], shared.bots[other]
+        assert first.url == second.url == shared.url
+        ana, ben = first.user(42, "Ana"), second.user(43, "Ben")
+        await ana.say("for the first bot")
+        await ben.say("for the second bot")
+        before = time.monotonic()
+        [to_first] = await bot_for(first).get_updates(timeout=0)
+        [to_second] = await bot_for(second, other).get_updates(timeout=0)
+        assert to_first.message is not None and to_first.message.text == "for the first bot"
+        assert to_second.message is not None and to_second.message.text == "for the second bot"
+        assert ana.last_update_id == to_first.update_id and ben.last_update_id == to_second.update_id
+        assert before <= first.handed[to_first.update_id] <= second.handed[to_second.update_id] <= time.monotonic()
+        with pytest.raises(InvalidToken):
+            await bot_for(first, "999:UNKNOWN").get_me()

@@ -35,6 +35,7 @@ class Call:
     token: str | None
     limited: bool = False  # answered with 429
     peer: Any = None  # the caller's address and port: one per connection
+    at: float = field(default_factory=time.monotonic)  # when it arrived (its arguments read)
 
 
 @dataclass

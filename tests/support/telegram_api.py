@@ -41,6 +41,9 @@ Waiting for the bot (all on the test's event loop):
   two different calls, in order, whatever happened in between.
 
 Calls are recorded when answered (so a long poll shows up when it returns), failed ones included (``Call.status``).
+``handed[update_id]`` is when getUpdates last handed that update over (for round trips: bench.roundtrip), and
+``FakeUser.last_update_id`` the update the user's last doing pushed. ``SharedBotApi`` serves several bots' stand-ins
+on one server, the token in the path choosing the bot (two bots polling one Bot API side by side).
 """
 
 from __future__ import annotations
@@ -230,6 +233,8 @@ class BotApiStandIn:
         self._pending: list[_Pending] = []
         # Updates the bot has confirmed (a getUpdates offset above them), in order, and who to tell at once.
         self.confirmed: list[dict[str, Any]] = []
+        # When each update was last handed to the bot (time.monotonic() as getUpdates answered), by update_id.
+        self.handed: dict[int, float] = {}
         self.on_confirm: Callable[[list[dict[str, Any]]], None] | None = None
         self._updates: dict[int, dict[str, Any]] = {}
         self._next_update_id = 1
@@ -282,6 +287,9 @@ class BotApiStandIn:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         app.router.add_get("/file/bot{token}/{path:.+}", self._download)
+        await self._listen(app)
+
+    async def _listen(self, app: web.Application) -> None:
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -594,8 +602,10 @@ class BotApiStandIn:
         if generation != self._poll_generation:
             raise _ApiError(409, _FAILURE_DESCRIPTIONS[409])
         batch = sorted(self._pending, key=lambda e: int(e.update["update_id"]))[:limit]
+        handed = time.monotonic()
         for entry in batch:
             entry.delivered = True
+            self.handed[int(entry.update["update_id"])] = handed
         return [copy.deepcopy(entry.update) for entry in batch]
 
     def _confirm(self, entries: list[_Pending]) -> None:
@@ -797,10 +807,11 @@ class FakeUser:
         self.chat = chat
         self.id = int(sender["id"])
         self.chat_id = int(chat["id"])
+        self.last_update_id: int | None = None  # of the last update this user's doing pushed
 
     async def _send(self, fields: dict[str, Any]) -> int:
         message = self.api._new_message(self.chat, self.sender, fields)
-        self.api.push({"message": copy.deepcopy(message)})
+        self.last_update_id = self.api.push({"message": copy.deepcopy(message)})
         await asyncio.sleep(0)
         return int(message["message_id"])
 
@@ -860,3 +871,45 @@ class FakeUser:
     async def send_voice(self, duration: int = 3) -> int:
         info = self.api._store_file(b"OggS fake", "voice", "voice.ogg")
         return await self._send({"voice": {**info, "duration": duration, "mime_type": "audio/ogg"}})
+
+
+class SharedBotApi:
+    """Several bots on one Bot API server (one address): the token in each request's path picks the bot's stand-in.
+
+    For side-by-side measurements: bots polling one server share its event loop, as they would share Telegram::
+
+        async with SharedBotApi(BotApiStandIn(ECHO_TOKEN), BotApiStandIn(CONSULT_TOKEN)) as api:
+            echo, consult = api.bots.values()   # each with its own updates, chats and calls; api.url for both
+    """
+
+    def __init__(self, *stand_ins: BotApiStandIn) -> None:
+        self.bots = {stand_in.token: stand_in for stand_in in stand_ins}
+        self._owner = stand_ins[0]  # its server is the one; an unknown token is refused by it (401)
+        self.url = ""
+
+    async def __aenter__(self) -> Self:
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
+        await self._owner._listen(app)
+        self.url = self._owner.url
+        for stand_in in self.bots.values():
+            stand_in._closing, stand_in.url = False, self.url
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        for stand_in in self.bots.values():
+            stand_in._closing = True
+            stand_in._wake_pollers()
+        await self._owner.stop()
+
+    def _bot(self, request: web.Request) -> BotApiStandIn:
+        return self.bots.get(request.match_info["token"], self._owner)
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        return await self._bot(request)._handle(request)
+
+    async def _download(self, request: web.Request) -> web.Response:
+        return await self._bot(request)._download(request)

@@ -1,0 +1,133 @@
+"""Rounds that alternate the bare echo and consult on one stand-in, with the disk's floor probed between rounds."""
+
+from __future__ import annotations
+
+import functools
+import os
+import platform
+import statistics
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from bench.roundtrip import script
+from bench.roundtrip.script import Turn
+from bench.storage import durable_writes, filesystem_of, floor_document
+
+# (respondent number, text, wait until the bot goes quiet) -> seconds from the platform handing the message
+# over to the reply reaching the platform. Unmeasured messages wait for quiet: their replies may be several.
+Send = Callable[[int, str, bool], Awaitable[float]]
+FLOOR_PER_ROUND = 3  # durable writes timed after each round, while both bots are idle
+Step = Callable[[], Awaitable[float]]
+TELEGRAM_SPACING = 1 / 28  # bots/telegram/sender.py OVERALL_PER_SECOND: the gap the bot's rate limiter keeps
+
+
+@dataclass
+class Bots:
+    """Both bots running against one stand-in: what to send to each, and consult's process (to profile it)."""
+
+    echo: Send
+    consult: Send
+    consult_pid: int
+    first_message: str  # what starts the conversation with consult: "/start" on Telegram
+    # Of each measured message to consult: (seconds since consult's previous reply left, its round trip).
+    spacing: list[tuple[float, float]]
+
+
+def steps(bots: Bots) -> tuple[Step, Step]:
+    """One message to the echo (a long-answer part), and consult's next long-answer part (set-up sent first)."""
+    text = script.part()
+    turns = script.turns(bots.first_message, text)
+    return functools.partial(bots.echo, 0, text, False), functools.partial(consult_part, bots.consult, turns)
+
+
+async def consult_part(send: Send, turns: Iterator[Turn]) -> float:
+    """Send consult's next messages up to and including a long-answer part: the part's round trip."""
+    for turn in turns:
+        took = await send(turn.respondent, turn.text, not turn.measured)
+        if turn.measured:
+            return took
+    raise RuntimeError("the script ended")  # it never does: a new respondent begins
+
+
+class Counted:
+    """A Send that counts the messages it sent (set-up and 'done' too)."""
+
+    def __init__(self, send: Send) -> None:
+        self._send, self.sent = send, 0
+
+    async def __call__(self, respondent: int, text: str, settle: bool) -> float:
+        self.sent += 1
+        return await self._send(respondent, text, settle)
+
+
+class Floor:
+    """The disk's floor under one durable answer, probed in the same run: an atomic ~29 KB write, two fsyncs."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.document = folder, floor_document()
+        self.durations_ns: list[int] = []
+
+    def probe(self, samples: int = FLOOR_PER_ROUND) -> None:
+        self.durations_ns += durable_writes(self.folder, self.document, samples)
+
+
+async def alternate(echo: Step, consult: Step, floor: Floor,
+                    rounds: int, warm_up: int) -> dict[str, list[float]]:
+    """`warm_up` + `rounds` rounds of one message to each bot (who goes first alternates); warm-up dropped."""
+    times: dict[str, list[float]] = {"echo": [], "consult": []}
+    for number in range(warm_up + rounds):
+        steps = [("echo", echo), ("consult", consult)]
+        for name, step in steps if number % 2 else reversed(steps):
+            took = await step()
+            if number >= warm_up:
+                times[name].append(took)
+        if number >= warm_up:
+            floor.probe()
+    return times
+
+
+def stats(seconds: list[float]) -> dict[str, float]:
+    """p50, p90, min, max in milliseconds, and the count."""
+    ordered = sorted(seconds)
+    cut = statistics.quantiles(ordered, n=100, method="inclusive") if len(ordered) > 1 else ordered * 99
+    return {"count": len(ordered), "p50_ms": round(cut[49] * 1000, 2), "p90_ms": round(cut[89] * 1000, 2),
+            "min_ms": round(ordered[0] * 1000, 2), "max_ms": round(ordered[-1] * 1000, 2)}
+
+
+def by_spacing(spacing: list[tuple[float, float]]) -> dict[str, dict[str, float] | None]:
+    """consult's round trips split by how soon after its previous reply the message came: a reply within
+    TELEGRAM_SPACING of the one before waits for the bot's rate limiter (28 a second, a bucket of one)."""
+    close = [trip for gap, trip in spacing if gap < TELEGRAM_SPACING]
+    apart = [trip for gap, trip in spacing if gap >= TELEGRAM_SPACING]
+    return {"within_36_ms_of_its_last_reply": stats(close) if close else None,
+            "later": stats(apart) if apart else None}
+
+
+def compare(times: dict[str, list[float]], floor: Floor, spacing: list[tuple[float, float]]) -> dict[str, Any]:
+    """Each bot's figures, consult's ratio to the echo's, the extra milliseconds, and the floor beside them."""
+    echo, consult = stats(times["echo"]), stats(times["consult"])
+    below = stats([ns / 1e9 for ns in floor.durations_ns])
+    return {"echo": echo, "consult": consult, "consult_by_spacing": by_spacing(spacing[-len(times["consult"]):]),
+            "ratio": {q: round(consult[f"{q}_ms"] / echo[f"{q}_ms"], 2) for q in ("p50", "p90")},
+            "extra_ms": {q: round(consult[f"{q}_ms"] - echo[f"{q}_ms"], 2) for q in ("p50", "p90")},
+            "storage_floor": below}
+
+
+def machine(folder: Path) -> dict[str, Any]:
+    """What the figures were measured on; the load average says how busy the shared machine was."""
+    return {"python": platform.python_version(), "cores": os.cpu_count(), "cpu": _cpu_model(),
+            "load_average": [round(value, 2) for value in os.getloadavg()],
+            "filesystem": filesystem_of(folder),
+            "libraries": {name: metadata.version(name) for name in
+                          ("python-telegram-bot", "slack-bolt", "slack-sdk", "aiohttp", "httpx", "tinydb", "pydantic")}}
+
+
+def _cpu_model() -> str:
+    try:
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+    except OSError:
+        return platform.processor() or "unknown"
+    return next((line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")), "unknown")
