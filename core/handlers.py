@@ -231,6 +231,7 @@ def _nothing_to_confirm(turn: Turn, _: i.Input) -> None:
 _HANDLERS: dict[type, Callable[[Turn, i.Input], None]] = {
     i.SendText: answering.send_text,
     i.ChooseOptions: answering.choose,
+    i.PickCountry: answering.pick_country,
     i.ToggleOption: answering.toggle,
     i.FinishAnswer: answering.finish,
     i.SkipItem: answering.skip,

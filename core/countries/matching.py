@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from core.answers import Invalid, looks_like_email
-from core.countries.names import alpha_3, codes, is_country, spellings
+from core.countries.names import alpha_3, codes, is_country, name, spellings
 
 MAX_CANDIDATES = 3
 # How alike a misspelling must be to a name to be offered (difflib's ratio): "Brazl" is 0.91 of "brazil".
@@ -36,9 +36,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 # Arabic letters typed in several ways (hamza forms fold with the accents): the common variants as one.
-_ARABIC = str.maketrans({"ة": "ه", "ى": "ي", "ـ": None})
+# Teh marbuta as heh, alef maksura as yeh, the tatweel (a stretching stroke) dropped.
+_ARABIC = str.maketrans({"\u0629": "\u0647", "\u0649": "\u064a", "\u0640": None})
 # Marks inside a word ("Côte d'Ivoire", "U.S.A."): dropped; every other punctuation mark parts words.
-_JOINERS = frozenset(".'’‘`´ʼ")
+_JOINERS = frozenset(".'`\u2019\u2018\u00b4\u02bc")  # and the typographic apostrophes
 
 EMPTY = "Please type the name of your country."
 EMAIL = "That looks like an e-mail address. Please type the name of your country here, for example: Brazil."
@@ -47,6 +48,8 @@ NOT_FOUND = (
     "I could not find “{typed}” in the list of countries. Please check the spelling, or type the "
     "country's two-letter code, for example: BR for Brazil."
 )
+
+UNSURE = "I am not sure which country you mean by “{typed}”. Please type its full name or its two-letter code."
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,25 @@ def read(text: str) -> Found | Unsure | Invalid:
     if len(key) == 2 and is_country(key.upper()):
         return Unsure((key.upper(),))
     return Unsure(_alike(key))
+
+
+def exact(text: str) -> str | None:
+    """The code of the one country the text names exactly (no guessing): "KE", "kenya", "Kenya " -> "KE"."""
+    typed = " ".join(text.split())
+    if typed.isupper() and is_country(typed):
+        return typed
+    found = _index().get(fold(typed), ())
+    return found[0] if len(found) == 1 else None
+
+
+def shown(value: str, lang: str | None = None) -> str:
+    """A stored country as people read it: by name in `lang` (English when None); text naming none as typed.
+
+    Answers given before the field had the kind "country" are free text: "kenya" is shown as Kenya,
+    "Land 3" as typed.
+    """
+    code = exact(value)
+    return name(code, lang) if code is not None else value
 
 
 def fold(text: str) -> str:
@@ -123,11 +145,19 @@ def _alike(key: str) -> tuple[str, ...]:
     index = _index()
     close = difflib.get_close_matches(key, index, n=10, cutoff=CUTOFF)
     if len(key) >= MIN_WORD:
-        close += [name for name in index if f" {key} " in f" {name} "]
+        close += [known for known in index if f" {key} " in f" {known} "]
     found: list[str] = []
-    for name in close:
-        found += [code for code in index[name] if code not in found]
+    for known in close:
+        found += [code for code in index[known] if code not in found]
     return tuple(found[:MAX_CANDIDATES])
+
+
+def code_of(text: str) -> str | Invalid:
+    """The country's code when the text names one for sure (an edited message: nothing to offer there)."""
+    found = read(text)
+    if isinstance(found, Found | Invalid):
+        return found.code if isinstance(found, Found) else found
+    return Invalid(not_found(text) if not found.candidates else UNSURE.format(typed=" ".join(text.split())))
 
 
 def not_found(text: str) -> str:

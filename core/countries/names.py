@@ -71,11 +71,6 @@ def name(code: str, lang: str | None = None) -> str:
     return _territories(lang).get(code, code) if is_country(code) else code
 
 
-def shown(value: str, lang: str | None = None) -> str:
-    """A stored country as people read it: the name for a code, else the text as typed (older answers)."""
-    return name(value, lang) if is_country(value) else value
-
-
 def spellings(code: str) -> list[str]:
     """Every name a country is known by here: CLDR's in each language, the UN's, and ISO's English ones."""
     found = [_territories(locale).get(code) for locale in (*LANGUAGES, *EXTRA_LOCALES)]

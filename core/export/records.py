@@ -13,7 +13,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from core import consent, flow, set_aside
+from core import consent, countries, flow, set_aside
 from core.invitations.model import Invited
 from core.session import Answer, AnswerValue, Session, SetAside, Status, Submission
 from questionnaire.model import ConsentRule, Item, Kind, Questionnaire, Role
@@ -191,14 +191,17 @@ def item_header(item: Item) -> str:
     return f"{item.number}. {text}" if item.number else text
 
 
-def record(q: Questionnaire, session: Session, number: int, audience: Audience) -> Record:
-    """One respondent as the audience may see them (consent applied here, once)."""
+def record(q: Questionnaire, session: Session, number: int, audience: Audience, lang: str | None = None) -> Record:
+    """One respondent as the audience may see them (consent applied here, once).
+
+    `lang`: the secretariat's language, for the names of countries (English when None).
+    """
     answers, aside = set_aside.counted(q, session)
     internal = audience is Audience.INTERNAL
     cite = consent.may_cite(q, session)
     shown = internal or consent.views_shown(q, session)
     given = {k: v for k, v in answers.items() if not consent.is_identity(q, k, v)}
-    who = consent.identity(q, answers)
+    who = _named_countries(q, consent.identity(q, answers), lang)
     if not internal:  # public: name, organisation and country, only of those who may be cited
         who = {k: v for k, v in who.items() if cite and k in consent.PUBLIC_CONTACT}
     return Record(
@@ -225,6 +228,12 @@ def record(q: Questionnaire, session: Session, number: int, audience: Audience) 
         history=list(session.submissions[:-1]) if internal else [],
         set_aside=aside if internal else {},
     )
+
+
+def _named_countries(q: Questionnaire, identity: dict[str, str], lang: str | None) -> dict[str, str]:
+    """Country fields by name, for every writer: stored as ISO codes; older free text stays as typed."""
+    kinds = {field.id: field.kind for item in q.items for field in item.fields}
+    return {k: countries.shown(v, lang) if kinds.get(k) == "country" else v for k, v in identity.items()}
 
 
 def _is_choice(q: Questionnaire, item_id: str, answer: Answer) -> bool:
