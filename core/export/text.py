@@ -19,12 +19,15 @@ def readable(text: str) -> str:
 
 
 def right_to_left(text: str) -> bool:
-    """True when the text's first letter is of a right-to-left script (Arabic, Hebrew...).
+    """True when the text is mainly of right-to-left scripts (Arabic, Hebrew...): more such letters than others.
 
-    Unicode's rule for a paragraph's direction (UAX #9, P2). Works on escaped XML too: the letters of
-    its entities (&amp; &lt; &gt;) are passed over.
+    Mainly, not first (UAX #9's rule P2): an Arabic answer that opens with "WSIS" or "IGF" is still an
+    Arabic paragraph. Works on escaped XML too: the letters of its entities (&amp; &lt; &gt;) are passed over.
     """
+    if text.isascii():
+        return False
+    balance = 0
     for match in LETTER.finditer(text):
         if match.group(1):
-            return unicodedata.bidirectional(match.group(1)) in RIGHT_TO_LEFT
-    return False
+            balance += 1 if unicodedata.bidirectional(match.group(1)) in RIGHT_TO_LEFT else -1
+    return balance > 0
