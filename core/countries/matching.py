@@ -38,8 +38,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
 # Arabic letters typed in several ways (hamza forms fold with the accents): the common variants as one.
 # Teh marbuta as heh, alef maksura as yeh, the tatweel (a stretching stroke) dropped.
 _ARABIC = str.maketrans({"\u0629": "\u0647", "\u0649": "\u064a", "\u0640": None})
-# Marks inside a word ("Côte d'Ivoire", "U.S.A."): dropped; every other punctuation mark parts words.
-_JOINERS = frozenset(".'`\u2019\u2018\u00b4\u02bc")  # and the typographic apostrophes
+# Full stops inside a word ("U.S.A.", "St.") are dropped; every other punctuation mark parts words, the
+# apostrophe too: "Côte d'Ivoire", "côte d’ivoire" and "COTE D IVOIRE" are one.
+_JOINERS = frozenset(".")
 
 EMPTY = "Please type the name of your country."
 EMAIL = "That looks like an e-mail address. Please type the name of your country here, for example: Brazil."

@@ -1,0 +1,156 @@
+"""The country in the WGEC contact details: typed in any language, offered when unsure, stored as its code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bots.console.render import plain
+from core import inputs, progress
+from core.chat import actions, present
+from core.reply import Expects
+from questionnaire.loader import load
+from tests.support.chat import Clock, Respondent, make_service
+from tests.support.responses import respondent
+from tests.test_export_compilations import NOW
+from tests.test_export_table import csv_rows, export
+
+WGEC = load()
+
+
+@pytest.fixture
+def ana() -> Respondent:
+    return Respondent(make_service(WGEC, Clock()))
+
+
+async def at_country(ana: Respondent) -> None:
+    reply = await ana.says("start", "yes", "Ana Silva", "Open Net Initiative")
+    assert "Your country (3 of 4)" in reply.text
+
+
+def country_of(session_value: object) -> str:
+    assert isinstance(session_value, dict)
+    return str(session_value["country"])
+
+
+async def test_a_misspelt_country_is_offered_and_picked_with_a_button(ana: Respondent) -> None:
+    await at_country(ana)
+    reply = await ana.say("Brazl")
+    assert "Did you mean Brazil?" in reply.text
+    assert reply.ask and reply.prompt is not None  # the question again, with the country to pick
+    assert (reply.prompt.options, reply.prompt.suggested, reply.prompt.expects) == (["Brazil"], ["BR"], Expects.CHOICE)
+    given = (await ana.session()).answers["contact"].value
+    assert isinstance(given, dict) and "country" not in given  # nothing stored until it is sure
+    [button] = present.view(WGEC, reply).options
+    assert button.label == "Brazil"
+    pressed = actions.decode(WGEC, button.token)
+    assert pressed is not None
+    reply = await ana.send(pressed)
+    assert "Your e-mail address (4 of 4)" in reply.text
+    session = await ana.session()
+    assert country_of(session.answers["contact"].value) == "BR" and session.suggested is None
+
+
+async def test_on_the_terminal_the_candidates_are_numbered_and_picked_by_number(ana: Respondent) -> None:
+    await at_country(ana)
+    reply = await ana.say("Korea")
+    shown = plain(reply)
+    assert "  1. South Korea" in shown and "  2. North Korea" in shown
+    assert "Reply with the number of your country, or type its name again." in shown
+    await ana.say("١")  # Arabic-Indic 1
+    assert country_of((await ana.session()).answers["contact"].value) == "KR"
+
+
+async def test_typing_again_instead_of_picking(ana: Respondent) -> None:
+    await at_country(ana)
+    await ana.say("Congo")
+    reply = await ana.say("Congo-Kinshasa")
+    assert "Your e-mail address" in reply.text
+    assert country_of((await ana.session()).answers["contact"].value) == "CD"
+
+
+async def test_a_number_beyond_the_candidates_is_refused(ana: Respondent) -> None:
+    await at_country(ana)
+    await ana.say("Brazl")
+    reply = await ana.refused("3")
+    assert "There is no option 3" in reply.text
+
+
+@pytest.mark.parametrize(("typed", "says"), [
+    ("ana@example.org", "looks like an e-mail address"),
+    ("12", "not a number"),
+    ("Atlantis", "could not find “Atlantis”"),
+])
+async def test_what_is_no_country_changes_nothing(ana: Respondent, typed: str, says: str) -> None:
+    await at_country(ana)
+    reply = await ana.refused(typed)
+    assert says in reply.text
+
+
+async def test_any_language_is_taken_at_once_and_shown_by_name(ana: Respondent) -> None:
+    await at_country(ana)
+    reply = await ana.say("البرازيل")
+    assert "Your e-mail address" in reply.text
+    await ana.say("back")
+    assert "Your answer: Brazil" in plain(ana.last)
+    await ana.says("keep", "ana@example.org")
+    reply = await ana.say("review")
+    assert "Your country: Brazil" in reply.text
+
+
+async def test_an_old_country_button_is_stale_once_the_field_is_answered(ana: Respondent) -> None:
+    await at_country(ana)
+    reply = await ana.say("Germny")
+    [button] = present.view(WGEC, reply).options
+    await ana.say("Kenya")  # typed instead; now at the e-mail
+    pressed = actions.decode(WGEC, button.token)
+    assert pressed is not None
+    reply = await ana.send(pressed)
+    assert "belongs to an earlier question" in reply.text
+    assert country_of((await ana.session()).answers["contact"].value) == "KE"
+
+
+def test_forged_country_buttons_are_no_input() -> None:
+    place = next(n for n, item in enumerate(WGEC.items) if item.id == "contact")
+    assert actions.decode(WGEC, f"k:{place}.2:BR") == inputs.ForItem("contact", inputs.PickCountry("BR"), 2)
+    assert actions.decode(WGEC, f"k:{place}.2:QQ") is None  # no such country
+    assert actions.decode(WGEC, f"k:{place}.1:BR") is None  # the organisation is no country field
+    assert actions.decode(WGEC, "k:9999.2:BR") is None
+
+
+async def test_editing_the_message_that_gave_the_country(ana: Respondent) -> None:
+    await at_country(ana)
+    await ana.say("Brasil", ref="m1")
+    await ana.edit("m1", "Argentina")
+    assert country_of((await ana.session()).answers["contact"].value) == "AR"
+    reply = await ana.edit("m1", "Atlantis")
+    assert "could not find" in reply.text and "earlier answer is kept" in reply.text
+    assert country_of((await ana.session()).answers["contact"].value) == "AR"
+
+
+# --- progress and exports ---------------------------------------------------------------------------------
+
+def panel() -> list:  # type: ignore[type-arg]
+    """Codes as stored now, and free text from before the field was a country field."""
+    return [
+        respondent("Amina Diallo", country="SN", day=0),
+        respondent("Bruno Costa", country="BR", day=1),
+        respondent("Bea Souza", country="brasil", day=1),  # typed before: counted and shown as Brazil
+        respondent("Chen Wei", country="Land 3", day=2),  # names no country: as typed
+    ]
+
+
+def test_progress_counts_and_names_countries_however_they_were_stored() -> None:
+    report = progress.report(WGEC, panel(), NOW)
+    assert report.by_country["Brazil"].started == 2
+    assert set(report.by_country) == {"Brazil", "Senegal", "Land 3"}
+    arabic = progress.report(WGEC, panel(), NOW, lang="ar")
+    assert arabic.by_country["البرازيل"].started == 2
+
+
+def test_exports_show_the_name_of_the_country(tmp_path: Path) -> None:
+    csv_path, _ = export(tmp_path, panel())
+    rows = csv_rows(csv_path)
+    column = rows[0].index("Your country")
+    assert [row[column] for row in rows[1:]] == ["Senegal", "Brazil", "Brazil", "Land 3"]
