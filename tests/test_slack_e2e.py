@@ -299,7 +299,7 @@ async def test_a_respondent_answers_the_whole_questionnaire_in_a_dm(tmp_path: Pa
         stored = await ana.session()
         assert stored is not None and stored.status is Status.SUBMITTED and stored.channel == "slack"
         assert answer(stored, "contact") == {"name": "Ana Silva", "organisation": "Open Net Initiative",
-                                             "country": "Kenya", "email": "ana@example.org"}
+                                             "country": "KE", "email": "ana@example.org"}  # the ISO code
         assert answer(stored, "q3") == "Partly implemented." and answer(stored, "q1_group") == "Civil society"
         report = progress.report(slack.app.questionnaire, await slack.app.repository.all(), slack.app.service.now())
         assert (report.started, report.submitted, report.by_channel["slack"].submitted) == (1, 1, 1)

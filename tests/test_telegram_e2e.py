@@ -194,7 +194,7 @@ async def test_a_respondent_walks_the_questionnaire_and_the_secretariat_compiles
     assert session is not None and session.status is Status.SUBMITTED
     answers = session.submitted.answers if session.submitted else {}
     assert answers["contact"].value == {"name": "Ana <Silva> & Co", "organisation": "Open Net Initiative",
-                                        "country": "Kenya", "email": "ana@example.net"}
+                                        "country": "KE", "email": "ana@example.net"}  # the ISO code
     assert answers["q1_group"].value == "Civil society" and answers["q3"].value is None
     report = progress.report(world.app.questionnaire, await world.app.repository.all(), world.app.service.now())
     assert (report.started, report.submitted) == (1, 1) and report.by_channel["telegram"].submitted == 1
