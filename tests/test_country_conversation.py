@@ -1,5 +1,7 @@
 """The country in the WGEC contact details: typed in any language, offered when unsure, stored as its code."""
 
+# ruff: noqa: RUF001  (look-alike digits, letters and apostrophes are what these tests type)
+
 from __future__ import annotations
 
 from pathlib import Path

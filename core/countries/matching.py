@@ -39,7 +39,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
 # Teh marbuta as heh, alef maksura as yeh, the tatweel (a stretching stroke) dropped.
 _ARABIC = str.maketrans({"\u0629": "\u0647", "\u0649": "\u064a", "\u0640": None})
 # Full stops inside a word ("U.S.A.", "St.") are dropped; every other punctuation mark parts words, the
-# apostrophe too: "Côte d'Ivoire", "côte d’ivoire" and "COTE D IVOIRE" are one.
+# apostrophe (straight or typographic) too: "Côte d'Ivoire", "côte d ivoire" and "COTE D IVOIRE" are one.
 _JOINERS = frozenset(".")
 
 EMPTY = "Please type the name of your country."
