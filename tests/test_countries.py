@@ -7,11 +7,12 @@ from __future__ import annotations
 import pytest
 
 from core import countries
-from core.answers import Invalid
+from core.answers import Invalid, field_value
 from core.countries import Found, Unsure
 from core.i18n import LANGUAGES
 from core.inputs import EditItem, SendText, ShowAnswer, parse_text
 from core.numbers import ascii_digits
+from questionnaire.model import ContactField
 
 SPELLINGS = [
     # English: names, codes, short and former names, case, accents and punctuation folded
@@ -144,6 +145,12 @@ def test_typed_numbers_are_read_in_every_script(script: str) -> None:
 def test_arabic_and_ideographic_commas_separate_option_numbers() -> None:
     assert parse_text("١، ٣") == SendText("1, 3")
     assert parse_text("１、３") == SendText("1,3")
+
+
+@pytest.mark.parametrize("address", ["josé@example.org", "用户@example.org", "علي٣@example.org", "ana@example.org"])
+def test_e_mail_addresses_are_checked_as_before_and_kept_as_typed(address: str) -> None:
+    assert parse_text(address) == SendText(address)
+    assert field_value(ContactField(id="email", label="E-mail", kind="email"), address) == address
 
 
 def test_words_keep_the_digits_they_were_written_with() -> None:

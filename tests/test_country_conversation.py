@@ -4,13 +4,19 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from docx import Document
+from openpyxl import load_workbook
 
 from bots.console.render import plain
 from core import inputs, progress
 from core.chat import actions, present
+from core.export import docx_files, json_file
+from core.export.base import ExportInput
+from core.export.records import Audience, Scope, compile_responses, record
 from core.reply import Expects
 from questionnaire.loader import load
 from tests.support.chat import Clock, Respondent, make_service
@@ -152,7 +158,29 @@ def test_progress_counts_and_names_countries_however_they_were_stored() -> None:
 
 
 def test_exports_show_the_name_of_the_country(tmp_path: Path) -> None:
-    csv_path, _ = export(tmp_path, panel())
+    csv_path, xlsx_path = export(tmp_path, panel())
     rows = csv_rows(csv_path)
     column = rows[0].index("Your country")
     assert [row[column] for row in rows[1:]] == ["Senegal", "Brazil", "Brazil", "Land 3"]
+    sheet = load_workbook(xlsx_path)["Responses"]
+    assert [sheet.cell(row, column + 1).value for row in range(2, 6)] == ["Senegal", "Brazil", "Brazil", "Land 3"]
+
+
+def test_internal_files_name_the_country_and_json_keeps_its_code(tmp_path: Path) -> None:
+    data = ExportInput(compile_responses(WGEC, panel(), Audience.INTERNAL, Scope.ALL, NOW),
+                       progress.report(WGEC, panel(), NOW))
+    [json_path] = json_file.write(data, tmp_path)
+    records = json.loads(json_path.read_text())["respondents"]
+    assert [(r["identity"]["country"], r["country_codes"]) for r in records] == [
+        ("Senegal", {"country": "SN"}), ("Brazil", {"country": "BR"}), ("Brazil", {"country": "BR"}),
+        ("Land 3", {})]
+    words = docx_files.write_by_respondent(data, tmp_path)[0]
+    texts = [p.text for p in Document(str(words)).paragraphs]
+    assert any("Contact: Bruno Costa, Bruno Costa Org, Brazil, bruno.costa@example.org." in t for t in texts)
+
+
+def test_exports_name_countries_in_the_secretariats_language() -> None:
+    compilation = compile_responses(WGEC, panel(), Audience.INTERNAL, Scope.ALL, NOW)
+    assert compilation.records[1].identity["country"] == "Brazil"  # English by default
+    arabic = record(WGEC, panel()[1], 2, Audience.INTERNAL, lang="ar")
+    assert arabic.identity["country"] == "البرازيل" and arabic.country_codes == {"country": "BR"}

@@ -79,6 +79,8 @@ class Record:
     history: list[Submission] = field(default_factory=list)  # internal audience only
     # Answers kept but not counted: their question no longer applies (internal audience only).
     set_aside: dict[str, SetAside] = field(default_factory=dict)
+    # The ISO 3166-1 code of each country field `identity` shows by name (for files read by programs).
+    country_codes: dict[str, str] = field(default_factory=dict)
 
     @property
     def shown_answers(self) -> dict[str, Answer]:
@@ -201,9 +203,10 @@ def record(q: Questionnaire, session: Session, number: int, audience: Audience, 
     cite = consent.may_cite(q, session)
     shown = internal or consent.views_shown(q, session)
     given = {k: v for k, v in answers.items() if not consent.is_identity(q, k, v)}
-    who = _named_countries(q, consent.identity(q, answers), lang)
+    who = consent.identity(q, answers)
     if not internal:  # public: name, organisation and country, only of those who may be cited
         who = {k: v for k, v in who.items() if cite and k in consent.PUBLIC_CONTACT}
+    codes = _country_codes(q, who)
     return Record(
         number=number,
         channel=session.channel,
@@ -212,7 +215,8 @@ def record(q: Questionnaire, session: Session, number: int, audience: Audience, 
         submitted_at=session.submitted.at if session.submitted else None,
         consent=consent.current_consent(q, session),
         may_cite=cite,
-        identity=who,
+        identity={k: countries.name(codes[k], lang) if k in codes else v for k, v in who.items()},
+        country_codes=codes,
         category=next(iter(flow.role_values(q, answers, Role.CATEGORY)), None),
         subcategories={
             item.id: text for item in q.with_role(Role.SUBCATEGORY)
@@ -230,10 +234,11 @@ def record(q: Questionnaire, session: Session, number: int, audience: Audience, 
     )
 
 
-def _named_countries(q: Questionnaire, identity: dict[str, str], lang: str | None) -> dict[str, str]:
-    """Country fields by name, for every writer: stored as ISO codes; older free text stays as typed."""
+def _country_codes(q: Questionnaire, identity: dict[str, str]) -> dict[str, str]:
+    """The codes of the country fields given: stored as ISO codes, or typed before (Kenya); else left out."""
     kinds = {field.id: field.kind for item in q.items for field in item.fields}
-    return {k: countries.shown(v, lang) if kinds.get(k) == "country" else v for k, v in identity.items()}
+    found = {k: countries.exact(v) for k, v in identity.items() if kinds.get(k) == "country"}
+    return {k: code for k, code in found.items() if code is not None}
 
 
 def _is_choice(q: Questionnaire, item_id: str, answer: Answer) -> bool:
