@@ -54,16 +54,16 @@ def test_the_table_covers_the_six_languages_and_many_spellings() -> None:
 
 
 @pytest.mark.parametrize(("typed", "offered"), [
-    ("Brazl", ("BR",)), ("Germny", ("DE",)), ("Argentinia", ("AR",)), ("Kneya", ("KE",)),
+    ("Brazl", ("BR",)), ("Germny", ("DE",)), ("Argentinia", ("AR",)),
     ("Korea", ("KR", "KP")),  # a word of two names: both are offered
     ("Congo", ("CG", "CD")),  # a short name of two countries
     ("no", ("NO",)), ("in", ("IN",)),  # a small code in small letters is more often a word: asked, not taken
-    ("Бразилья", ("BR",)),
+    ("Бразилья", ("BR",)), ("Kneya", ("KE",)),  # not also St Kitts and Nevis, whose code KNA looks alike
+    ("Brasill", ("BR",)), ("Estados Unidoss", ("US",)), ("المغربب", ("MA",)), ("巴西亚", ("BR",)),
 ])
 def test_when_unsure_up_to_three_candidates_are_offered(typed: str, offered: tuple[str, ...]) -> None:
     found = countries.read(typed)
-    assert isinstance(found, Unsure) and found.candidates[:len(offered)] == offered
-    assert len(found.candidates) <= 3
+    assert isinstance(found, Unsure) and set(found.candidates) == set(offered)
 
 
 def test_a_word_in_many_names_offers_three_at_most() -> None:

@@ -18,6 +18,7 @@ from core.export import docx_files, json_file
 from core.export.base import ExportInput
 from core.export.records import Audience, Scope, compile_responses, record
 from core.reply import Expects
+from core.session import Session
 from questionnaire.loader import load
 from tests.support.chat import Clock, Respondent, make_service
 from tests.support.responses import respondent
@@ -139,7 +140,7 @@ async def test_editing_the_message_that_gave_the_country(ana: Respondent) -> Non
 
 # --- progress and exports ---------------------------------------------------------------------------------
 
-def panel() -> list:  # type: ignore[type-arg]
+def panel() -> list[Session]:
     """Codes as stored now, and free text from before the field was a country field."""
     return [
         respondent("Amina Diallo", country="SN", day=0),

@@ -135,9 +135,11 @@ async def test_a_respondent_walks_the_questionnaire_and_the_secretariat_compiles
     assert "<b>Question 1 of" in (seen[-1].text or "")
     await ana.press("Yes", expect="Your name")
 
-    for answer, next_field in [("Ana <Silva> & Co", "organisation"), ("Open Net Initiative", "country"),
-                               ("Kenya", "e-mail")]:
+    for answer, next_field in [("Ana <Silva> & Co", "organisation"), ("Open Net Initiative", "country")]:
         await ana.say(answer, expect=next_field)
+    seen = await ana.say("Kneya", expect="Your country (3 of 4)")  # misspelt: the country is offered as a button
+    assert "Did you mean Kenya?" in texts(seen)
+    await ana.press("Kenya", expect="e-mail")
     await ana.say("ana@example.org", expect="stakeholder category")
     stale = ana.message_with("Government")  # kept to press later, once the question has moved on
     await ana.press("Non-Government", expect="If non-government, please indicate:")

@@ -141,10 +141,16 @@ def _index() -> dict[str, tuple[str, ...]]:
     return {key: tuple(found) for key, found in index.items() if key}
 
 
+@cache
+def _names() -> list[str]:
+    """The keys a misspelling is compared with: not the codes ("kna" is 0.75 like "kneya"), but "巴西" is a name."""
+    return [key for key in _index() if len(key) > 3 or not key.isascii()]
+
+
 def _alike(key: str) -> tuple[str, ...]:
     """The countries whose names look like `key` (best first), or contain it as a word."""
     index = _index()
-    close = difflib.get_close_matches(key, index, n=10, cutoff=CUTOFF)
+    close = difflib.get_close_matches(key, _names(), n=10, cutoff=CUTOFF)
     if len(key) >= MIN_WORD:
         close += [known for known in index if f" {key} " in f" {known} "]
     found: list[str] = []
