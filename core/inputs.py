@@ -214,11 +214,12 @@ _WORDS: dict[str, Input] = {
 }
 # One token at most after "edit" or "show", so that an answer beginning "Edit the ..." stays an answer.
 _NUMBERED = re.compile(r"^(?P<verb>edit|show)(?:\s+(?P<arg>\S+))?$", re.IGNORECASE)
-# A message of numbers only ("1, 3" in any script's digits): option numbers, as ASCII digits and commas.
-# Arabic, full-width and ideographic commas, and the full-width semicolon, separate them too.
-_COMMAS = {"\u060c": ",", "\uff0c": ",", "\u3001": ",", "\uff1b": ";"}
-_NUMBERS_ONLY = re.compile(r"^[0-9\s,;" + "".join(_COMMAS) + "]+$")
-_SEPARATORS = str.maketrans(_COMMAS)
+# A message of numbers only ("1, 3" or "3.5" in any script's digits): as ASCII digits and marks. Arabic,
+# full-width and ideographic commas and the full-width semicolon separate numbers too; the Arabic
+# decimal separator is a decimal point.
+_MARKS = {"\u060c": ",", "\uff0c": ",", "\u3001": ",", "\uff1b": ";", "\u066b": "."}
+_NUMBERS_ONLY = re.compile(r"^[0-9\s,;." + "".join(_MARKS) + "]+$")
+_SEPARATORS = str.maketrans(_MARKS)
 _START = re.compile(r"^/start\s+(?P<payload>\S+)$", re.IGNORECASE)
 # A code to move a response here: '/start move-...' (a Telegram link), 'resume move-...' typed anywhere,
 # or '/resume X' with any X. Without the slash, only the codes' prefix makes it one (an answer

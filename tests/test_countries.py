@@ -145,6 +145,7 @@ def test_typed_numbers_are_read_in_every_script(script: str) -> None:
 def test_arabic_and_ideographic_commas_separate_option_numbers() -> None:
     assert parse_text("١، ٣") == SendText("1, 3")
     assert parse_text("１、３") == SendText("1,3")
+    assert parse_text("٣٫٥") == SendText("3.5")  # the Arabic decimal separator
 
 
 @pytest.mark.parametrize("address", ["josé@example.org", "用户@example.org", "علي٣@example.org", "ana@example.org"])
