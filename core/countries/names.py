@@ -64,11 +64,10 @@ def _territories(locale: str) -> dict[str, str]:
 
 def name(code: str, lang: str | None = None) -> str:
     """A country's name in `lang` (one of LANGUAGES; English when None or another); the code if unknown."""
-    lang = lang if lang in LANGUAGES else "en"
-    assert lang is not None
+    chosen = lang if lang is not None and lang in LANGUAGES else "en"
     if code in UN_NAMES:
-        return UN_NAMES[code][lang]
-    return _territories(lang).get(code, code) if is_country(code) else code
+        return UN_NAMES[code][chosen]
+    return _territories(chosen).get(code, code) if is_country(code) else code
 
 
 def spellings(code: str) -> list[str]:
