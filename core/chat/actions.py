@@ -16,9 +16,9 @@ MAX_TOKEN_BYTES = 64
 # "c:3:1" picks option 1 of item 3, "t:3:1" ticks or unticks it, "w:done" is a command word,
 # "w:skip:3" one drawn under item 3 and "w:skip:1.2" under field 2 of item 1 (an old Skip must not
 # skip whatever is asked now); "y:withdraw" and "n:withdraw" answer that confirmation only; "k:1.2:BR"
-# picks Brazil for country field 2 of item 1 after "did you mean ...?" (the code, not its place in a list
-# that a later message may have changed). Items are
-# numbered by their place in the questionnaire: ids can be long, places never exceed a few digits.
+# picks Brazil for country field 2 of item 1 after "did you mean ...?" (the code, not its place in a
+# list that a later message may have changed). Items are numbered by their place in the questionnaire:
+# ids can be long, places never exceed a few digits.
 _TOKEN = re.compile(
     r"(?P<kind>[ct]):(?P<item>[0-9]{1,4}):(?P<option>[0-9]{1,4})"
     r"|w:(?P<word>[a-z]{1,12})(?::(?P<at>[0-9]{1,4})(?:\.(?P<field>[0-9]{1,2}))?)?"
