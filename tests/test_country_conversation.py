@@ -1,7 +1,5 @@
 """The country in the WGEC contact details: typed in any language, offered when unsure, stored as its code."""
 
-# ruff: noqa: RUF001  (look-alike digits, letters and apostrophes are what these tests type)
-
 from __future__ import annotations
 
 import json
@@ -185,3 +183,12 @@ def test_exports_name_countries_in_the_secretariats_language() -> None:
     assert compilation.records[1].identity["country"] == "Brazil"  # English by default
     arabic = record(WGEC, panel()[1], 2, Audience.INTERNAL, lang="ar")
     assert arabic.identity["country"] == "البرازيل" and arabic.country_codes == {"country": "BR"}
+
+
+async def test_going_back_forgets_the_countries_offered(ana: Respondent) -> None:
+    await at_country(ana)
+    await ana.say("Brazl")
+    reply = await ana.say("back")
+    assert reply.prompt is not None and reply.prompt.options == [] and (await ana.session()).suggested is None
+    reply = await ana.say("keep")  # the organisation again: the country is asked afresh, with nothing offered
+    assert reply.prompt is not None and "Your country" in reply.prompt.text and reply.prompt.options == []
