@@ -195,12 +195,18 @@ def did_you_mean(text: str, candidates: tuple[str, ...]) -> str:
 
 
 def pick_country(turn: Turn, command: i.Input) -> None:
-    """A country offered after "did you mean ...?", picked with a button."""
+    """A country offered after "did you mean ...?", picked with a button.
+
+    Only one of the countries offered now: a button of an earlier offer (another misspelling, or
+    before going back) is no longer on screen, and an old button never changes an answer.
+    """
     assert isinstance(command, i.PickCountry)
-    item = current_item(turn)
-    field = item.fields[turn.session.field_index] if item is not None and item.kind is Kind.FIELDS else None
-    if item is None or field is None or field.kind != "country" or not countries.is_country(command.code):
-        turn.refuse("That option does not exist. Please choose one of the options shown.")
+    s, item = turn.session, current_item(turn)
+    field = item.fields[s.field_index] if item is not None and item.kind is Kind.FIELDS else None
+    offer = s.suggested
+    if item is None or field is None or offer is None or (offer.item_id, offer.field_id) != (item.id, field.id) \
+            or command.code not in offer.codes:
+        turn.messages.append(STALE_BUTTON)
         return
     _store_field(turn, item, command.code)
 

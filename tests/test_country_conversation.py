@@ -192,3 +192,14 @@ async def test_going_back_forgets_the_countries_offered(ana: Respondent) -> None
     assert reply.prompt is not None and reply.prompt.options == [] and (await ana.session()).suggested is None
     reply = await ana.say("keep")  # the organisation again: the country is asked afresh, with nothing offered
     assert reply.prompt is not None and "Your country" in reply.prompt.text and reply.prompt.options == []
+
+
+async def test_a_button_of_an_earlier_offer_changes_nothing(ana: Respondent) -> None:
+    await at_country(ana)
+    [brazil] = present.view(WGEC, await ana.say("Brazl")).options
+    await ana.say("Germny")  # another offer replaces it, on the same field
+    pressed = actions.decode(WGEC, brazil.token)
+    assert pressed is not None
+    before = await ana.session()
+    reply = await ana.send(pressed)
+    assert "belongs to an earlier question" in reply.text and await ana.session() == before
