@@ -41,6 +41,8 @@ SPELLINGS = [
     # Russian (with and without ё)
     ("Бразилия", "BR"), ("Соединенные Штаты", "US"), ("Соединённые Штаты", "US"), ("Великобритания", "GB"),
     ("Кот-д’Ивуар", "CI"), ("Россия", "RU"), ("Германия", "DE"), ("Государство Палестина", "PS"),
+    # a flag, as chat apps offer it
+    ("🇧🇷", "BR"), (" 🇨🇮 ", "CI"),
 ]
 
 
@@ -83,6 +85,8 @@ def test_nothing_alike_offers_nothing() -> None:
     ("42", "not a number"),
     ("+41 22 917 12 34", "not a number"),
     ("٤٢", "not a number"),
+    ("?!", "in letters"),
+    ("🙂", "in letters"),
     ("", "type the name of your country"),
     ("   ", "type the name of your country"),
 ])

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from core.answers import Invalid, looks_like_email
-from core.countries.names import alpha_3, codes, is_country, name, spellings
+from core.countries.names import alpha_3, codes, flags, is_country, name, spellings
 
 MAX_CANDIDATES = 3
 # How alike a misspelling must be to a name to be offered (difflib's ratio): "Brazl" is 0.91 of "brazil".
@@ -45,6 +45,7 @@ _JOINERS = frozenset(".")
 EMPTY = "Please type the name of your country."
 EMAIL = "That looks like an e-mail address. Please type the name of your country here, for example: Brazil."
 NUMBER = "Please type the name of your country, not a number. For example: Brazil, or its code BR."
+NO_LETTERS = "Please type the name of your country in letters. For example: Brazil, or its code BR."
 NOT_FOUND = (
     "I could not find “{typed}” in the list of countries. Please check the spelling, or type the "
     "country's two-letter code, for example: BR for Brazil."
@@ -74,8 +75,10 @@ def read(text: str) -> Found | Unsure | Invalid:
         return Invalid(EMPTY)
     if looks_like_email(typed):
         return Invalid(EMAIL)
+    if typed in flags():
+        return Found(flags()[typed])
     if not any(char.isalpha() for char in typed):
-        return Invalid(NUMBER)
+        return Invalid(NUMBER if any(char.isdecimal() for char in typed) else NO_LETTERS)
     if typed.isupper() and is_country(typed):
         return Found(typed)  # "BR"; a lower-case "no" or "in" is more likely a word than a code: asked below
     key = fold(typed)

@@ -58,6 +58,12 @@ def alpha_3() -> dict[str, str]:
 
 
 @cache
+def flags() -> dict[str, str]:
+    """Flag emoji -> alpha-2 code: a respondent in a chat app may send the flag."""
+    return {country.flag: country.alpha_2 for country in pycountry.countries}
+
+
+@cache
 def _territories(locale: str) -> dict[str, str]:
     return dict(Locale.parse(locale).territories)
 
