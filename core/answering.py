@@ -184,7 +184,8 @@ def _read_country(s: Session, field_id: str, text: str) -> countries.Found | cou
     number = int(typed) if len(typed) < 4 else 0
     if 1 <= number <= len(offered):
         return countries.Found(offered[number - 1])
-    return Invalid(f"There is no option {typed[:6]}. Please reply with a number from 1 to {len(offered)}.")
+    numbers = "1" if len(offered) == 1 else f"a number from 1 to {len(offered)}"
+    return Invalid(f"There is no option {typed[:6]}. Please reply with {numbers}, or type the name of your country.")
 
 
 def did_you_mean(text: str, candidates: tuple[str, ...]) -> str:
