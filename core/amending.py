@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import answers, flow, render
+from core import answers, countries, flow, render
 from core import inputs as i
 from core.answers import Invalid
 from core.session import Answer, AnswerValue, Session, Source
@@ -113,7 +113,7 @@ def _replaced(item: Item, answer: Answer | None, source: Source, text: str) -> A
 
 def _field_text(item: Item, source: Source, text: str) -> str | Invalid:
     field = next(f for f in item.fields if f.id == source.field_id)
-    return answers.field_value(field, text)
+    return countries.code_of(text) if field.kind == "country" else answers.field_value(field, text)
 
 
 def show_answer(turn: Turn, command: i.Input) -> None:

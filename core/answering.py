@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from core import answers, flow, render, set_aside
+from core import answers, countries, flow, render, set_aside
 from core import inputs as i
 from core.answers import Invalid
 from core.invitations.offer import offered
-from core.session import Answer, AnswerValue, Draft, Session, Source, Status, Submission, same_answers
+from core.session import Answer, AnswerValue, Draft, Session, Source, Status, Submission, Suggestion, same_answers
 from core.turn import Turn
 from questionnaire.model import Item, Kind
 
@@ -16,7 +16,7 @@ STALE_BUTTON = "That button belongs to an earlier question, so nothing was chang
 def move_on(turn: Turn, after: str | None) -> None:
     """Go to the next item that still needs an answer, showing notes on the way; else review."""
     s = turn.session
-    s.draft, s.field_index = None, 0
+    s.draft, s.field_index, s.suggested = None, 0, None
     while (item := flow.next_open(turn.q, s.answers, after)) is not None:
         if item.kind is not Kind.NOTE:
             s.cursor = item.id
@@ -147,6 +147,9 @@ def _forget_messages(s: Session, item_id: str) -> None:
 
 def _fill_field(turn: Turn, item: Item, text: str) -> None:
     field = item.fields[turn.session.field_index]
+    if field.kind == "country":
+        _fill_country(turn, item, text)
+        return
     value = answers.field_value(field, text)
     if isinstance(value, Invalid):
         turn.refuse(value.reason)
@@ -155,8 +158,63 @@ def _fill_field(turn: Turn, item: Item, text: str) -> None:
         turn.took = Source(item_id=item.id, field_id=field.id, text=value)
 
 
+def _fill_country(turn: Turn, item: Item, text: str) -> None:
+    """A country field: stored as its ISO code; when unsure, the candidates are offered (by number or button)."""
+    s = turn.session
+    field = item.fields[s.field_index]
+    found = _read_country(s, field.id, text)
+    if isinstance(found, Invalid):
+        turn.refuse(found.reason)
+    elif isinstance(found, countries.Found):
+        _store_field(turn, item, found.code)
+        turn.took = Source(item_id=item.id, field_id=field.id, text=found.code)
+    elif not found.candidates:
+        turn.refuse(countries.not_found(text))
+    else:
+        s.suggested = Suggestion(item_id=item.id, field_id=field.id, codes=list(found.candidates))
+        turn.messages.append(did_you_mean(text, found.candidates))
+
+
+def _read_country(s: Session, field_id: str, text: str) -> countries.Found | countries.Unsure | Invalid:
+    """The country typed, or the number of one offered ("did you mean ...?") for this field."""
+    offered = s.suggested.codes if s.suggested is not None and s.suggested.field_id == field_id else []
+    typed = text.strip()  # option numbers arrive in ASCII digits (core.inputs.parse_text)
+    if not offered or not typed.isdecimal():
+        return countries.read(text)
+    number = int(typed) if len(typed) < 4 else 0
+    if 1 <= number <= len(offered):
+        return countries.Found(offered[number - 1])
+    numbers = "1" if len(offered) == 1 else f"a number from 1 to {len(offered)}"
+    return Invalid(f"There is no option {typed[:6]}. Please reply with {numbers}, or type the name of your country.")
+
+
+def did_you_mean(text: str, candidates: tuple[str, ...]) -> str:
+    """'Did you mean ...?' for a country typed unclearly; the prompt under it offers the candidates."""
+    names = [countries.name(code) for code in candidates]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    return f"I am not sure which country you mean by “{' '.join(text.split())}”. Did you mean {listed}?"
+
+
+def pick_country(turn: Turn, command: i.Input) -> None:
+    """A country offered after "did you mean ...?", picked with a button.
+
+    Only one of the countries offered now: a button of an earlier offer (another misspelling, or
+    before going back) is no longer on screen, and an old button never changes an answer.
+    """
+    assert isinstance(command, i.PickCountry)
+    s, item = turn.session, current_item(turn)
+    field = item.fields[s.field_index] if item is not None and item.kind is Kind.FIELDS else None
+    offer = s.suggested
+    if item is None or field is None or offer is None or (offer.item_id, offer.field_id) != (item.id, field.id) \
+            or command.code not in offer.codes:
+        turn.messages.append(STALE_BUTTON)
+        return
+    _store_field(turn, item, command.code)
+
+
 def _store_field(turn: Turn, item: Item, value: str) -> None:
     s = turn.session
+    s.suggested = None
     old = s.answers.get(item.id)
     values = dict(old.value) if old and isinstance(old.value, dict) else {}
     values[item.fields[s.field_index].id] = value

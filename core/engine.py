@@ -25,7 +25,10 @@ UNSENT_CHANGE = (
 )
 
 # Inputs that answer the question on screen.
-_ANSWERS = (i.SendText, i.ChooseOptions, i.ToggleOption, i.FinishAnswer, i.SkipItem, i.KeepAnswer, i.AddToAnswer)
+_ANSWERS = (
+    i.SendText, i.ChooseOptions, i.PickCountry, i.ToggleOption, i.FinishAnswer, i.SkipItem, i.KeepAnswer,
+    i.AddToAnswer,
+)
 
 
 @dataclass(frozen=True)

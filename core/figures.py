@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pydantic import BaseModel, Field
 from pydantic.main import IncEx
 
-from core import consent, flow, renames, set_aside
+from core import consent, countries, flow, renames, set_aside
 from core.invitations.model import organisation_key
 from core.invitations.offer import typed_organisation
 from core.ports import Standing
@@ -22,6 +22,7 @@ from core.session import Answer, Session, Status
 from questionnaire.model import Questionnaire, Role
 
 NOT_ANSWERED = "(not answered yet)"
+COUNTRY = "country"  # the contact field progress counts respondents by
 ACTIVE = (Status.IN_PROGRESS.value, Status.SUBMITTED.value)
 
 
@@ -109,7 +110,8 @@ def standing(q: Questionnaire, session: Session) -> Standing:
     """What the figures count about one respondent, for a database that keeps it beside the session."""
     s = renames.migrate(q, session)  # answers given under an option's old name count under the new one
     counted, aside = set_aside.counted(q, s)
-    typed = " ".join(consent.identity(q, s.counted).get("country", "").split())
+    typed = " ".join(consent.identity(q, s.counted).get(COUNTRY, "").split())
+    code = _country_code(q, typed)
     answerable = [item for item in q.items if item.answerable]
     asked = [item for item in answerable if flow.condition_holds(item, s.counted)]
     current = [(item, s.answers.get(item.id)) for item in answerable if flow.condition_holds(item, s.answers)]
@@ -125,8 +127,8 @@ def standing(q: Questionnaire, session: Session) -> Standing:
         submitted_at=submitted.at if submitted is not None else None,
         updated_at=s.updated_at,
         first_submitted_day=s.submissions[0].at.date().isoformat() if s.submissions else None,
-        country=typed or None,
-        country_key=typed.casefold() or None,
+        country=code or typed or None,
+        country_key=code or typed.casefold() or None,
         may_cite=consent.may_cite(q, s),
         asked=[item.id for item in asked],
         answered_counted=[item.id for item in asked if flow.is_answered(item, s.counted.get(item.id))],
@@ -139,6 +141,18 @@ def standing(q: Questionnaire, session: Session) -> Standing:
         invited_organisation=s.invited.organisation if s.invited else None,
         organisation_key=_organisation_key(q, s),
     )
+
+
+def _country_code(q: Questionnaire, typed: str) -> str | None:
+    """The ISO code of a country field's answer: as stored, or read from a country typed before the field
+    had the kind "country" ("kenya", "Kenya "). None when it names no country for sure (it is counted
+    as typed) or when the questionnaire's country field is free text (counted as typed, as always).
+
+    A changed kind changes the questionnaire's fingerprint, so rows kept by a database are counted again.
+    """
+    if not typed or not any(f.id == COUNTRY and f.kind == "country" for item in q.items for f in item.fields):
+        return None
+    return countries.exact(typed)  # a stored code ("KE") is itself; no guessing at misspellings here
 
 
 def _organisation_key(q: Questionnaire, s: Session) -> str | None:

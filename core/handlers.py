@@ -162,7 +162,7 @@ def _change(turn: Turn, command: i.Input) -> None:
 
 def _back(turn: Turn, _: i.Input) -> None:
     s = turn.session
-    s.draft = None
+    s.draft, s.suggested = None, None
     if s.cursor is not None and _at_fields_item(turn) and s.field_index > 0:
         s.field_index -= 1
         return
@@ -194,7 +194,7 @@ def _edit(turn: Turn, command: i.Input) -> None:
         )
     else:
         s = turn.session
-        s.cursor, s.field_index, s.draft = asked[command.number - 1].id, 0, None
+        s.cursor, s.field_index, s.draft, s.suggested = asked[command.number - 1].id, 0, None, None
 
 
 def _submit(turn: Turn, _: i.Input) -> None:
@@ -231,6 +231,7 @@ def _nothing_to_confirm(turn: Turn, _: i.Input) -> None:
 _HANDLERS: dict[type, Callable[[Turn, i.Input], None]] = {
     i.SendText: answering.send_text,
     i.ChooseOptions: answering.choose,
+    i.PickCountry: answering.pick_country,
     i.ToggleOption: answering.toggle,
     i.FinishAnswer: answering.finish,
     i.SkipItem: answering.skip,

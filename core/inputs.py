@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from core.invitations.model import Invitation
+from core.numbers import ascii_digits
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,13 @@ class ChooseOptions:
 
     item_id: str
     options: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class PickCountry:
+    """A country offered after "did you mean ...?", picked with a button: its ISO 3166-1 code."""
+
+    code: str
 
 
 @dataclass(frozen=True)
@@ -189,7 +197,7 @@ Input = (
     Start | Resume | SendText | EditMessage | ChooseOptions | ToggleOption | FinishAnswer | GoBack | SkipItem
     | KeepAnswer | AddToAnswer | ShowReview | ShowAnswer | EditItem | SubmitAnswers | ShowStatus | ShowHelp
     | RestartAnswers | WithdrawAnswers | Confirm | Cancel | ForItem | ForPending | ContinueElsewhere | ResumeWith
-    | StopReminders | StartReminders
+    | StopReminders | StartReminders | PickCountry
 )
 
 # Inputs that only show something: allowed at any moment, even mid-answer or after closing.
@@ -206,6 +214,12 @@ _WORDS: dict[str, Input] = {
 }
 # One token at most after "edit" or "show", so that an answer beginning "Edit the ..." stays an answer.
 _NUMBERED = re.compile(r"^(?P<verb>edit|show)(?:\s+(?P<arg>\S+))?$", re.IGNORECASE)
+# A message of numbers only ("1, 3" or "3.5" in any script's digits): as ASCII digits and marks. Arabic,
+# full-width and ideographic commas and the full-width semicolon separate numbers too; the Arabic
+# decimal separator is a decimal point.
+_MARKS = {"\u060c": ",", "\uff0c": ",", "\u3001": ",", "\uff1b": ";", "\u066b": "."}
+_NUMBERS_ONLY = re.compile(r"^[0-9\s,;." + "".join(_MARKS) + "]+$")
+_SEPARATORS = str.maketrans(_MARKS)
 _START = re.compile(r"^/start\s+(?P<payload>\S+)$", re.IGNORECASE)
 # A code to move a response here: '/start move-...' (a Telegram link), 'resume move-...' typed anywhere,
 # or '/resume X' with any X. Without the slash, only the codes' prefix makes it one (an answer
@@ -214,14 +228,20 @@ _RESUME = re.compile(r"^(?:/start|/?resume)\s+(?P<code>move-\S*)$|^/resume\s+(?P
 
 
 def parse_text(text: str, ref: str | None = None) -> Input:
-    """Read a typed message: a command word (with or without a leading '/') or plain text."""
+    """Read a typed message: a command word (with or without a leading '/') or plain text.
+
+    The one place where typed numbers are read: digits of any script (Arabic-Indic, full-width...) become ASCII
+    here, in commands and in messages of numbers only; words keep the digits they were written with.
+    """
+    if _NUMBERS_ONLY.match(digits := ascii_digits(text)):
+        text = digits.translate(_SEPARATORS)
     stripped = text.strip()
     word = stripped.removeprefix("/").strip()
     command = _WORDS.get(word.casefold()) or _PHRASES.get(" ".join(word.casefold().split()))
     if command is not None:
         return command
     if (numbered := _NUMBERED.match(word)) is not None:
-        arg = numbered.group("arg") or ""
+        arg = ascii_digits(numbered.group("arg") or "")
         number = int(arg) if arg.isdecimal() and len(arg) < 6 else None
         return EditItem(number, arg) if numbered.group("verb").casefold() == "edit" else ShowAnswer(number, arg)
     if (resume := _RESUME.match(stripped)) is not None:

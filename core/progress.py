@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, Field
 
-from core import figures
+from core import countries, figures
 from core.figures import NOT_ANSWERED, CountryTally, Figures, QuestionTally, Tally
 from core.ports import Standing
 from core.session import Session
@@ -78,19 +78,23 @@ def set_aside_line(report: ProgressReport) -> str | None:
 
 
 def report(
-    q: Questionnaire, sessions: Iterable[Session], now: datetime, *, public: bool = False, drafts: bool = False
+    q: Questionnaire, sessions: Iterable[Session], now: datetime, *, public: bool = False, drafts: bool = False,
+    lang: str | None = None,
 ) -> ProgressReport:
     """Count the sessions (withdrawn ones only as a number; they are deleted answers).
 
     `public`: for files anyone may read. A country is a contact detail, so the countries of
     respondents who did not authorise citation are counted together, unnamed.
     `drafts`: answer rates count the answers not yet submitted too (an export with the status 'all').
+    `lang`: the secretariat's language, for the names of countries (English when None).
     """
-    return from_figures(q, figures.add_up(figures.standing(q, s) for s in sessions), now, public=public, drafts=drafts)
+    counted = figures.add_up(figures.standing(q, s) for s in sessions)
+    return from_figures(q, counted, now, public=public, drafts=drafts, lang=lang)
 
 
 def from_figures(
-    q: Questionnaire, counted: Figures, now: datetime, *, public: bool = False, drafts: bool = False
+    q: Questionnaire, counted: Figures, now: datetime, *, public: bool = False, drafts: bool = False,
+    lang: str | None = None,
 ) -> ProgressReport:
     """The report of figures added up by a repository (`Repository.figures`) or by `report`."""
     return ProgressReport(
@@ -105,7 +109,7 @@ def from_figures(
         by_category=_sorted(counted.by_category),
         by_subcategory=_sorted(counted.by_subcategory),
         by_channel=_sorted(counted.by_channel),
-        by_country=_countries(counted.countries, public),
+        by_country=_countries(counted.countries, public, lang),
         submissions_per_day=_sorted(counted.submissions_per_day),
         questions=_questions(q, counted.questions, drafts),
         stopped_at=_stopped_at(q, counted.stopped_at),
@@ -123,16 +127,17 @@ def _sorted(counts: dict[str, T]) -> dict[str, T]:
     return dict(sorted(counts.items()))
 
 
-def _countries(rows: list[CountryTally], public: bool) -> dict[str, Tally]:
+def _countries(rows: list[CountryTally], public: bool, lang: str | None) -> dict[str, Tally]:
     # One row per country however it was typed ("kenya", "Kenya "), under its first spelling in code
     # point order. Public files count the countries of those who may not be cited together, unnamed.
+    # A country field stores the ISO code ("KE"): shown by its name; a text that named no country as typed.
     shown = figures.fold_countries(
         row if row.may_cite or not public else row.model_copy(update={"key": "\0", "spelling": COUNTRY_NOT_SHOWN})
         for row in rows
     )
     tallies: dict[str, Tally] = {}
     for row in shown:
-        tally = tallies.setdefault(row.spelling, Tally())
+        tally = tallies.setdefault(countries.shown(row.spelling, lang), Tally())
         tally.started += row.started
         tally.submitted += row.submitted
     return _sorted(tallies)

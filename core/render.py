@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from core import flow
+from core import countries, flow
 from core.invitations.offer import OFFER, offered
 from core.reply import Expects, Progress, Prompt
 from core.session import Answer, Session, Status
 from core.text import shorten
 from core.windows import days_left, is_open, not_open_message
-from questionnaire.model import Item, Kind, Questionnaire
+from questionnaire.model import ContactField, Item, Kind, Questionnaire
 
 PREVIEW_CHARS = 200
 
@@ -37,6 +37,7 @@ _HINTS = {
     Expects.LONG_TEXT: "You can send your answer in several messages. Send 'done' when it is complete.",
     Expects.CONFIRM: "Reply yes or no.",
 }
+COUNTRY_HINT = "Reply with the number of your country, or type its name again."
 
 _EXPECTS = {
     Kind.CONSENT: Expects.CHOICE,
@@ -83,13 +84,13 @@ def _item_prompt(q: Questionnaire, item: Item, session: Session) -> Prompt:
         field = item.fields[session.field_index]
         text += f"\n{field.label} ({session.field_index + 1} of {len(item.fields)})"
         value = answer.value.get(field.id) if answer and isinstance(answer.value, dict) else None
-        current = value or None
+        current = field_shown(field, value) if value else None
     offer = offered(q, session, item)
     if offer is not None:
         text += "\n" + OFFER.format(value=offer)
     commands = _commands(q, item, session, current or offer)
     chosen = [item.choices.index(offer)] if offer is not None and offer in item.choices else selected(item, answer)
-    return Prompt(
+    shown = Prompt(
         item_id=item.id,
         text=text,
         help=item.help,
@@ -103,6 +104,23 @@ def _item_prompt(q: Questionnaire, item: Item, session: Session) -> Prompt:
         hint=hint(_EXPECTS[item.kind], commands, offered=offer is not None),
         field=session.field_index if item.kind is Kind.FIELDS else None,
     )
+    return _with_suggestions(item, session, shown) if item.kind is Kind.FIELDS else shown
+
+
+def _with_suggestions(item: Item, session: Session, prompt: Prompt) -> Prompt:
+    """A country field after "did you mean ...?": the candidates as options, picked by number or button."""
+    offer, field = session.suggested, item.fields[session.field_index]
+    if offer is None or (offer.item_id, offer.field_id) != (item.id, field.id):
+        return prompt
+    return prompt.model_copy(update={
+        "options": [countries.name(code) for code in offer.codes], "suggested": list(offer.codes),
+        "expects": Expects.CHOICE, "hint": f"{COUNTRY_HINT} {prompt.hint}".strip(),
+    })
+
+
+def field_shown(field: ContactField, value: str) -> str:
+    """A contact field's value as people read it: a country by its name."""
+    return countries.shown(value) if field.kind == "country" else value
 
 
 def hint(expects: Expects, commands: list[str], offered: bool = False) -> str:
@@ -173,8 +191,9 @@ def preview(item: Item, answer: Answer | None, limit: int = PREVIEW_CHARS) -> st
     if value is None:
         return "(skipped)"
     if isinstance(value, dict):
-        labels = {f.id: f.label for f in item.fields}
-        return "; ".join(f"{labels.get(k, k)}: {v}" for k, v in value.items() if v)
+        fields = {f.id: f for f in item.fields}
+        return "; ".join(f"{fields[k].label}: {field_shown(fields[k], v)}" if k in fields else f"{k}: {v}"
+                         for k, v in value.items() if v)
     if isinstance(value, list):
         return ", ".join(value)
     flat = " ".join(value.split())  # one line, so the review keeps its shape

@@ -50,6 +50,8 @@ class Prompt(BaseModel):
     hint: str = ""
     # The contact field being asked (0-based), for a group of fields.
     field: int | None = None
+    # "Did you mean ...?" on a country field: the ISO codes the `options` name, in the same order.
+    suggested: list[str] = Field(default_factory=list)
     # The action a yes/no question confirms ("restart" or "withdraw").
     confirms: str | None = None
 

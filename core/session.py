@@ -87,6 +87,14 @@ class Source(_Shared):
     start: int | None = None
 
 
+class Suggestion(BaseModel):
+    """Countries offered for a contact field when unsure what was typed, to pick by button or number."""
+
+    item_id: str
+    field_id: str
+    codes: list[str]
+
+
 class Session(BaseModel):
     """One respondent's conversation with the questionnaire."""
 
@@ -121,6 +129,8 @@ class Session(BaseModel):
     # The respondent ids this response was held under before it moved here, oldest first: what was sent
     # to them still counts (reminders already had, the cap).
     moved_from: list[str] = Field(default_factory=list)
+    # "Did you mean ...?": the countries offered for the field on screen, until one is given.
+    suggested: Suggestion | None = None
 
     @model_validator(mode="after")
     def _share_unchanged_answers(self) -> Session:

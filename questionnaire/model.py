@@ -92,7 +92,8 @@ class ContactField(_Strict):
 
     id: str = Field(pattern=ID_PATTERN)
     label: Text
-    kind: Literal["text", "email"] = "text"
+    # "country": picked from the list of countries (core/countries) and stored as its ISO 3166-1 code.
+    kind: Literal["text", "email", "country"] = "text"
     required: bool = True
     max_length: int = Field(default=200, gt=0)
 

@@ -124,6 +124,16 @@ def test_the_workbook_prints_on_a4_with_its_headings_on_every_page(printed: dict
     assert sum(_flat(page).startswith("Confidential Respondent") for page in pdf.pages) > 1
 
 
+def test_arabic_answers_print_flush_right_and_english_ones_flush_left(printed: dict[str, Pdf]) -> None:
+    # Set by the paragraph's direction alone (w:bidi): w:jc="right" would put them on the left margin.
+    for name in ("compilation-by-respondent.docx", "compilation-by-question.docx"):
+        lines = [line for page in printed[name].pages for line in page.split("\n")]
+        arabic = [line for line in lines if "ضروري" in line]
+        english = [line for line in lines if line.lstrip().startswith("Paragraph 0:")]
+        assert arabic and all(len(line) - len(line.lstrip()) > 30 for line in arabic), (name, arabic)
+        assert english and all(len(line) - len(line.lstrip()) < 10 for line in english), (name, english)
+
+
 def _first_lines(page: str) -> str:
     return "\n".join(line.strip() for line in page.strip().splitlines()[:4])
 

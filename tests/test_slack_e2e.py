@@ -232,7 +232,8 @@ async def test_a_respondent_answers_the_whole_questionnaire_in_a_dm(tmp_path: Pa
         await ana.press("Yes", expect="Your name (1 of 4)")
         await ana.say("Ana Silva", expect="Your organisation (2 of 4)")
         await ana.say("Open Net Initiative", expect="Your country (3 of 4)")
-        await ana.say("Kenia", expect="Your e-mail address (4 of 4)")
+        await ana.say("Kneya", expect="Did you mean Kenya?")  # misspelt: the country is offered as a button
+        await ana.press("Kenya", expect="Your e-mail address (4 of 4)")
         await ana.press("« Back", expect="Your country (3 of 4)")
         await ana.say("Kenya", expect="Your e-mail address (4 of 4)")
         await ana.say("ana@example.org", expect="Question 3 of 15")  # arrives as a mailto: link
@@ -299,7 +300,7 @@ async def test_a_respondent_answers_the_whole_questionnaire_in_a_dm(tmp_path: Pa
         stored = await ana.session()
         assert stored is not None and stored.status is Status.SUBMITTED and stored.channel == "slack"
         assert answer(stored, "contact") == {"name": "Ana Silva", "organisation": "Open Net Initiative",
-                                             "country": "Kenya", "email": "ana@example.org"}
+                                             "country": "KE", "email": "ana@example.org"}  # the ISO code
         assert answer(stored, "q3") == "Partly implemented." and answer(stored, "q1_group") == "Civil society"
         report = progress.report(slack.app.questionnaire, await slack.app.repository.all(), slack.app.service.now())
         assert (report.started, report.submitted, report.by_channel["slack"].submitted) == (1, 1, 1)

@@ -14,7 +14,7 @@ from core import progress
 from core.figures import Tally
 from core.invitations.model import Invited
 from core.ports import Repository, StorageError
-from core.session import Answer, Draft, Session, SetAside, Source, Status, Submission
+from core.session import Answer, Draft, Session, SetAside, Source, Status, Submission, Suggestion
 from storage.embedded import open_repository
 from storage.memory import MemoryRepository
 from tests.support.postgres import fresh_schema
@@ -86,6 +86,7 @@ def full_session(respondent_id: str = "telegram:12345") -> Session:
         updated_at=T0 + timedelta(hours=2),
         moved_to="slack:T1:U1",
         moved_from=["console:ana"],
+        suggested=Suggestion(item_id="contact", field_id="country", codes=["CG", "CD"]),
     )
 
 

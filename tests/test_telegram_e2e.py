@@ -135,9 +135,11 @@ async def test_a_respondent_walks_the_questionnaire_and_the_secretariat_compiles
     assert "<b>Question 1 of" in (seen[-1].text or "")
     await ana.press("Yes", expect="Your name")
 
-    for answer, next_field in [("Ana <Silva> & Co", "organisation"), ("Open Net Initiative", "country"),
-                               ("Kenya", "e-mail")]:
+    for answer, next_field in [("Ana <Silva> & Co", "organisation"), ("Open Net Initiative", "country")]:
         await ana.say(answer, expect=next_field)
+    seen = await ana.say("Kneya", expect="Your country (3 of 4)")  # misspelt: the country is offered as a button
+    assert "Did you mean Kenya?" in texts(seen)
+    await ana.press("Kenya", expect="e-mail")
     await ana.say("ana@example.org", expect="stakeholder category")
     stale = ana.message_with("Government")  # kept to press later, once the question has moved on
     await ana.press("Non-Government", expect="If non-government, please indicate:")
@@ -194,7 +196,7 @@ async def test_a_respondent_walks_the_questionnaire_and_the_secretariat_compiles
     assert session is not None and session.status is Status.SUBMITTED
     answers = session.submitted.answers if session.submitted else {}
     assert answers["contact"].value == {"name": "Ana <Silva> & Co", "organisation": "Open Net Initiative",
-                                        "country": "Kenya", "email": "ana@example.net"}
+                                        "country": "KE", "email": "ana@example.net"}  # the ISO code
     assert answers["q1_group"].value == "Civil society" and answers["q3"].value is None
     report = progress.report(world.app.questionnaire, await world.app.repository.all(), world.app.service.now())
     assert (report.started, report.submitted) == (1, 1) and report.by_channel["telegram"].submitted == 1

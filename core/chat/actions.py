@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from core import inputs as i
+from core.countries import is_country
 from questionnaire.loader import QuestionnaireError
 from questionnaire.model import Kind, Questionnaire
 
@@ -14,12 +15,15 @@ MAX_TOKEN_BYTES = 64
 
 # "c:3:1" picks option 1 of item 3, "t:3:1" ticks or unticks it, "w:done" is a command word,
 # "w:skip:3" one drawn under item 3 and "w:skip:1.2" under field 2 of item 1 (an old Skip must not
-# skip whatever is asked now); "y:withdraw" and "n:withdraw" answer that confirmation only. Items are
-# numbered by their place in the questionnaire: ids can be long, places never exceed a few digits.
+# skip whatever is asked now); "y:withdraw" and "n:withdraw" answer that confirmation only; "k:1.2:BR"
+# picks Brazil for country field 2 of item 1 after "did you mean ...?" (the code, not its place in a
+# list that a later message may have changed). Items are numbered by their place in the questionnaire:
+# ids can be long, places never exceed a few digits.
 _TOKEN = re.compile(
     r"(?P<kind>[ct]):(?P<item>[0-9]{1,4}):(?P<option>[0-9]{1,4})"
     r"|w:(?P<word>[a-z]{1,12})(?::(?P<at>[0-9]{1,4})(?:\.(?P<field>[0-9]{1,2}))?)?"
     r"|(?P<yes_no>[yn]):(?P<pending>restart|withdraw)"
+    r"|k:(?P<k_item>[0-9]{1,4})\.(?P<k_field>[0-9]{1,2}):(?P<country>[A-Z]{2})"
 )
 
 WORDS: dict[str, i.Input] = {
@@ -48,6 +52,11 @@ def word(name: str, q: Questionnaire | None = None, item_id: str | None = None, 
     return f"w:{name}:{_place(q, item_id)}" + (f".{field}" if field is not None else "")
 
 
+def country(q: Questionnaire, item_id: str, field: int, code: str) -> str:
+    """The token of a country offered for a contact field ("did you mean ...?")."""
+    return f"k:{_place(q, item_id)}.{field}:{code}"
+
+
 def confirm(pending: str, yes: bool) -> str:
     """The token of the Yes or No button of a restart or withdraw question."""
     return f"{'y' if yes else 'n'}:{pending}"
@@ -63,6 +72,8 @@ def decode(q: Questionnaire, token: str) -> i.Input | None:
         return i.ForPending(match.group("pending"), answer)
     if match.group("word"):
         return _word(q, match.group("word"), match.group("at"), match.group("field"))
+    if match.group("country"):
+        return _country(q, int(match.group("k_item")), int(match.group("k_field")), match.group("country"))
     place, option = int(match.group("item")), int(match.group("option"))
     if place >= len(q.items):
         return None
@@ -86,6 +97,13 @@ def _word(q: Questionnaire, name: str, at: str | None, field: str | None) -> i.I
     if field is not None and int(field) >= len(item.fields):
         return None
     return i.ForItem(item.id, command, int(field) if field is not None else None)
+
+
+def _country(q: Questionnaire, place: int, field: int, code: str) -> i.Input | None:
+    item = q.items[place] if place < len(q.items) else None
+    if item is None or field >= len(item.fields) or item.fields[field].kind != "country" or not is_country(code):
+        return None
+    return i.ForItem(item.id, i.PickCountry(code), field)
 
 
 def check_fits(q: Questionnaire) -> None:

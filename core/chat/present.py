@@ -128,6 +128,9 @@ def _options(q: Questionnaire, prompt: Prompt) -> list[Button]:
         return [Button("Yes", actions.confirm(prompt.confirms, yes=True), primary=True),
                 Button("No", actions.confirm(prompt.confirms, yes=False))]
     assert prompt.item_id is not None
+    if prompt.suggested and prompt.field is not None:  # countries offered for a contact field
+        return [Button(option, actions.country(q, prompt.item_id, prompt.field, code))
+                for option, code in zip(prompt.options, prompt.suggested, strict=True)]
     token: Callable[[Questionnaire, str, int], str] = (
         actions.toggle if prompt.expects is Expects.CHOICES else actions.choose
     )

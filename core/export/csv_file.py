@@ -9,6 +9,8 @@
   "Respondent (Confidential)". A line above the heading would be more visible, but then the file is
   no longer one rectangular table (pandas, R and Excel's import would take "Confidential" as the
   heading), and A1 is the first thing anyone opening the file sees.
+- Arabic is written as typed: a CSV holds values, not their layout (it has no cell direction), and a
+  right-to-left mark added for display would become part of every value that a script reads back.
 """
 
 from __future__ import annotations

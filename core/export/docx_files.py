@@ -18,6 +18,7 @@ from docx import Document
 from docx.document import Document as WordDocument
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
 
 from core.export.base import ExportInput
 from core.export.by_question import Grouped
@@ -66,8 +67,19 @@ TOC_NOTE = ("Page numbers appear in this list once it is refreshed. In Word: rig
             "In LibreOffice: Tools > Update > Update All.")
 TEXT_WIDTH = 9071  # twentieths of a point: A4 less two margins of 25 mm
 TABLE_SIZE = '<w:sz w:val="18"/>'  # 9 points: room for the names of several groups across the page
+# A paragraph mainly in Arabic (or Hebrew) is a right-to-left paragraph, its runs right-to-left runs. Its
+# alignment is left to the paragraph's direction, whose start is the right margin: in a w:bidi paragraph
+# Word (and LibreOffice, which follows it) swap left and right, so w:jc="right" would set it flush LEFT
+# (checked by converting with LibreOffice; tests/test_export_rendering.py looks at where it prints).
 RIGHT_TO_LEFT_PARAGRAPH = "<w:bidi/>"
-RIGHT_TO_LEFT_RUN = "<w:rPr><w:rtl/></w:rPr>"
+RIGHT_TO_LEFT_RUN = "<w:rtl/>"
+# Paragraph properties that must come after w:bidi (ECMA-376 CT_PPrBase order); those in use here.
+_AFTER_BIDI = ("<w:spacing", "<w:ind", "<w:jc")
+# ... and in python-docx's paragraphs and runs (the title page), by tag name.
+_PPR_AFTER_BIDI = ("w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+                   "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+                   "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+_RPR_AFTER_RTL = ("w:cs", "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath")
 
 
 def write(data: ExportInput, folder: Path) -> list[Path]:
@@ -191,7 +203,7 @@ def _text(text: str) -> Iterator[str]:
     for line in _characters(text).split("\n"):
         if line and not line.isspace():
             if right_to_left(line):
-                yield (f"<w:p><w:pPr>{RIGHT_TO_LEFT_PARAGRAPH}</w:pPr><w:r>{RIGHT_TO_LEFT_RUN}"
+                yield (f"<w:p><w:pPr>{RIGHT_TO_LEFT_PARAGRAPH}</w:pPr><w:r><w:rPr>{RIGHT_TO_LEFT_RUN}</w:rPr>"
                        f'<w:t xml:space="preserve">{line}</w:t></w:r></w:p>')
             else:
                 yield f'<w:p><w:r><w:t xml:space="preserve">{line}</w:t></w:r></w:p>'
@@ -207,11 +219,16 @@ def _style(style_id: str) -> str:
 
 
 def _p(runs: str, properties: str = "") -> str:
+    """A paragraph; right-to-left when its runs are (every paragraph here has one run of text, or none)."""
+    if RIGHT_TO_LEFT_RUN in runs:
+        at = min((i for i in (properties.find(tag) for tag in _AFTER_BIDI) if i >= 0), default=len(properties))
+        properties = properties[:at] + RIGHT_TO_LEFT_PARAGRAPH + properties[at:]
     return f"<w:p><w:pPr>{properties}</w:pPr>{runs}</w:p>" if properties else f"<w:p>{runs}</w:p>"
 
 
 def _run(text: str, *, bold: bool = False, italic: bool = False, small: bool = False) -> str:
     look = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "") + (TABLE_SIZE if small else "")
+    look += RIGHT_TO_LEFT_RUN if right_to_left(text) else ""  # w:rtl comes after w:b, w:i and w:sz
     look = f"<w:rPr>{look}</w:rPr>" if look else ""
     return f'<w:r>{look}<w:t xml:space="preserve">{_characters(text)}</w:t></w:r>'
 
@@ -230,12 +247,21 @@ def _frame(c: Compilation, title: str) -> bytes:
     if c.confidential:
         document.add_paragraph().add_run(CONFIDENTIAL_NOTICE).bold = True
     document.add_paragraph(title, style="Title")
-    document.add_paragraph(one_line(c.questionnaire.title), style="Subtitle")
-    document.add_paragraph(describe(c))
+    _set_direction(document.add_paragraph(one_line(c.questionnaire.title), style="Subtitle"))
+    _set_direction(document.add_paragraph(describe(c)))
     document.add_paragraph(BODY_MARKER)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _set_direction(paragraph: Paragraph) -> None:
+    """A python-docx paragraph mainly in Arabic (a questionnaire's title, say) set right to left, as _p does."""
+    if not right_to_left(paragraph.text):
+        return
+    paragraph._p.get_or_add_pPr().insert_element_before(OxmlElement("w:bidi"), *_PPR_AFTER_BIDI)
+    for run in paragraph.runs:
+        run._r.get_or_add_rPr().insert_element_before(OxmlElement("w:rtl"), *_RPR_AFTER_RTL)
 
 
 def _set_properties(document: WordDocument, title: str, moment: datetime, confidential: bool) -> None:

@@ -58,7 +58,8 @@ def _record(r: Record) -> dict[str, Any]:
         "consent": r.consent,
         "may_cite": r.may_cite,
         "answers_shown": r.shown,
-        "identity": r.identity,
+        "identity": r.identity,  # countries by name; their codes below
+        "country_codes": r.country_codes,
         "category": r.category,
         "subcategories": r.subcategories,
         "answers": {key: _answer(a) for key, a in r.shown_answers.items()},

@@ -2,6 +2,11 @@
 
 Respondent text cannot make structure: every answer is a blockquote whose lines are escaped, so a
 heading, list, link, HTML, table or code fence an answer contains comes out as the characters typed.
+
+Arabic needs nothing here (unlike Word and Excel, whose cells and paragraphs are left to right unless told):
+a Markdown viewer sets each paragraph's direction from its own letters (Unicode's bidi algorithm, and
+GitHub's dir="auto"), and a right-to-left mark or an HTML dir attribute would add characters the
+respondent never typed to a file that shows what they wrote.
 """
 
 from __future__ import annotations

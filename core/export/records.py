@@ -13,7 +13,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from core import consent, flow, set_aside
+from core import consent, countries, flow, set_aside
 from core.invitations.model import Invited
 from core.session import Answer, AnswerValue, Session, SetAside, Status, Submission
 from questionnaire.model import ConsentRule, Item, Kind, Questionnaire, Role
@@ -79,6 +79,8 @@ class Record:
     history: list[Submission] = field(default_factory=list)  # internal audience only
     # Answers kept but not counted: their question no longer applies (internal audience only).
     set_aside: dict[str, SetAside] = field(default_factory=dict)
+    # The ISO 3166-1 code of each country field `identity` shows by name (for files read by programs).
+    country_codes: dict[str, str] = field(default_factory=dict)
 
     @property
     def shown_answers(self) -> dict[str, Answer]:
@@ -191,8 +193,11 @@ def item_header(item: Item) -> str:
     return f"{item.number}. {text}" if item.number else text
 
 
-def record(q: Questionnaire, session: Session, number: int, audience: Audience) -> Record:
-    """One respondent as the audience may see them (consent applied here, once)."""
+def record(q: Questionnaire, session: Session, number: int, audience: Audience, lang: str | None = None) -> Record:
+    """One respondent as the audience may see them (consent applied here, once).
+
+    `lang`: the secretariat's language, for the names of countries (English when None).
+    """
     answers, aside = set_aside.counted(q, session)
     internal = audience is Audience.INTERNAL
     cite = consent.may_cite(q, session)
@@ -201,6 +206,7 @@ def record(q: Questionnaire, session: Session, number: int, audience: Audience) 
     who = consent.identity(q, answers)
     if not internal:  # public: name, organisation and country, only of those who may be cited
         who = {k: v for k, v in who.items() if cite and k in consent.PUBLIC_CONTACT}
+    codes = _country_codes(q, who)
     return Record(
         number=number,
         channel=session.channel,
@@ -209,7 +215,8 @@ def record(q: Questionnaire, session: Session, number: int, audience: Audience) 
         submitted_at=session.submitted.at if session.submitted else None,
         consent=consent.current_consent(q, session),
         may_cite=cite,
-        identity=who,
+        identity={k: countries.name(codes[k], lang) if k in codes else v for k, v in who.items()},
+        country_codes=codes,
         category=next(iter(flow.role_values(q, answers, Role.CATEGORY)), None),
         subcategories={
             item.id: text for item in q.with_role(Role.SUBCATEGORY)
@@ -225,6 +232,13 @@ def record(q: Questionnaire, session: Session, number: int, audience: Audience) 
         history=list(session.submissions[:-1]) if internal else [],
         set_aside=aside if internal else {},
     )
+
+
+def _country_codes(q: Questionnaire, identity: dict[str, str]) -> dict[str, str]:
+    """The codes of the country fields given: stored as ISO codes, or typed before (Kenya); else left out."""
+    kinds = {field.id: field.kind for item in q.items for field in item.fields}
+    found = {k: countries.exact(v) for k, v in identity.items() if kinds.get(k) == "country"}
+    return {k: code for k, code in found.items() if code is not None}
 
 
 def _is_choice(q: Questionnaire, item_id: str, answer: Answer) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 
@@ -11,6 +12,8 @@ UNREADABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 REPLACEMENT = "\ufffd"
 LETTER = re.compile(r"&(?:amp|lt|gt);|([^\W\d_])")  # a letter, or an XML entity to pass over
 RIGHT_TO_LEFT = ("R", "AL")  # Unicode bidirectional classes: Hebrew and others, Arabic and others
+# Letters enough to tell a paragraph's script: a 100,000-character answer is not read to the end for it.
+SAMPLE_LETTERS = 400
 
 
 def readable(text: str) -> str:
@@ -19,12 +22,15 @@ def readable(text: str) -> str:
 
 
 def right_to_left(text: str) -> bool:
-    """True when the text's first letter is of a right-to-left script (Arabic, Hebrew...).
+    """True when the text is mainly of right-to-left scripts (Arabic, Hebrew...): more such letters than others.
 
-    Unicode's rule for a paragraph's direction (UAX #9, P2). Works on escaped XML too: the letters of
-    its entities (&amp; &lt; &gt;) are passed over.
+    Mainly, not first (UAX #9's rule P2): an Arabic answer that opens with "WSIS" or "IGF" is still an
+    Arabic paragraph. Works on escaped XML too: the letters of its entities (&amp; &lt; &gt;) are passed over.
     """
-    for match in LETTER.finditer(text):
-        if match.group(1):
-            return unicodedata.bidirectional(match.group(1)) in RIGHT_TO_LEFT
-    return False
+    if text.isascii():
+        return False
+    balance = 0
+    letters = (m.group(1) for m in LETTER.finditer(text) if m.group(1))
+    for letter in itertools.islice(letters, SAMPLE_LETTERS):
+        balance += 1 if unicodedata.bidirectional(letter) in RIGHT_TO_LEFT else -1
+    return balance > 0

@@ -55,7 +55,8 @@ SHORT_WIDTHS = (10, 24)  # a short column is as wide as its heading, within thes
 WIDTHS = {Width.FLAG: 10, Width.TEXT: 60}
 QUESTION_SHEET_WIDTHS = [8, 12, 80, 10, 40, 9]
 WRAP = Alignment(wrap_text=True, vertical="top")
-WRAP_RIGHT_TO_LEFT = Alignment(wrap_text=True, vertical="top", readingOrder=2)  # 2: right to left
+# readingOrder 2: right to left. Excel's horizontal alignment is not mirrored by it: "right" is the right edge.
+WRAP_RIGHT_TO_LEFT = Alignment(wrap_text=True, vertical="top", readingOrder=2, horizontal="right")
 LINE_POINTS = 15  # one line of 11-point text
 MAX_ROW_POINTS = 409  # the tallest row Excel allows
 MAX_LINES = MAX_ROW_POINTS // LINE_POINTS + 1
