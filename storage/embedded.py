@@ -115,10 +115,10 @@ class TinyDBRepository:
         """
         self._check_writer()
         json, payload = tinydb_files.session_file_bytes(session)
-        self._recent.forget(session.respondent_id)
+        since = self._recent.forget(session.respondent_id)
         await self._commits.write(self._layout.respondent_file(session.respondent_id), payload)
         if json is not None:
-            self._recent.stored(session.respondent_id, json)
+            self._recent.stored(session.respondent_id, json, since)
 
     async def all(self) -> list[Session]:
         """Every stored session, read from disk in batches so that puts are not held up."""

@@ -24,6 +24,8 @@ from core.ports import StorageError
 from storage.atomic_json import fsync_directory, temp_path_for
 
 FSYNCS_AT_ONCE = 16
+# Writes in one batch at most: each holds a file descriptor open until its fsync.
+BATCH_MAX = 128
 
 # Runs a blocking function on the repository's one storage thread (in order with its other work).
 Run = Callable[..., Awaitable[Any]]
@@ -42,17 +44,23 @@ class GroupCommit:
     def __init__(self, run: Run) -> None:
         self._run = run
         self._queued: list[_Write] = []
-        self._flushing = False
+        self._flushing: asyncio.Task[None] | None = None
         self._fsyncs = ThreadPoolExecutor(max_workers=FSYNCS_AT_ONCE, thread_name_prefix="consult-fsync")
 
     async def write(self, path: Path, payload: bytes) -> None:
         """Replace `path` with `payload`, atomically and durably (raises what the write raised)."""
         write = _Write(path, payload)
         self._queued.append(write)
-        if not self._flushing:
-            self._flushing = True
-            asyncio.get_running_loop().create_task(self._flush())
-        await write.done
+        if self._flushing is None:
+            self._flushing = asyncio.get_running_loop().create_task(self._flush())
+        try:
+            await asyncio.shield(write.done)
+        except asyncio.CancelledError:
+            # The caller holds the respondent's lock: it must not go before its write has landed or failed,
+            # or the respondent's next step could start from the state before it, and undo it.
+            with contextlib.suppress(Exception):
+                await write.done
+            raise
 
     def close(self) -> None:
         """Stop the fsync threads (after the storage thread has finished its queued work)."""
@@ -61,7 +69,7 @@ class GroupCommit:
     async def _flush(self) -> None:
         try:
             while self._queued:
-                batch, self._queued = self._queued, []
+                batch, self._queued = self._queued[:BATCH_MAX], self._queued[BATCH_MAX:]
                 try:
                     errors = await self._run(self._write_batch, [(w.path, w.payload) for w in batch])
                 except BaseException as failure:  # the whole batch failed (e.g. the repository closed)
@@ -74,7 +82,7 @@ class GroupCommit:
                     else:
                         write.done.set_exception(_as_storage_error(write.path, error))
         finally:
-            self._flushing = False
+            self._flushing = None
 
     def _write_batch(self, writes: list[tuple[Path, bytes]]) -> list[BaseException | None]:
         """On the storage thread: temp files, their fsyncs side by side, renames, one fsync per folder."""
@@ -124,15 +132,20 @@ def _write_temp(temp: Path, payload: bytes) -> int:
             written += os.write(fd, view[written:])
     except OSError:
         os.close(fd)
+        with contextlib.suppress(OSError):
+            temp.unlink()
         raise
     return fd
 
 
 def _fsync_and_close(fd: int) -> OSError | None:
+    failed: OSError | None = None
     try:
         os.fsync(fd)
     except OSError as error:
-        return error
-    finally:
+        failed = error
+    try:
         os.close(fd)
-    return None
+    except OSError as error:  # a close error can report a failed write-back: this file is not saved
+        failed = failed or error
+    return failed

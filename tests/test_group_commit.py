@@ -163,8 +163,58 @@ async def test_a_lone_surrogate_is_stored_and_read_back(writer: TinyDBRepository
 
 def test_only_the_most_recent_respondents_are_kept() -> None:
     recent = RecentSessions(kept=2)
-    recent.stored("a", b"1")
-    recent.stored("b", b"2")
+    for name, json in (("a", b"1"), ("b", b"2")):
+        recent.stored(name, json, recent.forget(name))
     assert recent.get("a") == b"1"  # now the most recent
-    recent.stored("c", b"3")
+    recent.stored("c", b"3", recent.forget("c"))
     assert (recent.get("a"), recent.get("b"), recent.get("c")) == (b"1", None, b"3")
+
+
+async def test_a_plain_put_beside_a_step_in_flight_wins_and_is_what_the_next_step_reads(
+    writer: TinyDBRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await answer(writer, "console:alice", "q1")
+    real = group_commit.fsync_directory
+
+    def slow(folder: Path) -> None:
+        time.sleep(0.05)
+        real(folder)
+
+    monkeypatch.setattr(group_commit, "fsync_directory", slow)
+    step = asyncio.create_task(answer(writer, "console:alice", "q2"))
+    await asyncio.sleep(0.01)  # the step's write is on the storage thread now
+    await writer.put(session("console:alice", "q7"))  # lands after it
+    await step
+    async with writer.transaction("console:alice") as held:
+        assert held.session == session("console:alice", "q7"), "what is on disk, not the step's kept copy"
+
+
+async def test_a_write_that_fails_half_way_leaves_no_temp_file(
+    writer: TinyDBRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await answer(writer, "console:alice", "q1")
+
+    def full_disk(fd: int, data: bytes) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(group_commit.os, "write", full_disk)
+    with pytest.raises(StorageError, match="No space left"):
+        await answer(writer, "console:alice", "q2")
+    assert not list(writer._layout.temp_files())
+    monkeypatch.undo()
+    assert await writer.get("console:alice") == session("console:alice", "q1")
+
+
+async def test_very_many_at_once_go_in_batches_of_at_most_batch_max(
+    writer: TinyDBRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sizes: list[int] = []
+    real = group_commit.GroupCommit._write_batch
+
+    def counted(self: group_commit.GroupCommit, writes: list[tuple[Path, bytes]]) -> list[BaseException | None]:
+        sizes.append(len(writes))
+        return real(self, writes)
+
+    monkeypatch.setattr(group_commit.GroupCommit, "_write_batch", counted)
+    await asyncio.gather(*(answer(writer, f"console:r{n}", "q2") for n in range(300)))
+    assert max(sizes) <= group_commit.BATCH_MAX and sum(sizes) == 300
