@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import SecretStr
 from slack_sdk.web.async_client import AsyncWebClient
-from telegram.error import TimedOut
+from telegram.error import RetryAfter, TimedOut
 
 from bots.config import TelegramSettings
 from bots.slack import sender as slack_sender
@@ -184,3 +184,26 @@ async def test_the_bots_limiter_lets_a_few_replies_go_at_once_and_never_more_tha
     assert sent[2] - started < 0.02, "three replies at once: none waits"
     assert max(sum(1 for t in sent if first <= t < first + 1.0) for first in sent) <= 31
     await limiter.shutdown()
+
+
+async def test_after_a_429_nothing_goes_to_a_chat_until_its_pause_is_over_and_then_never_more_than_31_a_second(
+) -> None:
+    limiter = rate_limiter()
+    sent: list[float] = []
+    refused: list[float] = []
+
+    async def send(*_: object, **__: object) -> bool:
+        if not refused:
+            refused.append(time.monotonic())
+            raise RetryAfter(1)  # Telegram's 429: wait one second
+        sent.append(time.monotonic())
+        return True
+
+    async def reply_later(n: int) -> None:
+        await asyncio.sleep(n * 0.02)  # replies arriving steadily, 50 a second, during the pause too
+        await limiter.process_request(send, (), {}, "sendMessage", {"chat_id": n}, None)
+
+    await asyncio.gather(*(reply_later(n) for n in range(100)))
+    assert len(sent) == 100, "every reply went, the refused one too, once the pause was over"
+    assert min(sent) >= refused[0] + 1.0 - 0.01, "nothing went during the pause"
+    assert max(sum(1 for t in sent if first <= t < first + 1.0) for first in sent) <= 31

@@ -1,7 +1,7 @@
 """Messages the consultation sends first (reminders, announcements) to Telegram respondents.
 
-The bot is the front end's own (PTB's ExtBot with AIORateLimiter): every request of the process, replies and
-reminders alike, stays under Telegram's ~30 messages a second, and a 429 is waited out and retried by it.
+The bot is the front end's own (PTB's ExtBot with bots/telegram/limiter.py): every request of the process,
+replies and reminders alike, stays under Telegram's ~30 messages a second, and a 429 is waited out and retried by it.
 On top, this sender keeps its own smaller budget, so that replies to respondents always have room, and
 sends at most one message a second to one chat (Telegram's per-chat limit).
 """
@@ -16,10 +16,11 @@ from aiolimiter import AsyncLimiter
 from telegram import Bot
 from telegram.constants import FloodLimit, ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError, TimedOut
-from telegram.ext import AIORateLimiter, ExtBot
+from telegram.ext import ExtBot
 
 from bots.config import TelegramSettings
 from bots.telegram import render
+from bots.telegram.limiter import BotLimiter
 from core.chat import present
 from core.outbound import Delivery, Outcome
 from core.reply import Reply
@@ -96,16 +97,14 @@ class TelegramSender:
             self._last = {chat: at for chat, at in self._last.items() if at > horizon}
 
 
-def rate_limiter() -> AIORateLimiter:
-    """PTB's limiter for every request of the bot: Telegram's 30 a second overall, and 429s retried.
+def rate_limiter() -> BotLimiter:
+    """The limiter for every request of the bot: Telegram's 30 a second overall, and 429s waited out and retried.
 
-    Its default bucket holds 30, so after a quiet moment 30 go at once and 30 more within the second. A
-    bucket of one (refilled OVERALL_PER_SECOND times a second) made the second of two replies sent in the
-    same moment wait 36 ms with no limit near. A bucket of BURST lets a few go at once and never more than
-    BURST + OVERALL_PER_SECOND (31) through in any second.
+    A bucket of BURST refilled OVERALL_PER_SECOND times a second: a few replies go at once (a bucket of one
+    made the second of two replies sent in the same moment wait 36 ms with no limit near), and never more
+    than BURST + OVERALL_PER_SECOND (31) go in any second.
     """
-    return AIORateLimiter(overall_max_rate=BURST, overall_time_period=BURST / OVERALL_PER_SECOND,
-                          max_retries=MAX_RETRIES)
+    return BotLimiter(per_second=OVERALL_PER_SECOND, burst=BURST, max_retries=MAX_RETRIES)
 
 
 def outbound_bot(settings: TelegramSettings) -> ExtBot[int]:
