@@ -6,6 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from core.i18n import Translator
+from core.i18n.formats import number
 from questionnaire.model import ContactField, Item, Kind
 
 # Tab and newline are ordinary in pasted text; every other control character is refused, and so
@@ -26,31 +28,34 @@ class Invalid:
     reason: str
 
 
-def clean(text: str) -> str | Invalid:
+def clean(text: str, t: Translator) -> str | Invalid:
     """Normalise line ends and refuse empty text and control characters."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x00" in text or _CONTROL.search(text):
-        return Invalid(
+        return Invalid(t.gettext(
             "Your message contains hidden control characters, so it was not saved. "
             "Please type or paste it again as plain text."
-        )
+        ))
     text = unicodedata.normalize("NFC", text)
     if not text.strip():
-        return Invalid("Your message is empty. Please write your answer.")
+        return Invalid(t.gettext("Your message is empty. Please write your answer."))
     return text
 
 
-def too_long(length: int, limit: int) -> Invalid | None:
+def too_long(length: int, limit: int, t: Translator) -> Invalid | None:
     """An error when `length` characters exceed `limit`, saying by how much."""
     if length <= limit:
         return None
-    return Invalid(
-        f"Your answer is {length - limit:,} characters too long: it has {length:,}, "
-        f"and this question allows {limit:,}. Nothing was saved. Please shorten it and send it again."
-    )
+    lang = t.language
+    return Invalid(t.ngettext(
+        "Your answer is {over} characters too long: it has {count}, and this question allows {limit}. "
+        "Nothing was saved. Please shorten it and send it again.",
+        "Your answer is {over} characters too long: it has {count}, and this question allows {limit}. "
+        "Nothing was saved. Please shorten it and send it again.", length - limit,
+    ).format(over=number(length - limit, lang), count=number(length, lang), limit=number(limit, lang)))
 
 
-def pick_one(item: Item, text: str) -> str | Invalid:
+def pick_one(item: Item, text: str, t: Translator) -> str | Invalid:
     """An option of a single-choice or consent item, by number or by name."""
     wanted = text.strip().casefold()
     choices = item.choices
@@ -63,30 +68,31 @@ def pick_one(item: Item, text: str) -> str | Invalid:
         number = int(wanted) if len(wanted) <= _MAX_DIGITS else 0
         if 1 <= number <= len(choices):
             return choices[number - 1]
-        return Invalid(f"There is no option {_shown(wanted)}. Please reply with a number from 1 to {len(choices)}.")
+        return Invalid(t.gettext("There is no option {number}. Please reply with a number from 1 to {last}.")
+                       .format(number=_shown(wanted), last=len(choices)))
     for option in choices:
         if option.casefold() == wanted:
             return option
-    return Invalid(f"Please choose one of the options: reply with its number (1 to {len(choices)}) or its name.")
+    return Invalid(t.gettext("Please choose one of the options: reply with its number (1 to {last}) or its name.")
+                   .format(last=len(choices)))
 
 
-def pick_many(item: Item, text: str) -> list[str] | Invalid:
+def pick_many(item: Item, text: str, t: Translator) -> list[str] | Invalid:
     """Options of a multiple-choice item: numbers ('1, 3') or names separated by commas."""
-    tokens = [t for t in _SEPARATORS.split(text) if t]
-    if tokens and all(t.isdecimal() for t in tokens):
-        wrong = [t for t in tokens if len(t) > _MAX_DIGITS or not 1 <= int(t) <= len(item.options)]
+    tokens = [token for token in _SEPARATORS.split(text) if token]
+    if tokens and all(token.isdecimal() for token in tokens):
+        wrong = [token for token in tokens if len(token) > _MAX_DIGITS or not 1 <= int(token) <= len(item.options)]
         if wrong:
-            return Invalid(
-                f"There is no option {_shown(wrong[0])}. The options are numbered 1 to {len(item.options)}."
-            )
-        return check_count(item, sorted({int(t) - 1 for t in tokens}))
-    indexes = _names_in(item, text)
+            return Invalid(t.gettext("There is no option {number}. The options are numbered 1 to {last}.")
+                           .format(number=_shown(wrong[0]), last=len(item.options)))
+        return check_count(item, sorted({int(token) - 1 for token in tokens}), t)
+    indexes = _names_in(item, text, t)
     if isinstance(indexes, Invalid):
         return indexes
-    return check_count(item, sorted(set(indexes)))
+    return check_count(item, sorted(set(indexes)), t)
 
 
-def _names_in(item: Item, text: str) -> list[int] | Invalid:
+def _names_in(item: Item, text: str, t: Translator) -> list[int] | Invalid:
     """Option names separated by commas or semicolons; a name may hold a comma itself."""
     rest, found = text.strip().casefold(), []
     longest_first = sorted(enumerate(item.options), key=lambda pair: -len(pair[1]))
@@ -99,7 +105,9 @@ def _names_in(item: Item, text: str) -> list[int] | Invalid:
                 break
         else:
             unknown = re.split(r"[,;]", rest, maxsplit=1)[0].strip()
-            return Invalid(f"{unknown!r} is not one of the options. Reply with their numbers, for example: 1, 3")
+            # Translators: {text} is what the respondent typed, in quotes.
+            return Invalid(t.gettext("{text} is not one of the options. Reply with their numbers, for example: 1, 3")
+                           .format(text=repr(unknown)))
     return found
 
 
@@ -107,15 +115,19 @@ def _shown(digits: str) -> str:
     return digits if len(digits) <= _MAX_DIGITS else digits[:_MAX_DIGITS] + "..."
 
 
-def check_count(item: Item, indexes: list[int]) -> list[str] | Invalid:
+def check_count(item: Item, indexes: list[int], t: Translator) -> list[str] | Invalid:
     """The chosen options, if their number is within the item's minimum and maximum."""
     top = item.max_choices or len(item.options)
     # Choosing nothing is not an answer: an optional item is skipped instead.
     least = max(item.min_choices, 1)
     if len(indexes) < least:
-        return Invalid(f"Please choose at least {least} option(s). You chose {len(indexes)}.")
+        return Invalid(t.ngettext("Please choose at least {least} option(s). You chose {chosen}.",
+                                  "Please choose at least {least} option(s). You chose {chosen}.", least)
+                       .format(least=least, chosen=len(indexes)))
     if len(indexes) > top:
-        return Invalid(f"Please choose at most {top} option(s). You chose {len(indexes)}.")
+        return Invalid(t.ngettext("Please choose at most {most} option(s). You chose {chosen}.",
+                                  "Please choose at most {most} option(s). You chose {chosen}.", top)
+                       .format(most=top, chosen=len(indexes)))
     return [item.options[i] for i in indexes]
 
 
@@ -124,17 +136,18 @@ def looks_like_email(value: str) -> bool:
     return _EMAIL.match(value) is not None
 
 
-def field_value(field: ContactField, text: str) -> str | Invalid:
+def field_value(field: ContactField, text: str, t: Translator) -> str | Invalid:
     """A contact field's value: trimmed, within its length, an e-mail address where asked."""
     value = " ".join(text.split())
-    if (error := too_long(len(value), field.max_length)) is not None:
+    if (error := too_long(len(value), field.max_length, t)) is not None:
         return error
     if field.kind == "email" and not _EMAIL.match(value):
-        return Invalid("That does not look like an e-mail address. Please check it, for example: name@example.org")
+        return Invalid(t.gettext(
+            "That does not look like an e-mail address. Please check it, for example: name@example.org"))
     return value
 
 
-def short_value(item: Item, text: str) -> str | Invalid:
+def short_value(item: Item, text: str, t: Translator) -> str | Invalid:
     """A short text answer, trimmed and within the item's limit."""
     value = text.strip()
-    return too_long(len(value), item.limit) or value
+    return too_long(len(value), item.limit, t) or value

@@ -70,6 +70,10 @@ class Reply(BaseModel):
     submitted: bool = False
     # False when the input could not be stored: nothing changed, and the messages ask to send it again.
     saved: bool = True
+    # The language the texts are in (core.i18n.LANGUAGES), for the words a front end adds (buttons, hints).
+    language: str = "en"
+    # True when the reply offers the choice of language (front ends with buttons show one per language).
+    languages: bool = False
 
     @property
     def text(self) -> str:

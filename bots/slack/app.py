@@ -33,6 +33,7 @@ from core.announcements import Drafts
 from core.chat import actions, copy, present, secretariat
 from core.chat.present import Part, View
 from core.export.options import ExportError
+from core.i18n import N_, Translator, translator
 from core.outbound import Senders
 from core.reply import Reply
 
@@ -41,7 +42,9 @@ logger = logging.getLogger(__name__)
 RATE_LIMITS = 3  # 429 answers retried after their Retry-After
 BASE_URL = AsyncWebClient.BASE_URL
 SEEN_KEPT = 1_000
-ANSWERED_IN_DM = "I have answered you in our direct message."
+ANSWERED_IN_DM = N_("I have answered you in our direct message.")
+# Users whose locale was asked of Slack (users.info), remembered per process: asked once per person.
+LOCALES_KEPT = 10_000
 
 # Sends what a stored input calls for: (client, DM channel, the message whose button was pressed).
 Send = Callable[[AsyncWebClient, str, "str | None"], Awaitable[None]]
@@ -69,6 +72,7 @@ class SlackFrontEnd:
         self.drafts = Drafts()
         # Ids of inputs that store nothing (notices, secretariat): the core cannot spot their redeliveries.
         self._seen: OrderedDict[str, None] = OrderedDict()
+        self._locales: OrderedDict[str, str | None] = OrderedDict()
         self.bolt.event("message")(self._on_message)
         self.bolt.event("app_home_opened")(self._on_home)
         self.bolt.event("app_mention")(self._on_mention)
@@ -163,7 +167,8 @@ class SlackFrontEnd:
             if send is not None:
                 await send(client, dm, None)
             if body.get("channel_id") != dm:
-                await respond(text=ANSWERED_IN_DM, response_type="ephemeral")
+                t = await self.app.service.translator_for(person.respondent_id, self._locales.get(person.user_id))
+                await respond(text=t.gettext(ANSWERED_IN_DM), response_type="ephemeral")
 
         self._later(answer())
 
@@ -199,7 +204,7 @@ class SlackFrontEnd:
         if isinstance(route, ToService):
             # A failed write is a reply too (saved=False: "please send it again"): acknowledged, since they are told.
             reply = await self.app.service.handle(person.respondent_id, mapping.CHANNEL, route.command,
-                                                  route.inbound_id)
+                                                  route.inbound_id, locale=await self._locale(person))
             if reply.duplicate:
                 return None  # Slack retried something already answered
             return lambda client, dm, on_message: self._serve(client, person, dm, route, reply, on_message)
@@ -207,7 +212,24 @@ class SlackFrontEnd:
             return None
         if isinstance(route, ToSecretariat):
             return lambda client, dm, _: self._secretariat(client, dm, route.text, person.user_id)
-        return lambda client, dm, _: self._say(client, dm, route.text)
+        t = await self.app.service.translator_for(person.respondent_id, self._locales.get(person.user_id))
+        said = "\n\n".join(t.gettext(paragraph) for paragraph in route.text.split("\n\n"))
+        return lambda client, dm, _: self._say(client, dm, said)
+
+    async def _locale(self, person: Person) -> str | None:
+        """The user's locale as Slack knows it (users.info), asked once per person; None if unknown."""
+        if person.user_id in self._locales:
+            return self._locales[person.user_id]
+        try:
+            info = await self.bolt.client.users_info(user=person.user_id, include_locale=True)
+            locale = (info.get("user") or {}).get("locale")
+        except SlackApiError as exc:  # no language is no reason to lose an answer: the default one then
+            logger.warning("slack: users.info failed: %s", _error_code(exc))
+            locale = None
+        self._locales[person.user_id] = str(locale) if locale else None
+        while len(self._locales) > LOCALES_KEPT:
+            self._locales.popitem(last=False)
+        return self._locales[person.user_id]
 
     async def _serve(self, client: AsyncWebClient, person: Person, dm: str, route: ToService, reply: Reply,
                      on_message: str | None) -> None:
@@ -218,7 +240,7 @@ class SlackFrontEnd:
         else:
             await self._post(client, dm, shown)
         if reply.submitted:
-            await self._send_copy(client, person, dm)
+            await self._send_copy(client, person, dm, translator(reply.language))
 
     async def _secretariat(self, client: AsyncWebClient, dm: str, text: str, admin: str) -> None:
         try:
@@ -270,12 +292,13 @@ class SlackFrontEnd:
                 await client.files_upload_v2(channel=dm, file=str(path), filename=path.name)
         await self._say(client, dm, summary)
 
-    async def _send_copy(self, client: AsyncWebClient, person: Person, dm: str) -> None:
+    async def _send_copy(self, client: AsyncWebClient, person: Person, dm: str, t: Translator) -> None:
         session = await self.app.service.session(person.respondent_id)
         if session is not None:
             q = self.app.questionnaire
-            await client.files_upload_v2(channel=dm, content=copy.answers_copy(q, session),
-                                         filename=copy.file_name(q), title="Your answers")
+            # Translators: the title of the file with the respondent's answers (Slack).
+            await client.files_upload_v2(channel=dm, content=copy.answers_copy(q, session, t),
+                                         filename=copy.file_name(q), title=t.gettext("Your answers"))
 
     async def _say(self, client: AsyncWebClient, channel: str, text: str) -> None:
         await self._post(client, channel, blocks.messages(View([Part(text)])))
