@@ -70,9 +70,10 @@ def pick_one(item: Item, text: str, t: Translator) -> str | Invalid:
             return choices[number - 1]
         return Invalid(t.gettext("There is no option {number}. Please reply with a number from 1 to {last}.")
                        .format(number=_shown(wanted), last=len(choices)))
-    for option in choices:
-        if option.casefold() == wanted:
-            return option
+    # A name in any language of the file gives the stable value (the option in the file's own language).
+    for index, name in item.option_names():
+        if name.casefold() == wanted:
+            return choices[index]
     return Invalid(t.gettext("Please choose one of the options: reply with its number (1 to {last}) or its name.")
                    .format(last=len(choices)))
 
@@ -95,7 +96,7 @@ def pick_many(item: Item, text: str, t: Translator) -> list[str] | Invalid:
 def _names_in(item: Item, text: str, t: Translator) -> list[int] | Invalid:
     """Option names separated by commas or semicolons; a name may hold a comma itself."""
     rest, found = text.strip().casefold(), []
-    longest_first = sorted(enumerate(item.options), key=lambda pair: -len(pair[1]))
+    longest_first = sorted(item.option_names(), key=lambda pair: -len(pair[1]))
     while rest:
         for index, option in longest_first:
             name = option.casefold()

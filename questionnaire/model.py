@@ -7,9 +7,19 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
 
+from questionnaire import translations as tr
 from questionnaire.reminders import ReminderRule, check_against_dates
+from questionnaire.translations import (
+    LANGUAGES,
+    ItemTexts,
+    ItemTranslation,
+    QuestionnaireTexts,
+    QuestionnaireTranslation,
+)
+
+__all__ = ["LANGUAGES", "ItemTexts", "QuestionnaireTexts"]
 
 # Words a respondent types to steer the conversation; an option with one of these labels
 # could never be chosen by typing it, so the loader refuses such a questionnaire.
@@ -105,6 +115,10 @@ class Item(_Strict):
     max_choices: int | None = Field(default=None, ge=1)
     fields: tuple[ContactField, ...] = ()
     role: Role | None = None
+    # [items.translations.fr]: this item's texts in other languages (questionnaire/translations.py).
+    translations: dict[str, ItemTranslation] = Field(default_factory=dict)
+    # The file's own language, set by the questionnaire that holds this item (to tell a fallback apart).
+    _language: str = PrivateAttr(default=LANGUAGES[0])
 
     @model_validator(mode="after")
     def _kind_matches_its_settings(self) -> Self:
@@ -132,7 +146,40 @@ class Item(_Strict):
         if self.role is not None and self.kind not in ROLE_KINDS[self.role]:
             kinds = " or ".join(ROLE_KINDS[self.role])
             raise ValueError(f"an item with role = {self.role.value!r} must be of kind {kinds}, not {self.kind}")
+        _check_translations(self)
         return self
+
+    def texts(self, lang: str | None) -> ItemTexts:
+        """This item's texts in `lang` (None: the file's own language), falling back text by text."""
+        own = ItemTexts(self.text, self.help, self.choices, {f.id: f.label for f in self.fields})
+        if lang is None or lang == self._language:
+            return own
+        t = self.translations.get(lang, ItemTranslation())
+        return ItemTexts(
+            t.text or own.text,
+            t.help or own.help,
+            t.options or own.labels,
+            {**own.field_labels, **t.fields},
+            translated=not self.missing_in(lang),
+        )
+
+    def option_names(self) -> tuple[tuple[int, str], ...]:
+        """Every name of every option, in every language of the file: (index in choices, name)."""
+        names = list(enumerate(self.choices))
+        for t in self.translations.values():
+            names += list(enumerate(t.options or ()))
+        return tuple(names)
+
+    def missing_in(self, lang: str) -> list[str]:
+        """What of this item has no text in `lang`: 'q1 text', 'q1 options', 'contact field name'..."""
+        t = self.translations.get(lang, ItemTranslation())
+        missing = [] if t.text else [f"{self.id} text"]
+        if self.help and not t.help:
+            missing.append(f"{self.id} help")
+        if self.options and t.options is None:
+            missing.append(f"{self.id} options")
+        missing += [f"{self.id} field {f.id}" for f in self.fields if f.id not in t.fields]
+        return missing
 
     @property
     def choices(self) -> tuple[str, ...]:
@@ -149,6 +196,23 @@ class Item(_Strict):
     @property
     def answerable(self) -> bool:
         return self.kind is not Kind.NOTE
+
+
+def _check_translations(item: Item) -> None:
+    tr.check_codes(list(item.translations))
+    field_ids = {f.id for f in item.fields}
+    for lang, t in item.translations.items():
+        if t.options is not None and item.kind not in (Kind.SINGLE, Kind.MULTIPLE):
+            why = (f"a {item.kind} item has no options" if item.kind is not Kind.CONSENT
+                   else "a consent item's Yes and No come from consult's own translations; leave options out")
+            raise ValueError(f"translations.{lang}.options: {why}")
+        if t.help is not None and item.help is None:
+            raise ValueError(f"translations.{lang}.help: the item has no help in its own language")
+        for name in t.fields:
+            if name not in field_ids:
+                raise ValueError(f"translations.{lang}.fields: {name!r} is not a field of this item")
+    labels = {lang: t.options for lang, t in item.translations.items() if t.options is not None}
+    tr.check_labels(item.options, labels, COMMAND_WORDS)
 
 
 def _check_options(options: tuple[str, ...]) -> None:
@@ -190,6 +254,8 @@ class Questionnaire(_Strict):
     """A whole questionnaire: title, introduction, dates and items."""
 
     id: str = Field(pattern=ID_PATTERN)
+    # The language the file's own texts are written in; [translations.xx] give the others.
+    language: str = LANGUAGES[0]
     title: Text
     introduction: Text
     closing: Text = "Thank you. Your answers have been received."
@@ -204,9 +270,11 @@ class Questionnaire(_Strict):
     max_reminders: int = Field(default=3, ge=1)
     # Local hours [from, to) in which a reminder may arrive (UTC where a platform does not say the zone).
     reminder_hours: tuple[int, int] = (8, 20)
+    translations: dict[str, QuestionnaireTranslation] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _items_fit_together(self) -> Self:
+        _check_languages(self)
         _check_unique([item.id for item in self.items], "item id")
         earlier: dict[str, Item] = {}
         for item in self.items:
@@ -239,6 +307,41 @@ class Questionnaire(_Strict):
 
     def with_role(self, role: Role) -> list[Item]:
         return [item for item in self.items if item.role is role]
+
+    def texts(self, lang: str | None) -> QuestionnaireTexts:
+        """Title, introduction and closing in `lang` (None: the file's own language), falling back each."""
+        if lang is None or lang == self.language:
+            return QuestionnaireTexts(self.title, self.introduction, self.closing)
+        t = self.translations.get(lang, QuestionnaireTranslation())
+        translated = None not in (t.title, t.introduction, t.closing)
+        return QuestionnaireTexts(
+            t.title or self.title, t.introduction or self.introduction, t.closing or self.closing, translated
+        )
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The file's own language first, then (in LANGUAGES order) each that has any translation."""
+        given = set(self.translations).union(*(item.translations for item in self.items))
+        return (self.language, *(lang for lang in LANGUAGES if lang in given and lang != self.language))
+
+    def missing_translations(self) -> dict[str, list[str]]:
+        """For each translated language, the texts it lacks: ['title', 'q1 options', ...] (empty: complete)."""
+        return {lang: self._missing_in(lang) for lang in self.languages[1:]}
+
+    def _missing_in(self, lang: str) -> list[str]:
+        t = self.translations.get(lang, QuestionnaireTranslation())
+        missing = [name for name in ("title", "introduction", "closing") if getattr(t, name) is None]
+        return missing + [m for item in self.items for m in item.missing_in(lang)]
+
+
+def _check_languages(q: Questionnaire) -> None:
+    if q.language not in LANGUAGES:
+        raise ValueError(f"language: {q.language!r} is not a language consult knows; use one of {', '.join(LANGUAGES)}")
+    tr.check_codes(list(q.translations))
+    tr.check_default(q.language, list(q.translations), "translations")
+    for item in q.items:
+        tr.check_default(q.language, list(item.translations), f"item {item.id!r}")
+        item._language = q.language
 
 
 def _check_condition(item: Item, earlier: dict[str, Item]) -> None:
