@@ -7,6 +7,7 @@ from core import inputs as i
 from core.answers import Invalid
 from core.i18n import N_
 from core.i18n.formats import number
+from core.i18n.texts import item_texts
 from core.session import Answer, AnswerValue, Source
 from core.turn import Turn
 from core.windows import is_open, not_open_message
@@ -138,5 +139,6 @@ def show_answer(turn: Turn, command: i.Input) -> None:
     item = asked[command.number - 1]
     full = render.full(item, s.answers.get(item.id), turn.t)
     # Translators: {number} is the question's number, {text} the question itself.
-    heading = turn.t.gettext("Question {number}: {text}").format(number=command.number, text=item.text)
+    heading = turn.t.gettext("Question {number}: {text}").format(number=command.number,
+                                                                            text=item_texts(item, turn.t).text)
     turn.messages.append(f"{heading}\n\n{full or turn.t.gettext('No answer yet.')}")

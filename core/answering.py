@@ -7,6 +7,7 @@ from core import inputs as i
 from core.answers import Invalid
 from core.i18n import N_
 from core.i18n.formats import number
+from core.i18n.texts import item_texts, questionnaire_texts
 from core.invitations.offer import offered
 from core.session import Answer, AnswerValue, Draft, Session, Source, Status, Submission, same_answers
 from core.turn import Turn
@@ -35,7 +36,7 @@ def move_on(turn: Turn, after: str | None) -> None:
         if item.kind is not Kind.NOTE:
             s.cursor = item.id
             return
-        turn.messages.append(item.text)
+        turn.messages.append(item_texts(item, turn.t).text)
         after = item.id
     s.cursor = None
     # After 'edit' or a changed file, the end is only the end once every required question is in.
@@ -280,7 +281,8 @@ def _skip_field(turn: Turn, item: Item) -> None:
         _store_field(turn, item, given)
     else:
         # Translators: {field} is the name of a contact detail, e.g. E-mail.
-        turn.refuse(turn.t.gettext("'{field}' is needed, so it cannot be skipped.").format(field=field.label))
+        turn.refuse(turn.t.gettext("'{field}' is needed, so it cannot be skipped.").format(
+            field=item_texts(item, turn.t).field_labels.get(field.id, field.label)))
 
 
 def keep(turn: Turn, _: i.Input) -> None:
@@ -330,7 +332,7 @@ def submit(turn: Turn) -> None:
     again = s.submitted is not None
     s.submissions.append(Submission(at=turn.now, answers={k: v.model_copy() for k, v in s.answers.items()}))
     s.status, s.changed_since_submit, s.cursor = Status.SUBMITTED, False, None
-    turn.messages.append(turn.q.closing.strip())
+    turn.messages.append(questionnaire_texts(turn.q, turn.t).closing.strip())
     if again:
         turn.messages.append(
             turn.t.gettext("Your changes have been submitted; the earlier version is kept in the history."))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from core.i18n import Translator
 from core.i18n.formats import number
+from core.i18n.texts import NO, YES
 from questionnaire.model import ContactField, Item, Kind
 
 # Tab and newline are ordinary in pasted text; every other control character is refused, and so
@@ -59,10 +60,10 @@ def pick_one(item: Item, text: str, t: Translator) -> str | Invalid:
     """An option of a single-choice or consent item, by number or by name."""
     wanted = text.strip().casefold()
     choices = item.choices
-    if item.kind is Kind.CONSENT:
-        if wanted in _YES:
+    if item.kind is Kind.CONSENT:  # yes or no, in English or as the respondent's language says it
+        if wanted in _YES or wanted == t.gettext(YES).casefold():
             return choices[0]
-        if wanted in _NO:
+        if wanted in _NO or wanted == t.gettext(NO).casefold():
             return choices[1]
     if wanted.isdecimal():
         number = int(wanted) if len(wanted) <= _MAX_DIGITS else 0

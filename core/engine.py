@@ -15,6 +15,7 @@ from core.catch_up import catch_up
 from core.handlers import dispatch
 from core.i18n import N_, supported, translator
 from core.i18n.commands import localized
+from core.i18n.texts import tell_untranslated
 from core.inputs import Input, SendText
 from core.reply import Reply
 from core.session import RECENT_INPUTS_KEPT, SOURCES_KEPT, Session, Status, same_answers
@@ -72,6 +73,7 @@ def apply(
     if isinstance(command, SendText) and command.ref is not None and turn.took is not None:
         _remember_source(turn, command.ref)
     _settle(turn)
+    tell_untranslated(turn)
     if turn.session.changed_since_submit and not session.changed_since_submit:
         turn.messages.append(turn.t.gettext(UNSENT_CHANGE))
     changed = turn.session != session

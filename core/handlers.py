@@ -9,6 +9,7 @@ from core import inputs as i
 from core.i18n import N_
 from core.i18n.choice import choose_language
 from core.i18n.formats import number
+from core.i18n.texts import questionnaire_texts
 from core.invitations.arrival import arrive
 from core.session import Session, Status
 from core.turn import Turn
@@ -103,7 +104,8 @@ def begin(turn: Turn, start: i.Start | None) -> None:
         return
     s.status = Status.IN_PROGRESS
     s.started_at = s.started_at or turn.now
-    turn.messages.extend([turn.q.title, turn.q.introduction.strip()])
+    texts = questionnaire_texts(turn.q, turn.t)
+    turn.messages.extend([texts.title, texts.introduction.strip()])
     if said is not None:
         turn.messages.append(said)
     answering.move_on(turn, after=None)

@@ -8,6 +8,7 @@ from core import flow
 from core.i18n import N_, Translator
 from core.i18n.formats import clock, day
 from core.i18n.formats import number as figure
+from core.i18n.texts import NO, YES, item_texts, label
 from core.invitations.offer import OFFER, offered
 from core.reply import Expects, Progress, Prompt
 from core.session import Answer, Session, Status
@@ -84,38 +85,46 @@ def _item_prompt(q: Questionnaire, item: Item, session: Session, t: Translator) 
     draft = session.draft if session.draft and session.draft.item_id == item.id else None
     number = flow.number_of(q, session.answers, item.id)
     total = len(flow.questions(q, session.answers))
-    text = t.gettext(QUESTION_OF).format(number=number, total=total) + f"\n{item.text}"
+    texts = item_texts(item, t)
+    text = t.gettext(QUESTION_OF).format(number=number, total=total) + f"\n{texts.text}"
     current = preview(item, answer, t)
     if item.kind is Kind.FIELDS:
         field = item.fields[session.field_index]
         # Translators: a contact detail being asked, e.g. "E-mail (2 of 5)"; {field} is its name.
         text += "\n" + t.gettext("{field} ({index} of {count})").format(
-            field=field.label, index=session.field_index + 1, count=len(item.fields))
+            field=texts.field_labels.get(field.id, field.label), index=session.field_index + 1, count=len(item.fields))
         value = answer.value.get(field.id) if answer and isinstance(answer.value, dict) else None
         current = value or None
     offer = offered(q, session, item)
     if offer is not None:
         text += "\n" + t.gettext(OFFER).format(value=offer)
     commands = _commands(q, item, session, current or offer)
+    hints = hint_parts(_EXPECTS[item.kind], commands, t, offered=offer is not None)
     chosen = [item.choices.index(offer)] if offer is not None and offer in item.choices else selected(item, answer)
     return Prompt(
         item_id=item.id,
         text=text,
-        help=item.help,
-        options=list(item.choices),
+        help=texts.help,
+        options=list(texts.labels),
         selected=draft.choices if draft else chosen,
         expects=_EXPECTS[item.kind],
         draft_chars=len(draft.text) if draft and draft.parts else None,
         current=current,
         offered=offer,
         commands=commands,
-        hint=hint(_EXPECTS[item.kind], commands, t, offered=offer is not None),
+        hint=" ".join(part for part in hints if part),
+        hints=hints,
         field=session.field_index if item.kind is Kind.FIELDS else None,
     )
 
 
 def hint(expects: Expects, commands: list[str], t: Translator, offered: bool = False) -> str:
     """One line on what to send next, in words a respondent can type on any front end."""
+    return " ".join(part for part in hint_parts(expects, commands, t, offered) if part)
+
+
+def hint_parts(expects: Expects, commands: list[str], t: Translator, offered: bool = False) -> list[str]:
+    """The hint's sentences: what the question expects ("" for a plain text), then one per command."""
     parts = [t.gettext(_HINTS[expects]) if expects in _HINTS else ""]
     if "keep" in commands:
         keep = N_("Send 'keep' to confirm it.") if offered else N_("Send 'keep' to keep your answer.")
@@ -124,7 +133,7 @@ def hint(expects: Expects, commands: list[str], t: Translator, offered: bool = F
         parts.append(t.gettext("Send 'add' to add to it."))
     if "skip" in commands:
         parts.append(t.gettext("Send 'skip' to leave it out."))
-    return " ".join(part for part in parts if part)
+    return parts
 
 
 def selected(item: Item, answer: Answer | None) -> list[int]:
@@ -170,8 +179,7 @@ def _confirm_prompt(pending: str, t: Translator) -> Prompt:
         text = t.gettext("Do you really want to withdraw? All your answers will be deleted. Reply yes or no.")
     else:
         text = t.gettext("Do you really want to start again? Your current answers will be cleared. Reply yes or no.")
-    # Translators: the two answers to "Do you really want to ...?", on buttons (keep them short).
-    options = [t.gettext("Yes"), t.gettext("No")]
+    options = [t.gettext(YES), t.gettext(NO)]
     return Prompt(
         item_id=None, text=text, options=options, expects=Expects.CONFIRM, hint=t.gettext(_HINTS[Expects.CONFIRM]),
         confirms=pending,
@@ -186,10 +194,12 @@ def preview(item: Item, answer: Answer | None, t: Translator, limit: int = PREVI
     if value is None:
         return t.gettext("(skipped)")
     if isinstance(value, dict):
-        labels = {f.id: f.label for f in item.fields}
+        labels = item_texts(item, t).field_labels
         return "; ".join(f"{labels.get(k, k)}: {v}" for k, v in value.items() if v)
     if isinstance(value, list):
-        return ", ".join(value)
+        return ", ".join(label(item, v, t) for v in value)
+    if value in item.choices:
+        return label(item, value, t)
     flat = " ".join(value.split())  # one line, so the review keeps its shape
     if len(flat) > limit:
         # Translators: {count} is a number already written with its thousands separator (e.g. 1,234).
@@ -221,7 +231,7 @@ def review(q: Questionnaire, session: Session, t: Translator) -> str:
         if shortened is None and _cut(answer):
             shortened = number
         missing = t.gettext("no answer yet (required)") if item.required else t.gettext("no answer yet")
-        lines.append(f"{number}. {shorten(item.text, 80)}\n   -> {shown or missing}")
+        lines.append(f"{number}. {shorten(item_texts(item, t).text, 80)}\n   -> {shown or missing}")
     if shortened is not None:
         lines.append(t.gettext("Long answers are shortened here. To read one whole, send 'show' and its number, "
                                "e.g. show {number}.").format(number=shortened))

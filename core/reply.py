@@ -48,6 +48,8 @@ class Prompt(BaseModel):
     commands: list[str] = Field(default_factory=list)
     # What to send next, in plain words (front ends with buttons may show those instead).
     hint: str = ""
+    # The hint's sentences: what the question expects first, then one for each command (keep, add, skip).
+    hints: list[str] = Field(default_factory=list)
     # The contact field being asked (0-based), for a group of fields.
     field: int | None = None
     # The action a yes/no question confirms ("restart" or "withdraw").

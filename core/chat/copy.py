@@ -5,6 +5,7 @@ from __future__ import annotations
 from core import flow, render
 from core.i18n import Translator
 from core.i18n.formats import clock, day
+from core.i18n.texts import item_texts, questionnaire_texts
 from core.session import Session
 from questionnaire.model import Questionnaire
 
@@ -24,11 +25,11 @@ def answers_copy(q: Questionnaire, session: Session, t: Translator) -> str:
             day=day(at, t.language), time=clock(at, t.language))
     else:
         heading = t.gettext("Your answers (not submitted yet).")
-    lines = [q.title, heading, ""]
+    lines = [questionnaire_texts(q, t).title, heading, ""]
     for number, item in enumerate(flow.questions(q, answers), start=1):
         answer = answers.get(item.id)
         shown = render.full(item, answer, t) if flow.is_settled(item, answer) else None
-        lines.extend([f"{number}. {item.text}", "", shown or t.gettext("(no answer)"), "", ""])
+        lines.extend([f"{number}. {item_texts(item, t).text}", "", shown or t.gettext("(no answer)"), "", ""])
     lines.append(t.gettext(
         "Keep this file for your records. You can change your answers until the consultation closes."))
     return "\n".join(lines)

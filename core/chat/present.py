@@ -166,7 +166,11 @@ def _tap_hint(prompt: Prompt, t: Translator) -> str:
 
 def _typed_hint(prompt: Prompt) -> str:
     """The hint without what the buttons already offer (keep, skip, add)."""
-    return prompt.hint.split(" Send '")[0] if prompt.commands else prompt.hint
+    if not prompt.commands:
+        return prompt.hint
+    if prompt.hints:
+        return prompt.hints[0]
+    return prompt.hint.split(" Send '")[0]  # a prompt made without its parts (an older reminder, a test)
 
 
 def _options(q: Questionnaire, prompt: Prompt) -> list[Button]:

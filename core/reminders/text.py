@@ -45,7 +45,7 @@ def sentences(q: Questionnaire, session: Session, now: datetime) -> str:
     """What the reminder says before the question, in the respondent's language."""
     t = translator(language_of(q, session))
     place = render.progress(q, session)
-    said = [t.gettext(NOT_SUBMITTED).format(title=q.title)]
+    said = [t.gettext(NOT_SUBMITTED).format(title=q.texts(t.language).title)]
     if session.cursor is None:
         said.append(t.gettext(STOPPED_AT_REVIEW))
     else:
