@@ -13,7 +13,8 @@ from core import flow, render, set_aside
 from core import inputs as i
 from core.catch_up import catch_up
 from core.handlers import dispatch
-from core.i18n import N_, supported, translator
+from core.i18n import N_, RTL, supported, translator
+from core.i18n.bidi import rtl_lines
 from core.i18n.commands import localized
 from core.i18n.texts import tell_untranslated
 from core.inputs import Input, SendText
@@ -127,7 +128,7 @@ def _settle(turn: Turn) -> None:
 def _reply(turn: Turn, duplicate: bool = False) -> Reply:
     s = turn.session
     started = s.status not in (Status.NEW, Status.WITHDRAWN)
-    return Reply(
+    reply = Reply(
         messages=turn.messages,
         prompt=render.prompt(turn.q, s, turn.now, turn.t),
         ask=turn.ask,
@@ -138,3 +139,13 @@ def _reply(turn: Turn, duplicate: bool = False) -> Reply:
         language=turn.t.language,
         languages=turn.languages,
     )
+    return right_to_left(reply) if reply.language in RTL else reply
+
+
+def right_to_left(reply: Reply) -> Reply:
+    """Every line with right-to-left letters made right-to-left as a whole (see core/i18n/bidi.py)."""
+    prompt = reply.prompt
+    if prompt is not None:
+        prompt = prompt.model_copy(update={"text": rtl_lines(prompt.text), "hint": rtl_lines(prompt.hint),
+                                           "hints": [rtl_lines(h) for h in prompt.hints]})
+    return reply.model_copy(update={"messages": [rtl_lines(m) for m in reply.messages], "prompt": prompt})

@@ -189,7 +189,8 @@ class TelegramFrontEnd:
     async def _secretariat_command(self, update: Update, _: Context) -> None:
         message, user = update.message, update.effective_user
         assert message is not None and user is not None
-        await self.secretariat.command(message.chat_id, user.id, mapping.command_text(message.text or ""))
+        await self.secretariat.command(message.chat_id, user.id, mapping.command_text(message.text or ""),
+                                       user.language_code)
 
     # Groups and channels
 

@@ -12,6 +12,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bots.bootstrap import App
+from bots.telegram import mapping
 from bots.telegram import render as telegram_render
 from core import announcements, render
 from core.announcements import Announcement, Drafts
@@ -47,10 +48,12 @@ class Secretariat:
         """A text of ours, escaped and split below Telegram's limit."""
         await send_plain(self.bot, chat_id, text)
 
-    async def command(self, chat_id: int, user_id: int, text: str) -> None:
+    async def command(self, chat_id: int, user_id: int, text: str, locale: str | None = None) -> None:
         """'/progress' or '/export ...' from anyone: figures and files for admins only."""
         if not secretariat.is_admin(user_id, self.admins):
-            await self.send_text(chat_id, f"{secretariat.NOT_FOR_YOU}\n\n{render.HELP}")
+            # A respondent: told in their language (`locale` is their Telegram's, until they chose one).
+            t = await self.app.service.translator_for(mapping.respondent_id(user_id), locale)
+            await self.send_text(chat_id, f"{t.gettext(secretariat.NOT_FOR_YOU)}\n\n{t.gettext(render.HELP)}")
             return
         try:
             request = secretariat.parse(text)

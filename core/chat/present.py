@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from core import render
 from core.chat import actions
 from core.i18n import LANGUAGES, N_, NATIVE_NAMES, Translator, translator
+from core.i18n.bidi import RLM
 from core.inputs import Input, ToggleOption
 from core.reply import Expects, Prompt, Reply
 from questionnaire.model import Questionnaire
@@ -46,6 +47,9 @@ _TAP_HINTS = {
     Expects.CHOICES: N_("Tap every option that applies ({tick} marks your choices), then Done."),
     Expects.CONFIRM: "",
 }
+
+# Translators: the placeholder of a drop-down list of options in Slack (short).
+CHOOSE_ONE = N_("Choose one")
 
 # The commands of the menu (Telegram's setMyCommands, Slack's /consult usage), in the order shown.
 MENU: tuple[tuple[str, str], ...] = (
@@ -106,6 +110,8 @@ class View:
     commands: list[Button] = field(default_factory=list)
     # True when the options are ticked one by one and confirmed with Done.
     multiple: bool = False
+    # What a drop-down list of many options says before one is picked (Slack's static_select).
+    menu: str = "Choose one"
 
 
 def view(q: Questionnaire, reply: Reply, t: Translator | None = None) -> View:
@@ -123,7 +129,8 @@ def view(q: Questionnaire, reply: Reply, t: Translator | None = None) -> View:
         return View(parts)
     if not reply.ask and prompt.draft_chars is None and prompt.expects is not Expects.CHOICES:
         return View(parts)  # an explanation under a question still on screen: its buttons are there
-    return View(parts, _options(q, prompt), _commands(q, prompt, t), multiple=prompt.expects is Expects.CHOICES)
+    return View(parts, _options(q, prompt), _commands(q, prompt, t), multiple=prompt.expects is Expects.CHOICES,
+                menu=t.gettext(CHOOSE_ONE))
 
 
 def redraws(command: Input, reply: Reply) -> bool:
@@ -153,7 +160,7 @@ def _question(prompt: Prompt, t: Translator) -> Part:
 def _is_heading(line: str, t: Translator) -> bool:
     """True for the line "Question 3 of 17" as the respondent's language says it."""
     pattern = re.escape(t.gettext(render.QUESTION_OF)).replace(r"\{number\}", "[0-9]+").replace(r"\{total\}", "[0-9]+")
-    return re.fullmatch(pattern, line) is not None
+    return re.fullmatch(pattern, line.removeprefix(RLM)) is not None
 
 
 def _tap_hint(prompt: Prompt, t: Translator) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 from core import progress
 from core.export.options import FORMATS, ExportError, parse_choice, parse_formats
 from core.export.records import Audience, Scope
+from core.i18n import N_
 from core.invitations import standing
 from core.invitations.port import Invitations
 from core.invitations.standing import Arrival
@@ -27,7 +28,8 @@ from core.reminders.log import SendLog
 from core.reminders.loop import QuestionnaireFor, preview
 from questionnaire.model import Questionnaire
 
-NOT_FOR_YOU = "'progress' and 'export' are for the secretariat of this consultation."
+# Translators: said to a respondent who typed a secretariat command; keep 'progress' and 'export' as they are.
+NOT_FOR_YOU = N_("'progress' and 'export' are for the secretariat of this consultation.")
 EXPORT_USAGE = (
     "Send 'export' for every file, or name what you need, for example: export xlsx,docx. "
     f"Formats: {', '.join(FORMATS)}. Add 'internal' for the confidential files that name every respondent, "

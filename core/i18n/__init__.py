@@ -8,6 +8,8 @@ from functools import cache
 from pathlib import Path
 from typing import Protocol
 
+from core.i18n import bidi
+
 LANGUAGES = ("en", "fr", "es", "ar", "zh", "ru")
 NATIVE_NAMES = {"en": "English", "fr": "Français", "es": "Español", "ar": "العربية", "zh": "中文", "ru": "Русский"}
 RTL = frozenset({"ar"})
@@ -49,19 +51,26 @@ class Translator(Protocol):
 
 
 class Catalogue:
-    """One language's compiled catalogue; a msgid without a translation is said as it is (English)."""
+    """One language's compiled catalogue; a msgid without a translation is said as it is (English).
+
+    In a right-to-left language every placeholder comes isolated (core/i18n/bidi.py), so that the value
+    put in ('E-mail', 'ana@example.org', '(UN)') keeps its order inside the sentence.
+    """
 
     def __init__(self, language: str, translations: gettext.NullTranslations) -> None:
         self.language = language
         self._t = translations
+        self._rtl = language in RTL
 
     def gettext(self, message: str) -> str:
         """The message in this language."""
-        return self._t.gettext(message)
+        said = self._t.gettext(message)
+        return bidi.isolate_placeholders(said) if self._rtl else said
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         """The form of the message for the count `n` (the caller formats `{n}` or another name in)."""
-        return self._t.ngettext(singular, plural, n)
+        said = self._t.ngettext(singular, plural, n)
+        return bidi.isolate_placeholders(said) if self._rtl else said
 
     def pgettext(self, context: str, message: str) -> str:
         """A short word in its context (e.g. "command"), so that one English word can be two in French."""

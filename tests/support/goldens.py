@@ -23,6 +23,9 @@ GOLDENS = Path(__file__).resolve().parents[1] / "goldens"
 # The terminal walk of tests/test_cli.py, with the choice of language shown first and the review before submitting.
 STEPS = ["language", *WALK[:-1], "review", "submit"]
 KINDS = ("chat", "telegram", "slack")
+# Seconds without a new message after which a reply is complete: long enough on a busy machine, where a
+# reply's second message can come a moment after its first.
+QUIET = 0.3
 
 
 def golden_path(lang: str, kind: str) -> Path:
@@ -72,7 +75,7 @@ async def telegram_transcript(lang: str, folder: Path) -> str:
             mark = api.mark()
             await user.say(said)
             await api.wait_for(lambda call: call.chat_id == 42 and call.method == "sendMessage", since=mark)
-            await _quiet(lambda: len(api.sent_since(0, 42)))
+            await _quiet(lambda: len(api.sent_since(0, 42)), QUIET)
             blocks.append(_block(said, [_telegram(call) for call in api.sent_since(mark, 42)]))
         return "\n".join(blocks)
 
@@ -93,12 +96,14 @@ async def slack_transcript(lang: str, folder: Path) -> str:
         ana = slack.user("U0ANA")
         blocks = []
         for said in ["start", *STEPS]:
+            mark = len(slack.api.calls)
             await ana.say(said, expect="")
-            blocks.append(_block(said, ana.seen))
+            await slack.api.quiet(QUIET)
+            blocks.append(_block(said, ana._shown(mark)))
         return "\n".join(blocks)
 
 
-async def _quiet(count: Callable[[], int], period: float = 0.1) -> None:
+async def _quiet(count: Callable[[], int], period: float) -> None:
     """Wait until `count` stops growing for `period` seconds (a reply may take several messages)."""
     before = -1
     while count() != before:
