@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from core import engine
 from core.i18n import N_, Translator, supported, translator
+from core.i18n.commands import elsewhere
 from core.inputs import ContinueElsewhere, Input, ResumeWith, Start
 from core.invitations.port import Invitations
 from core.ports import Repository, StorageError
@@ -80,6 +81,7 @@ class ConsultService:
         lock = self._locks.setdefault(respondent_id, asyncio.Lock())
         # The lock orders this process's inputs; the repository's transaction holds the respondent
         # against other processes too (PostgreSQL: a row lock) until what is put is committed.
+        command = elsewhere(command, self.translations)  # the move is the service's, not the engine's
         async with lock:
             if isinstance(command, ContinueElsewhere | ResumeWith):
                 return await self._move(respondent_id, channel, command, inbound_id)

@@ -3,6 +3,7 @@ where the catalogue has a translation; the respondent's language is detected, ch
 
 from __future__ import annotations
 
+import gettext
 import re
 import string
 from pathlib import Path
@@ -12,10 +13,10 @@ from babel.messages.pofile import read_po
 
 from bots.console import render as console
 from core.chat import present
-from core.i18n import LANGUAGES, NATIVE_NAMES, supported, translator
+from core.i18n import LANGUAGES, NATIVE_NAMES, Catalogue, supported, translator
 from core.i18n.build import TEMPLATE, extract, po_path
-from core.i18n.commands import command_words
-from core.inputs import ChooseLanguage, parse_text
+from core.i18n.commands import command_words, elsewhere
+from core.inputs import ChooseLanguage, ContinueElsewhere, parse_text
 from core.reply import Reply
 from core.service import ConsultService
 from core.text import shorten
@@ -205,3 +206,32 @@ def test_the_compiled_catalogues_ship_with_the_package() -> None:
         assert po_path(lang).with_suffix(".mo").is_file()
     pyproject = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text()
     assert "locale/*/LC_MESSAGES/*.mo" in pyproject
+
+
+FRENCH_WORDS = {"back": "retour", "edit": "modifier", "stop reminders": "arrêter rappels",
+                "continue elsewhere": "continuer ailleurs"}
+
+
+class _French(gettext.NullTranslations):
+    def pgettext(self, context: str, message: str) -> str:
+        return FRENCH_WORDS.get(message, message) if context == "command" else message
+
+
+def french(_: str | None) -> Catalogue:
+    return Catalogue("fr", _French())
+
+
+async def test_command_words_work_in_english_and_in_the_respondents_language() -> None:
+    ana = Respondent(ConsultService(Q, MemoryRepository(), Clock(), translations=french))
+    await ana.says("hello", "yes", "Ana", "UN", "Kenya", "ana@example.org")
+    assert (await ana.session()).cursor == "q1"
+    await ana.say("Retour")  # French, any case
+    assert (await ana.session()).cursor == "contact"
+    await ana.say("/modifier 3")
+    assert (await ana.session()).cursor == "q1"
+    await ana.say("back")  # English always works
+    assert (await ana.session()).cursor == "contact"
+    await ana.say("arrêter  rappels")
+    assert (await ana.session()).reminders_off
+    assert elsewhere(parse_text("Continuer ailleurs"), french) == ContinueElsewhere()
+    assert elsewhere(parse_text("retour"), french) == parse_text("retour")  # only the move is read early

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from core.i18n import Translator
-from core.inputs import Input, SendText, parse_text
+from collections.abc import Callable
+
+from core.i18n import LANGUAGES, Translator
+from core.inputs import ContinueElsewhere, Input, SendText, parse_text
 
 
 def command_words(t: Translator) -> dict[str, str]:
@@ -63,3 +65,13 @@ def localized(command: Input, t: Translator) -> Input:
             read = parse_text(local[mine] + words[len(mine):], command.ref)
             return command if isinstance(read, SendText) else read
     return command
+
+
+def elsewhere(command: Input, translations: Callable[[str | None], Translator]) -> Input:
+    """'continue elsewhere' typed in any of the six languages: the service moves answers before the engine runs,
+    so this word is read before the respondent's language is known."""
+    if not isinstance(command, SendText):
+        return command
+    words = " ".join(command.text.strip().removeprefix("/").split()).casefold()
+    phrases = {translations(lang).pgettext("command", "continue elsewhere").casefold() for lang in LANGUAGES}
+    return ContinueElsewhere() if words in phrases else command
