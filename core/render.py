@@ -118,13 +118,9 @@ def _item_prompt(q: Questionnaire, item: Item, session: Session, t: Translator) 
     )
 
 
-def hint(expects: Expects, commands: list[str], t: Translator, offered: bool = False) -> str:
-    """One line on what to send next, in words a respondent can type on any front end."""
-    return " ".join(part for part in hint_parts(expects, commands, t, offered) if part)
-
-
 def hint_parts(expects: Expects, commands: list[str], t: Translator, offered: bool = False) -> list[str]:
-    """The hint's sentences: what the question expects ("" for a plain text), then one per command."""
+    """What to send next, in words a respondent can type on any front end: what the question expects
+    ("" for a plain text), then a sentence per command."""
     parts = [t.gettext(_HINTS[expects]) if expects in _HINTS else ""]
     if "keep" in commands:
         keep = N_("Send 'keep' to confirm it.") if offered else N_("Send 'keep' to keep your answer.")
