@@ -12,11 +12,16 @@ import pytest
 from babel.messages.pofile import read_po
 
 from bots.console import render as console
+from core import progress
+from core.announcements import Drafts
 from core.chat import present
+from core.chat.secretariat import export_usage, progress_text
+from core.export.options import FORMATS
 from core.i18n import LANGUAGES, NATIVE_NAMES, Catalogue, supported, translator
 from core.i18n.build import TEMPLATE, extract, po_path
 from core.i18n.commands import command_words, elsewhere
 from core.inputs import ChooseLanguage, ContinueElsewhere, parse_text
+from core.outbound import Senders
 from core.reply import Reply
 from core.service import ConsultService
 from core.text import shorten
@@ -112,7 +117,8 @@ class Pseudo:
 def _questionnaire_texts(q: Questionnaire) -> list[str]:
     texts = [q.title, q.introduction.strip(), q.closing.strip()]
     for item in q.items:
-        texts += [item.text, shorten(item.text, 80), *(item.choices), *(f.label for f in item.fields)]
+        texts += [item.text, shorten(item.text, 80), shorten(item.text, 60), *(item.choices),
+                  *(f.label for f in item.fields)]
         texts += [item.help] if item.help else []
     texts += [f"{code} - {name}" for code, name in NATIVE_NAMES.items()] + list(NATIVE_NAMES.values())
     return sorted(texts, key=len, reverse=True)
@@ -138,6 +144,21 @@ async def test_no_message_escapes_the_catalogue_in_a_whole_walk() -> None:
         for shown in _shown(reply, pseudo):
             left = _english_left(shown, Q, steps)
             assert not left, f"after {said!r}: {left!r} in {shown!r}"
+
+
+async def test_the_secretariats_chat_messages_come_from_the_catalogue() -> None:
+    pseudo = Pseudo()
+    service = make_service(Q)
+    ana = Respondent(service)
+    await ana.says("hello", "yes", "Ana")
+    report = progress.report(Q, [await ana.session()], service.now())
+    text = progress_text(report, pseudo)
+    assert not _english_left(text, Q, ["wgec2013", "in_progress", "test"]), text
+    drafts = Drafts()
+    for words in ("", "everyone", "everyone Hello"):
+        shown = await drafts.preview("admin", words, service.repository.each(), Senders([]), pseudo)
+        assert not _english_left(shown, Q, ["everyone", "Hello", "nobody"]), shown
+    assert not _english_left(export_usage(pseudo), Q, list(FORMATS))
 
 
 def _shown(reply: Reply, pseudo: Pseudo) -> list[str]:

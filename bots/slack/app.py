@@ -210,9 +210,10 @@ class SlackFrontEnd:
             return lambda client, dm, on_message: self._serve(client, person, dm, route, reply, on_message)
         if not self._first_time(route.inbound_id):
             return None
+        # Told in their language: a respondent's choice, else their Slack locale.
+        t = await self.app.service.translator_for(person.respondent_id, await self._locale(person))
         if isinstance(route, ToSecretariat):
-            return lambda client, dm, _: self._secretariat(client, dm, route.text, person.user_id)
-        t = await self.app.service.translator_for(person.respondent_id, self._locales.get(person.user_id))
+            return lambda client, dm, _: self._secretariat(client, dm, route.text, person.user_id, t)
         said = "\n\n".join(t.gettext(paragraph) for paragraph in route.text.split("\n\n"))
         return lambda client, dm, _: self._say(client, dm, said)
 
@@ -242,51 +243,52 @@ class SlackFrontEnd:
         if reply.submitted:
             await self._send_copy(client, person, dm, translator(reply.language))
 
-    async def _secretariat(self, client: AsyncWebClient, dm: str, text: str, admin: str) -> None:
+    async def _secretariat(self, client: AsyncWebClient, dm: str, text: str, admin: str, t: Translator) -> None:
         try:
             request = secretariat.parse(text)
             if isinstance(request, secretariat.AnnounceRequest | secretariat.AnnounceConfirm):
-                await self._announce(client, dm, admin, request)
+                await self._announce(client, dm, admin, request, t)
             elif isinstance(request, secretariat.ExportRequest):
-                await self._export(client, dm, request)
+                await self._export(client, dm, request, t)
             elif isinstance(request, secretariat.RemindRequest):
                 await self.app.service.refresh_window()
                 sources = (self.app.questionnaire, self.app.repository, self.app.send_log,
                            self.app.service.questionnaire_for)
-                due = await secretariat.remind_message(sources, self.app.service.now(), self.senders.reaches)
+                due = await secretariat.remind_message(sources, self.app.service.now(), self.senders.reaches, t)
                 await self._say(client, dm, due)
             else:
                 await self.app.service.refresh_window()
                 now, dated = self.app.service.now(), self.app.service.questionnaire_for(None)
                 text = await secretariat.progress_message(self.app.questionnaire, self.app.repository, now,
                                                           self.app.invitations, self.app.decisions,
-                                                          self.app.read_arrivals, dated)
+                                                          self.app.read_arrivals, dated, t)
                 await self._say(client, dm, text)
         except ExportError as exc:
-            await self._say(client, dm, f"{exc}\n\n{secretariat.EXPORT_USAGE}")
+            await self._say(client, dm, f"{exc}\n\n{secretariat.export_usage(t)}")
 
     async def _announce(self, client: AsyncWebClient, dm: str, admin: str,
-                        request: secretariat.AnnounceRequest | secretariat.AnnounceConfirm) -> None:
+                        request: secretariat.AnnounceRequest | secretariat.AnnounceConfirm, t: Translator) -> None:
         """A preview first; on 'announce yes' the sending (after the acknowledgement: this runs in a task)."""
         if isinstance(request, secretariat.AnnounceRequest):
-            shown = await self.drafts.preview(admin, request.words, self.app.repository.each(), self.senders)
+            shown = await self.drafts.preview(admin, request.words, self.app.repository.each(), self.senders, t)
             await self._say(client, dm, shown)
             return
         announcement = self.drafts.take(admin)
         if announcement is None or not request.send:
             said = announcements.NOTHING_WAITING if announcement is None else announcements.DROPPED
-            await self._say(client, dm, said)
+            await self._say(client, dm, t.gettext(said))
             return
-        await self._say(client, dm, announcements.SENDING)
+        await self._say(client, dm, t.gettext(announcements.SENDING))
         text = await announcements.deliver(announcement, self.app.repository.each(), self.senders, self.app.send_log,
-                                           self.app.service.now())
+                                           self.app.service.now(), t)
         await self._say(client, dm, text)
 
-    async def _export(self, client: AsyncWebClient, dm: str, request: secretariat.ExportRequest) -> None:
+    async def _export(self, client: AsyncWebClient, dm: str, request: secretariat.ExportRequest,
+                      t: Translator) -> None:
         with tempfile.TemporaryDirectory(prefix="consult-slack-") as folder:
             files, summary = await secretariat.export_files(
                 self.app.questionnaire, self.app.repository, Path(folder), request, self.app.service.now(),
-                self.app.decisions,
+                self.app.decisions, t,
             )
             for path in files:
                 await client.files_upload_v2(channel=dm, file=str(path), filename=path.name)
