@@ -13,6 +13,7 @@ from questionnaire.translations import ItemTexts, QuestionnaireTexts
 # Translators: the two options of a consent question, and the two answers to "Do you really want to ...?"
 # (shown on buttons: keep them short).
 YES = N_("Yes")
+# Translators: see "Yes" (short: a button).
 NO = N_("No")
 # Translators: said once, when a question has no text in the respondent's language; {language} is the name
 # of the questionnaire's own language, in that language (e.g. "English", "Français").

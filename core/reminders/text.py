@@ -20,8 +20,6 @@ NOT_SUBMITTED = N_("A reminder: your answers to \"{title}\" are not submitted ye
 STOPPED_AT_QUESTION = N_("You stopped at question {index} of {total}.")
 STOPPED_AT_REVIEW = N_("You have answered the questions; only 'submit' is left.")
 # Translators: {closes} is a date and time, e.g. "03 December 2026, 17:00".
-DAYS_LEFT = N_("The consultation closes on {closes} UTC, in {days} days.")
-ONE_DAY_LEFT = N_("The consultation closes on {closes} UTC, in 1 day.")
 LAST_DAY = N_("The consultation closes today, {closes} UTC.")
 GO_ON = N_("Answer below to go on where you stopped, or send 'stop reminders' to get no more reminders.")
 
@@ -59,6 +57,9 @@ def sentences(q: Questionnaire, session: Session, now: datetime) -> str:
 def _closing(closes: datetime, now: datetime, t: Translator) -> str:
     """When it closes, in UTC as the sentence says; 'today' only on that calendar day."""
     days = (closes.date() - now.date()).days
-    template = {0: LAST_DAY, 1: ONE_DAY_LEFT}.get(days, DAYS_LEFT)
     when = f"{day(closes, t.language)}, {clock(closes, t.language)}"
-    return t.gettext(template).format(closes=when, days=days)
+    if days == 0:
+        return t.gettext(LAST_DAY).format(closes=when)
+    # Translators: {closes} is a date and time, e.g. "03 December 2026, 17:00".
+    return t.ngettext("The consultation closes on {closes} UTC, in {days} day.",
+                      "The consultation closes on {closes} UTC, in {days} days.", days).format(closes=when, days=days)
