@@ -17,7 +17,7 @@ Translations = Callable[[str | None], Translator]
 def language_of(q: Questionnaire, session: Session | None) -> str:
     """The language to speak: the respondent's choice, else the questionnaire's default."""
     chosen = session.language if session is not None else None
-    return chosen or str(getattr(q, "language", None) or "en")
+    return chosen or q.language
 
 
 @dataclass

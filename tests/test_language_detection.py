@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.test_cli import consult, replies
 from tests.test_slack_e2e import workspace
 from tests.test_telegram_e2e import running
 
@@ -39,3 +40,13 @@ async def test_slack_asks_the_locale_once_and_keeps_it(tmp_path: Path) -> None:
         await ana.press("Français", expect="")
         after = await ana.session()
         assert after is not None and after.language == "fr" and after.answers == session.answers
+
+
+def test_the_terminal_speaks_the_language_of_lang_or_of_language(tmp_path: Path) -> None:
+    first = replies(consult(tmp_path, "chat", "--as", "ana", "--jsonl", env={"LANG": "ru_RU.UTF-8"}).stdout)
+    assert first[0]["language"] == "ru"
+    chosen = replies(consult(tmp_path, "chat", "--as", "ben", "--jsonl", "--language", "ar",
+                             env={"LC_ALL": "fr_FR.UTF-8"}).stdout)
+    assert chosen[0]["language"] == "ar"
+    unknown = replies(consult(tmp_path, "chat", "--as", "eva", "--jsonl", env={"LANG": "pt_BR.UTF-8"}).stdout)
+    assert unknown[0]["language"] == "en"  # the questionnaire's own
