@@ -86,6 +86,8 @@ def full_session(respondent_id: str = "telegram:12345") -> Session:
         updated_at=T0 + timedelta(hours=2),
         moved_to="slack:T1:U1",
         moved_from=["console:ana"],
+        language="ar",
+        told_untranslated=True,
     )
 
 
