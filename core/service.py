@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -26,8 +26,17 @@ from questionnaire.model import Questionnaire
 
 log = logging.getLogger("consult")
 
+# The respondent's locale as the platform reports it, or a way to ask the platform for it (Slack's users.info):
+# asked only while the session has no language, so once per respondent.
+Locale = str | Callable[[], Awaitable[str | None]] | None
+
 NOT_SAVED = N_("Sorry, your message was not saved. Please send it again in a minute.")
 NO_MOVING = N_("Moving your answers to another app is not possible here, so nothing was changed.")
+
+
+async def _asked(locale: Locale) -> str | None:
+    """The locale, asking the platform if that is how it comes."""
+    return await locale() if callable(locale) else locale
 
 
 def utc_now() -> datetime:
@@ -66,7 +75,7 @@ class ConsultService:
 
     async def handle(
         self, respondent_id: str, channel: str, command: Input, inbound_id: str | None = None,
-        locale: str | None = None,
+        locale: Locale = None,
     ) -> Reply:
         """Apply one input; the reply is returned only after the new state is durably stored.
 
@@ -93,7 +102,9 @@ class ConsultService:
                     if session.moved_to is not None:  # the answers moved to another app: say where
                         return await self._elsewhere(session)
                     q = self.questionnaire_for(session)
-                    outcome = engine.apply(q, session, command, self._clock(), inbound_id, self.translations, locale)
+                    # Asked within the transaction, but once per respondent (the session keeps the language).
+                    detected = await _asked(locale) if session.language is None else None
+                    outcome = engine.apply(q, session, command, self._clock(), inbound_id, self.translations, detected)
                     if outcome.changed:
                         await held.put(outcome.session)
             except StorageError as error:  # on reading, storing or committing: nothing was kept
@@ -133,14 +144,15 @@ class ConsultService:
         log.error("An input was not saved: %s", error)
         return engine.not_saved(self.questionnaire, session, self._clock(), NOT_SAVED, self.translations)
 
-    async def translator_for(self, respondent_id: str, locale: str | None = None) -> Translator:
+    async def translator_for(self, respondent_id: str, locale: Locale = None) -> Translator:
         """The respondent's language, for what a front end says outside a reply (a photo refused, an error)."""
         try:
             session = await self.repository.get(respondent_id)
         except StorageError:  # said in the platform's language, or the questionnaire's
             session = None
         chosen = session.language if session is not None else None
-        return self.translations(chosen or supported(locale) or language_of(self.questionnaire, None))
+        lang = chosen or supported(await _asked(locale)) or language_of(self.questionnaire, None)
+        return self.translations(lang)
 
     async def session(self, respondent_id: str) -> Session | None:
         """The stored session of one respondent."""

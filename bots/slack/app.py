@@ -167,7 +167,7 @@ class SlackFrontEnd:
             if send is not None:
                 await send(client, dm, None)
             if body.get("channel_id") != dm:
-                t = await self.app.service.translator_for(person.respondent_id, self._locales.get(person.user_id))
+                t = await self.app.service.translator_for(person.respondent_id, lambda: self._locale(person))
                 await respond(text=t.gettext(ANSWERED_IN_DM), response_type="ephemeral")
 
         self._later(answer())
@@ -204,21 +204,22 @@ class SlackFrontEnd:
         if isinstance(route, ToService):
             # A failed write is a reply too (saved=False: "please send it again"): acknowledged, since they are told.
             reply = await self.app.service.handle(person.respondent_id, mapping.CHANNEL, route.command,
-                                                  route.inbound_id, locale=await self._locale(person))
+                                                  route.inbound_id, locale=lambda: self._locale(person))
             if reply.duplicate:
                 return None  # Slack retried something already answered
             return lambda client, dm, on_message: self._serve(client, person, dm, route, reply, on_message)
         if not self._first_time(route.inbound_id):
             return None
         # Told in their language: a respondent's choice, else their Slack locale.
-        t = await self.app.service.translator_for(person.respondent_id, await self._locale(person))
+        t = await self.app.service.translator_for(person.respondent_id, lambda: self._locale(person))
         if isinstance(route, ToSecretariat):
             return lambda client, dm, _: self._secretariat(client, dm, route.text, person.user_id, t)
         said = "\n\n".join(t.gettext(paragraph) for paragraph in route.text.split("\n\n"))
         return lambda client, dm, _: self._say(client, dm, said)
 
     async def _locale(self, person: Person) -> str | None:
-        """The user's locale as Slack knows it (users.info), asked once per person; None if unknown."""
+        """The user's locale as Slack knows it (users.info); asked while their session has no language, and
+        remembered here too (a locale that is none of ours leaves the session without one)."""
         if person.user_id in self._locales:
             return self._locales[person.user_id]
         try:
