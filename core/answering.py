@@ -5,12 +5,27 @@ from __future__ import annotations
 from core import answers, countries, flow, render, set_aside
 from core import inputs as i
 from core.answers import Invalid
+from core.i18n import N_
+from core.i18n.formats import number
+from core.i18n.texts import item_texts, questionnaire_texts
 from core.invitations.offer import offered
 from core.session import Answer, AnswerValue, Draft, Session, Source, Status, Submission, Suggestion, same_answers
 from core.turn import Turn
 from questionnaire.model import Item, Kind
 
-STALE_BUTTON = "That button belongs to an earlier question, so nothing was changed. Here is where you are now."
+STALE_BUTTON = N_("That button belongs to an earlier question, so nothing was changed. Here is where you are now.")
+
+NO_SUCH_OPTION = N_("That option does not exist. Please choose one of the options shown.")
+# 'done' with nothing to save: (several options?, required?) -> what to say.
+_NOTHING_TO_SAVE = {
+    (True, True): N_("There is no answer to save yet. Please choose at least one option first."),
+    (True, False): N_(
+        "There is no answer to save yet. Please choose at least one option first, "
+        "or send 'skip' to leave this question out."),
+    (False, True): N_("There is no answer to save yet. Please write your answer first."),
+    (False, False): N_(
+        "There is no answer to save yet. Please write your answer first, or send 'skip' to leave this question out."),
+}
 
 
 def move_on(turn: Turn, after: str | None) -> None:
@@ -21,14 +36,14 @@ def move_on(turn: Turn, after: str | None) -> None:
         if item.kind is not Kind.NOTE:
             s.cursor = item.id
             return
-        turn.messages.append(item.text)
+        turn.messages.append(item_texts(item, turn.t).text)
         after = item.id
     s.cursor = None
     # After 'edit' or a changed file, the end is only the end once every required question is in.
     if go_to_missing(turn):
         return
     if s.submitted is None or not same_answers(s.answers, s.submitted.answers):
-        turn.messages.append(render.review(turn.q, s))
+        turn.messages.append(render.review(turn.q, s, turn.t))
 
 
 def go_to_missing(turn: Turn) -> bool:
@@ -38,7 +53,9 @@ def go_to_missing(turn: Turn) -> bool:
     if not missing:
         return False
     numbers = ", ".join(str(flow.number_of(turn.q, s.answers, item.id)) for item in missing)
-    turn.messages.append(f"Some required questions still need an answer: {numbers}. Here is the first one.")
+    # Translators: {numbers} is a list of question numbers, e.g. "2, 5, 7".
+    missing_said = turn.t.gettext("Some required questions still need an answer: {numbers}. Here is the first one.")
+    turn.messages.append(missing_said.format(numbers=numbers))
     s.cursor, s.field_index, s.draft = missing[0].id, 0, None
     return True
 
@@ -69,7 +86,7 @@ def send_text(turn: Turn, command: i.Input) -> None:
     if item.kind is Kind.LONG and _drafting(turn, item) and not command.text.strip():
         _collect(turn, item, "")  # an empty line inside a long answer is a paragraph break
         return
-    text = answers.clean(command.text)
+    text = answers.clean(command.text, turn.t)
     if isinstance(text, Invalid):
         turn.refuse(text.reason)
     elif item.kind is Kind.LONG:
@@ -77,20 +94,20 @@ def send_text(turn: Turn, command: i.Input) -> None:
     elif item.kind is Kind.FIELDS:
         _fill_field(turn, item, text)
     elif item.kind is Kind.SHORT:
-        value = answers.short_value(item, text)
+        value = answers.short_value(item, text, turn.t)
         _take(turn, item, value)
         if isinstance(value, str):
             turn.took = Source(item_id=item.id, text=value)
     else:
-        _take(turn, item, _read_typed(item, text))
+        _take(turn, item, _read_typed(turn, item, text))
 
 
-def _read_typed(item: Item, text: str) -> AnswerValue | Invalid:
+def _read_typed(turn: Turn, item: Item, text: str) -> AnswerValue | Invalid:
     if item.kind is Kind.MULTIPLE:
-        return answers.pick_many(item, text)
+        return answers.pick_many(item, text, turn.t)
     if item.kind in (Kind.SINGLE, Kind.CONSENT):
-        return answers.pick_one(item, text)
-    return answers.short_value(item, text)
+        return answers.pick_one(item, text, turn.t)
+    return answers.short_value(item, text, turn.t)
 
 
 def _take(turn: Turn, item: Item, value: AnswerValue | Invalid) -> None:
@@ -102,8 +119,10 @@ def _take(turn: Turn, item: Item, value: AnswerValue | Invalid) -> None:
 
 def _at_review_message(turn: Turn) -> str:
     if turn.session.status is Status.SUBMITTED and not turn.session.changed_since_submit:
-        return "Your answers are submitted. To change one, send 'edit' and its number, for example: edit 3."
-    return "You have reached the end. Send 'submit' to send your answers, or 'edit' and a number to change one."
+        return turn.t.gettext(
+            "Your answers are submitted. To change one, send 'edit' and its number, for example: edit 3.")
+    return turn.t.gettext(
+        "You have reached the end. Send 'submit' to send your answers, or 'edit' and a number to change one.")
 
 
 def _drafting(turn: Turn, item: Item) -> bool:
@@ -120,12 +139,15 @@ def _collect(turn: Turn, item: Item, text: str) -> None:
     joined = start + len(text)
     if draft.parts and joined > item.limit:
         room = max(item.limit - len(draft.text) - 1, 0)
-        turn.refuse(
-            f"This message was not added: your answer would have {joined:,} characters, and this question "
-            f"allows {item.limit:,}. You can add {room:,} more characters. What you sent before is kept."
-        )
+        lang = turn.t.language
+        turn.refuse(turn.t.ngettext(
+            "This message was not added: your answer would have {count} characters, and this question "
+            "allows {limit}. You can add {room} more characters. What you sent before is kept.",
+            "This message was not added: your answer would have {count} characters, and this question "
+            "allows {limit}. You can add {room} more characters. What you sent before is kept.", room,
+        ).format(count=number(joined, lang), limit=number(item.limit, lang), room=number(room, lang)))
         return
-    if (error := answers.too_long(joined, item.limit)) is not None:
+    if (error := answers.too_long(joined, item.limit, turn.t)) is not None:
         turn.refuse(error.reason)
         return
     draft.parts.append(text)
@@ -133,10 +155,11 @@ def _collect(turn: Turn, item: Item, text: str) -> None:
     if text.strip():  # an empty line is a paragraph break: no message to edit later
         # Trailing spaces go: the saved answer loses them at its end.
         turn.took = Source(item_id=item.id, text=text.rstrip(), start=start)
-    turn.messages.append(
-        f"Received: {len(draft.text):,} characters so far. Send more if your answer continues, "
-        "or 'done' when it is complete."
-    )
+    turn.messages.append(turn.t.ngettext(
+        "Received: {count} characters so far. Send more if your answer continues, or 'done' when it is complete.",
+        "Received: {count} characters so far. Send more if your answer continues, or 'done' when it is complete.",
+        len(draft.text),
+    ).format(count=number(len(draft.text), turn.t.language)))
     turn.ask = False
 
 
@@ -150,7 +173,7 @@ def _fill_field(turn: Turn, item: Item, text: str) -> None:
     if field.kind == "country":
         _fill_country(turn, item, text)
         return
-    value = answers.field_value(field, text)
+    value = answers.field_value(field, text, turn.t)
     if isinstance(value, Invalid):
         turn.refuse(value.reason)
     else:
@@ -233,11 +256,11 @@ def choose(turn: Turn, command: i.Input) -> None:
     if item is None:
         return
     if any(not 0 <= n < len(item.choices) for n in command.options) or not command.options:
-        turn.refuse("That option does not exist. Please choose one of the options shown.")
+        turn.refuse(turn.t.gettext(NO_SUCH_OPTION))
     elif item.kind is Kind.MULTIPLE:
-        _take(turn, item, answers.check_count(item, sorted(set(command.options))))
+        _take(turn, item, answers.check_count(item, sorted(set(command.options)), turn.t))
     elif len(command.options) != 1:
-        turn.refuse("Please choose only one option.")
+        turn.refuse(turn.t.gettext("Please choose only one option."))
     else:
         save(turn, item, item.choices[command.options[0]])
 
@@ -249,7 +272,7 @@ def toggle(turn: Turn, command: i.Input) -> None:
     if item is None:
         return
     if item.kind is not Kind.MULTIPLE or not 0 <= command.option < len(item.options):
-        turn.refuse("That option does not exist. Please choose one of the options shown.")
+        turn.refuse(turn.t.gettext(NO_SUCH_OPTION))
         return
     s = turn.session
     if s.draft is None or s.draft.item_id != item.id:
@@ -262,10 +285,10 @@ def _button_target(turn: Turn, item_id: str) -> Item | None:
     """The current item if a button was meant for it; otherwise say the question moved on."""
     item = current_item(turn)
     if item is None or item.id != item_id:
-        turn.messages.append(STALE_BUTTON)
+        turn.messages.append(turn.t.gettext(STALE_BUTTON))
         return None
     if item.kind not in (Kind.SINGLE, Kind.MULTIPLE, Kind.CONSENT):
-        turn.refuse("This question needs a written answer. Please type it.")
+        turn.refuse(turn.t.gettext("This question needs a written answer. Please type it."))
         return None
     return item
 
@@ -279,26 +302,24 @@ def finish(turn: Turn, _: i.Input) -> None:
     elif draft is not None and item.kind is Kind.LONG and draft.text.strip():
         save(turn, item, draft.text.rstrip())
     elif draft is not None and item.kind is Kind.MULTIPLE:
-        _take(turn, item, answers.check_count(item, draft.choices))
+        _take(turn, item, answers.check_count(item, draft.choices, turn.t))
     elif flow.is_answered(item, s.answers.get(item.id)):
         move_on(turn, after=item.id)
     else:
-        first = "choose at least one option" if item.kind is Kind.MULTIPLE else "write your answer"
-        turn.refuse(f"There is no answer to save yet. Please {first} first" + (
-            "." if item.required else ", or send 'skip' to leave this question out."))
+        turn.refuse(turn.t.gettext(_NOTHING_TO_SAVE[item.kind is Kind.MULTIPLE, item.required]))
 
 
 def skip(turn: Turn, _: i.Input) -> None:
     """'skip': leave an optional item (or an optional contact field) unanswered."""
     s, item = turn.session, current_item(turn)
     if item is None:
-        turn.refuse("There is no question to skip here.")
+        turn.refuse(turn.t.gettext("There is no question to skip here."))
     elif item.kind is Kind.FIELDS:
         _skip_field(turn, item)
     elif item.required:
-        turn.refuse("This question needs an answer, so it cannot be skipped.")
+        turn.refuse(turn.t.gettext("This question needs an answer, so it cannot be skipped."))
     elif flow.is_answered(item, s.answers.get(item.id)):
-        turn.messages.append("You answered this question before; your answer is kept.")
+        turn.messages.append(turn.t.gettext("You answered this question before; your answer is kept."))
         move_on(turn, after=item.id)
     else:
         save(turn, item, None)
@@ -313,10 +334,13 @@ def _skip_field(turn: Turn, item: Item) -> None:
     elif not item.required and not flow.is_answered(item, answer):
         save(turn, item, None)  # an optional group: 'skip' leaves the whole group out
     elif given:
-        turn.messages.append("You answered this before; your answer is kept.")  # as 'skip' does on a question
+        # As 'skip' does on a question.
+        turn.messages.append(turn.t.gettext("You answered this before; your answer is kept."))
         _store_field(turn, item, given)
     else:
-        turn.refuse(f"'{field.label}' is needed, so it cannot be skipped.")
+        # Translators: {field} is the name of a contact detail, e.g. E-mail.
+        turn.refuse(turn.t.gettext("'{field}' is needed, so it cannot be skipped.").format(
+            field=item_texts(item, turn.t).field_labels.get(field.id, field.label)))
 
 
 def keep(turn: Turn, _: i.Input) -> None:
@@ -326,11 +350,11 @@ def keep(turn: Turn, _: i.Input) -> None:
     if item is not None and (offer := offered(turn.q, s, item)) is not None:
         _take_offer(turn, item, offer)
     elif item is None or answer is None or answer.value is None:
-        turn.refuse("There is no earlier answer to keep here.")
+        turn.refuse(turn.t.gettext("There is no earlier answer to keep here."))
     elif item.kind is Kind.FIELDS and isinstance(answer.value, dict):
         value = answer.value.get(item.fields[s.field_index].id)
         if value is None:
-            turn.refuse("There is no earlier answer to keep here.")
+            turn.refuse(turn.t.gettext("There is no earlier answer to keep here."))
         else:
             _store_field(turn, item, value)
     else:
@@ -350,10 +374,13 @@ def add(turn: Turn, _: i.Input) -> None:
     s, item = turn.session, current_item(turn)
     answer = s.answers.get(item.id) if item else None
     if item is None or item.kind is not Kind.LONG or answer is None or not isinstance(answer.value, str):
-        turn.refuse("'add' continues an earlier long answer; there is none here.")
+        turn.refuse(turn.t.gettext("'add' continues an earlier long answer; there is none here."))
         return
     s.draft = Draft(item_id=item.id, parts=[answer.value])
-    turn.messages.append(f"Send the text to add to your answer ({len(answer.value):,} characters so far), then 'done'.")
+    turn.messages.append(turn.t.ngettext(
+        "Send the text to add to your answer ({count} characters so far), then 'done'.",
+        "Send the text to add to your answer ({count} characters so far), then 'done'.", len(answer.value),
+    ).format(count=number(len(answer.value), turn.t.language)))
     turn.ask = False
 
 
@@ -363,7 +390,8 @@ def submit(turn: Turn) -> None:
     again = s.submitted is not None
     s.submissions.append(Submission(at=turn.now, answers=dict(s.answers)))
     s.status, s.changed_since_submit, s.cursor = Status.SUBMITTED, False, None
-    turn.messages.append(turn.q.closing.strip())
+    turn.messages.append(questionnaire_texts(turn.q, turn.t).closing.strip())
     if again:
-        turn.messages.append("Your changes have been submitted; the earlier version is kept in the history.")
+        turn.messages.append(
+            turn.t.gettext("Your changes have been submitted; the earlier version is kept in the history."))
     turn.submitted = True

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from core import engine
+from core.i18n import translator
 from core.inputs import ResumeWith, ShowStatus
 from core.outbound import Delivery, Sender
 from core.ports import Repository
@@ -16,6 +17,7 @@ from core.resume import codes, limits, moving
 from core.resume.moving import Moved
 from core.resume.port import CodeState, IssuedCode, MoveStore
 from core.session import RECENT_INPUTS_KEPT, Session
+from core.turn import language_of
 from questionnaire.model import Questionnaire
 
 log = logging.getLogger("consult")
@@ -56,7 +58,7 @@ class Moving:
                 session = session.model_copy(deep=True)
                 session.recent_inputs = [*session.recent_inputs, inbound_id][-RECENT_INPUTS_KEPT:]
                 await held.put(session)
-            return engine.notice(self.q, session, now, moving.YOUR_CODE.format(code=code))
+            return engine.notice(self.q, session, now, moving.YOUR_CODE, code=code)
 
     async def redeem(self, target_id: str, channel: str, command: ResumeWith, inbound_id: str | None) -> Reply:
         """Move the code's response to `target_id`, or say why not and change nothing."""
@@ -102,7 +104,7 @@ class Moving:
             if session is None or session.moved_to is None:
                 break
             holder = session.moved_to
-        return moving.stub_reply(stub, holder)
+        return moving.stub_reply(stub, holder, translator(language_of(self.q, stub)))
 
     async def _wrong(self, target_id: str, here: Session | None, now: datetime, state: CodeState) -> Reply:
         await self.store.wrong(target_id, now)
@@ -134,5 +136,6 @@ class Moving:
 
 def _say(q: Questionnaire, session: Session | None, now: datetime, message: str) -> Reply:
     if session is not None and session.moved_to is not None:
-        return Reply(messages=[message], ask=False, status=session.status)
+        t = translator(language_of(q, session))
+        return Reply(messages=[t.gettext(message)], ask=False, status=session.status, language=t.language)
     return engine.notice(q, session, now, message)
