@@ -122,7 +122,7 @@ def _replaced(item: Item, answer: Answer | None, source: Source, text: str,
 
 def _field_text(item: Item, source: Source, text: str, turn: Turn) -> str | Invalid:
     field = next(f for f in item.fields if f.id == source.field_id)
-    return countries.code_of(text) if field.kind == "country" else answers.field_value(field, text, turn.t)
+    return countries.code_of(text, turn.t) if field.kind == "country" else answers.field_value(field, text, turn.t)
 
 
 def show_answer(turn: Turn, command: i.Input) -> None:

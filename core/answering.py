@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from babel.lists import format_list
+
 from core import answers, countries, flow, render, set_aside
 from core import inputs as i
 from core.answers import Invalid
-from core.i18n import N_
+from core.i18n import N_, Translator
 from core.i18n.formats import number
 from core.i18n.texts import item_texts, questionnaire_texts
 from core.invitations.offer import offered
@@ -185,37 +187,43 @@ def _fill_country(turn: Turn, item: Item, text: str) -> None:
     """A country field: stored as its ISO code; when unsure, the candidates are offered (by number or button)."""
     s = turn.session
     field = item.fields[s.field_index]
-    found = _read_country(s, field.id, text)
+    found = _read_country(s, field.id, text, turn.t)
     if isinstance(found, Invalid):
         turn.refuse(found.reason)
     elif isinstance(found, countries.Found):
         _store_field(turn, item, found.code)
         turn.took = Source(item_id=item.id, field_id=field.id, text=found.code)
     elif not found.candidates:
-        turn.refuse(countries.not_found(text))
+        turn.refuse(countries.not_found(text, turn.t))
     else:
         s.suggested = Suggestion(item_id=item.id, field_id=field.id, codes=list(found.candidates))
-        turn.messages.append(did_you_mean(text, found.candidates))
+        turn.messages.append(did_you_mean(text, found.candidates, turn.t))
 
 
-def _read_country(s: Session, field_id: str, text: str) -> countries.Found | countries.Unsure | Invalid:
+def _read_country(s: Session, field_id: str, text: str, t: Translator
+                  ) -> countries.Found | countries.Unsure | Invalid:
     """The country typed, or the number of one offered ("did you mean ...?") for this field."""
     offered = s.suggested.codes if s.suggested is not None and s.suggested.field_id == field_id else []
     typed = text.strip()  # option numbers arrive in ASCII digits (core.inputs.parse_text)
     if not offered or not typed.isdecimal():
-        return countries.read(text)
+        found = countries.read(text)
+        return Invalid(t.gettext(found.reason)) if isinstance(found, Invalid) else found
     number = int(typed) if len(typed) < 4 else 0
     if 1 <= number <= len(offered):
         return countries.Found(offered[number - 1])
-    numbers = "1" if len(offered) == 1 else f"a number from 1 to {len(offered)}"
-    return Invalid(f"There is no option {typed[:6]}. Please reply with {numbers}, or type the name of your country.")
+    if len(offered) == 1:
+        return Invalid(t.gettext("There is no option {number}. Please reply with 1, or type the name of your country.")
+                       .format(number=typed[:6]))
+    return Invalid(t.gettext("There is no option {number}. Please reply with a number from 1 to {last}, "
+                             "or type the name of your country.").format(number=typed[:6], last=len(offered)))
 
 
-def did_you_mean(text: str, candidates: tuple[str, ...]) -> str:
+def did_you_mean(text: str, candidates: tuple[str, ...], t: Translator) -> str:
     """'Did you mean ...?' for a country typed unclearly; the prompt under it offers the candidates."""
-    names = [countries.name(code) for code in candidates]
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
-    return f"I am not sure which country you mean by “{' '.join(text.split())}”. Did you mean {listed}?"
+    listed = format_list([countries.name(code, t.language) for code in candidates], style="or", locale=t.language)
+    # Translators: {typed} is what the respondent typed; {countries} one to three country names ("A, B or C").
+    return t.gettext("I am not sure which country you mean by “{typed}”. Did you mean {countries}?").format(
+        typed=" ".join(text.split()), countries=listed)
 
 
 def pick_country(turn: Turn, command: i.Input) -> None:
@@ -230,7 +238,7 @@ def pick_country(turn: Turn, command: i.Input) -> None:
     offer = s.suggested
     if item is None or field is None or offer is None or (offer.item_id, offer.field_id) != (item.id, field.id) \
             or command.code not in offer.codes:
-        turn.messages.append(STALE_BUTTON)
+        turn.messages.append(turn.t.gettext(STALE_BUTTON))
         return
     _store_field(turn, item, command.code)
 

@@ -45,7 +45,7 @@ _HINTS = {
     Expects.LONG_TEXT: N_("You can send your answer in several messages. Send 'done' when it is complete."),
     Expects.CONFIRM: N_("Reply yes or no."),
 }
-COUNTRY_HINT = "Reply with the number of your country, or type its name again."
+COUNTRY_HINT = N_("Reply with the number of your country, or type its name again.")
 
 _EXPECTS = {
     Kind.CONSENT: Expects.CHOICE,
@@ -95,7 +95,7 @@ def _item_prompt(q: Questionnaire, item: Item, session: Session, t: Translator) 
         text += "\n" + t.gettext("{field} ({index} of {count})").format(
             field=texts.field_labels.get(field.id, field.label), index=session.field_index + 1, count=len(item.fields))
         value = answer.value.get(field.id) if answer and isinstance(answer.value, dict) else None
-        current = field_shown(field, value) if value else None
+        current = field_shown(field, value, t) if value else None
     offer = offered(q, session, item)
     if offer is not None:
         text += "\n" + t.gettext(OFFER).format(value=offer)
@@ -117,23 +117,23 @@ def _item_prompt(q: Questionnaire, item: Item, session: Session, t: Translator) 
         hints=hints,
         field=session.field_index if item.kind is Kind.FIELDS else None,
     )
-    return _with_suggestions(item, session, shown) if item.kind is Kind.FIELDS else shown
+    return _with_suggestions(item, session, shown, t) if item.kind is Kind.FIELDS else shown
 
 
-def _with_suggestions(item: Item, session: Session, prompt: Prompt) -> Prompt:
+def _with_suggestions(item: Item, session: Session, prompt: Prompt, t: Translator) -> Prompt:
     """A country field after "did you mean ...?": the candidates as options, picked by number or button."""
     offer, field = session.suggested, item.fields[session.field_index]
     if offer is None or (offer.item_id, offer.field_id) != (item.id, field.id):
         return prompt
     return prompt.model_copy(update={
-        "options": [countries.name(code) for code in offer.codes], "suggested": list(offer.codes),
-        "expects": Expects.CHOICE, "hint": f"{COUNTRY_HINT} {prompt.hint}".strip(),
+        "options": [countries.name(code, t.language) for code in offer.codes], "suggested": list(offer.codes),
+        "expects": Expects.CHOICE, "hint": f"{t.gettext(COUNTRY_HINT)} {prompt.hint}".strip(),
     })
 
 
-def field_shown(field: ContactField, value: str) -> str:
-    """A contact field's value as people read it: a country by its name."""
-    return countries.shown(value) if field.kind == "country" else value
+def field_shown(field: ContactField, value: str, t: Translator) -> str:
+    """A contact field's value as people read it: a country by its name, in the reader's language."""
+    return countries.shown(value, t.language) if field.kind == "country" else value
 
 
 def hint_parts(expects: Expects, commands: list[str], t: Translator, offered: bool = False) -> list[str]:
@@ -210,7 +210,7 @@ def preview(item: Item, answer: Answer | None, t: Translator, limit: int = PREVI
     if isinstance(value, dict):
         fields = {f.id: f for f in item.fields}
         labels = item_texts(item, t).field_labels
-        return "; ".join(f"{labels.get(k, k)}: {field_shown(fields[k], v)}" if k in fields else f"{k}: {v}"
+        return "; ".join(f"{labels.get(k, k)}: {field_shown(fields[k], v, t)}" if k in fields else f"{k}: {v}"
                          for k, v in value.items() if v)
     if isinstance(value, list):
         return ", ".join(label(item, v, t) for v in value)
