@@ -19,8 +19,8 @@ from core.chat.secretariat import export_usage, progress_text
 from core.export.options import FORMATS
 from core.i18n import LANGUAGES, NATIVE_NAMES, Catalogue, supported, translator
 from core.i18n.build import TEMPLATE, extract, po_path
-from core.i18n.commands import command_words, elsewhere
-from core.inputs import ChooseLanguage, ContinueElsewhere, parse_text
+from core.i18n.commands import command_words, elsewhere, localized
+from core.inputs import ChooseLanguage, ContinueElsewhere, SendText, parse_text
 from core.outbound import Senders
 from core.reply import Reply
 from core.service import ConsultService
@@ -256,3 +256,15 @@ async def test_command_words_work_in_english_and_in_the_respondents_language() -
     assert (await ana.session()).reminders_off
     assert elsewhere(parse_text("Continuer ailleurs"), french) == ContinueElsewhere()
     assert elsewhere(parse_text("retour"), french) == parse_text("retour")  # only the move is read early
+
+
+@pytest.mark.parametrize(("lang", "typed", "english"), [
+    ("zh", "修改3", "edit 3"),  # no space before a number, as Chinese is written
+    ("zh", "修改 3", "edit 3"),
+    ("ar", "الغاء", "cancel"),  # typed without its hamza
+    ("ar", "إلغاء", "cancel"),
+    ("fr", "Retour", "back"),
+    ("ru", "ПРОСМОТР", "review"),
+])
+def test_command_words_are_read_as_people_type_them(lang: str, typed: str, english: str) -> None:
+    assert localized(SendText(typed), translator(lang)) == parse_text(english)

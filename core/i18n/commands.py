@@ -58,13 +58,36 @@ def localized(command: Input, t: Translator) -> Input:
     if not isinstance(command, SendText):
         return command
     words = " ".join(command.text.strip().removeprefix("/").split())
-    folded = words.casefold()
-    local = {mine.casefold(): english for english, mine in command_words(t).items() if mine != english}
+    folded = fold(words)
+    local = {fold(mine): english for english, mine in command_words(t).items() if mine != english}
     for mine in sorted(local, key=len, reverse=True):  # "stop reminders" before "stop"
-        if folded == mine or folded.startswith(mine + " "):
-            read = parse_text(local[mine] + words[len(mine):], command.ref)
+        if not folded.startswith(mine):
+            continue
+        rest = _after(words, mine)  # as typed: an invitation code keeps its case
+        # "edit 3", and "修改3": Chinese and Japanese write no space before a number.
+        if not rest or rest.startswith(" ") or rest.strip().isdecimal():
+            read = parse_text(f"{local[mine]} {rest.strip()}".strip(), command.ref)
             return command if isinstance(read, SendText) else read
     return command
+
+
+def _after(words: str, folded_word: str) -> str:
+    """What follows the command word in the words as typed (folding may change the length of the word)."""
+    for end in range(len(words) + 1):
+        if fold(words[:end]) == folded_word:
+            return words[end:]
+    return words
+
+
+# Arabic as people type it: the hamza forms of alef, alef maqsura for yaa, the tatweel and the short vowels
+# are often left out or typed otherwise ("الغاء" for "إلغاء").
+_ARABIC = str.maketrans({"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0649": "\u064a", "\u0640": None,
+                         **{chr(mark): None for mark in range(0x064B, 0x0653)}})
+
+
+def fold(text: str) -> str:
+    """A command word as compared: case, and the Arabic spellings of one word, folded."""
+    return text.casefold().translate(_ARABIC)
 
 
 def elsewhere(command: Input, translations: Callable[[str | None], Translator]) -> Input:
