@@ -211,7 +211,9 @@ async def test_a_language_named_in_words_or_unknown() -> None:
 
 
 async def test_a_missing_translation_is_said_once() -> None:
-    ana = Respondent(make_service(Q))
+    english_only = Q.model_copy(update={"translations": {},
+                                        "items": tuple(i.model_copy(update={"translations": {}}) for i in Q.items)})
+    ana = Respondent(make_service(english_only))
     first = await ana.send(ChooseLanguage("fr"))
     assert first.messages  # the choice said; nothing shown yet, so nothing to tell
     started = await ana.say("start")
