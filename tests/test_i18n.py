@@ -17,7 +17,7 @@ from core.announcements import Drafts
 from core.chat import present
 from core.chat.secretariat import export_usage, progress_text
 from core.export.options import FORMATS
-from core.i18n import LANGUAGES, NATIVE_NAMES, Catalogue, supported, translator
+from core.i18n import LANGUAGES, NATIVE_NAMES, Catalogue, build, supported, translator
 from core.i18n.build import TEMPLATE, extract, po_path
 from core.i18n.commands import command_words, elsewhere
 from core.inputs import ChooseLanguage, ContinueElsewhere, parse_text
@@ -256,3 +256,14 @@ async def test_command_words_work_in_english_and_in_the_respondents_language() -
     assert (await ana.session()).reminders_off
     assert elsewhere(parse_text("Continuer ailleurs"), french) == ContinueElsewhere()
     assert elsewhere(parse_text("retour"), french) == parse_text("retour")  # only the move is read early
+
+
+def test_building_again_keeps_the_translations(tmp_path: Path) -> None:
+    template = extract()
+    po = tmp_path / "consult.po"
+    french = build.update(template, "fr")
+    french.get("Your answers:").string = "Vos réponses :"
+    build.write(french, po)
+    again = build.update(template, "fr", po)
+    assert again.get("Your answers:").string == "Vos réponses :"
+    assert len(again) == len(template)
