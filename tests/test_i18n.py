@@ -28,6 +28,7 @@ from core.text import shorten
 from questionnaire.loader import load
 from questionnaire.model import COMMAND_WORDS, Questionnaire
 from storage.memory import MemoryRepository
+from storage.moves import InProcessMoves, MemoryBook
 from tests.support.chat import Clock, Respondent, make_service
 from tests.test_cli import WALK
 
@@ -159,6 +160,25 @@ async def test_the_secretariats_chat_messages_come_from_the_catalogue() -> None:
         shown = await drafts.preview("admin", words, service.repository.each(), Senders([]), pseudo)
         assert not _english_left(shown, Q, ["everyone", "Hello", "nobody"]), shown
     assert not _english_left(export_usage(pseudo), Q, list(FORMATS))
+
+
+async def test_moving_between_apps_says_everything_through_the_catalogue() -> None:
+    pseudo = Pseudo()
+    repository = MemoryRepository()
+    service = ConsultService(Q, repository, Clock(), moves=InProcessMoves(repository, MemoryBook()),
+                             translations=lambda _: pseudo)
+    ana, ben = Respondent(service, "ana", "telegram"), Respondent(service, "ana", "slack")
+    await ana.says("hello", "yes")
+    given = await ana.say("continue elsewhere")
+    code = re.search(r"move-\S+", given.text)
+    assert code is not None
+    said = [given, await ben.say("resume move-wrong"), await ben.say(f"resume {code.group(0)}"),
+            await ana.say("hello"), await ben.say(f"resume {code.group(0)}")]
+    assert "⟦Your answers have moved here from" in said[2].text and "⟦Your answers are in" in said[3].text
+    for reply in said:
+        for shown in _shown(reply, pseudo):
+            left = _english_left(shown, Q, ["move-wrong", code.group(0)])
+            assert not left, f"{left!r} in {shown!r}"
 
 
 def _shown(reply: Reply, pseudo: Pseudo) -> list[str]:
