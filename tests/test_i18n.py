@@ -6,6 +6,7 @@ from __future__ import annotations
 import gettext
 import re
 import string
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from core.i18n.build import TEMPLATE, extract, po_path
 from core.i18n.commands import command_words, elsewhere
 from core.inputs import ChooseLanguage, ContinueElsewhere, parse_text
 from core.outbound import Senders
+from core.reminders import text as reminder_text
 from core.reply import Reply
 from core.service import ConsultService
 from core.text import shorten
@@ -29,7 +31,7 @@ from questionnaire.loader import load
 from questionnaire.model import COMMAND_WORDS, Questionnaire
 from storage.memory import MemoryRepository
 from storage.moves import InProcessMoves, MemoryBook
-from tests.support.chat import Clock, Respondent, make_service
+from tests.support.chat import T0, Clock, Respondent, make_service
 from tests.test_cli import WALK
 
 Q = load()
@@ -179,6 +181,18 @@ async def test_moving_between_apps_says_everything_through_the_catalogue() -> No
         for shown in _shown(reply, pseudo):
             left = _english_left(shown, Q, ["move-wrong", code.group(0)])
             assert not left, f"{left!r} in {shown!r}"
+
+
+async def test_a_reminder_says_everything_through_the_catalogue() -> None:
+    pseudo = Pseudo()
+    ana = Respondent(make_service(Q))
+    await ana.says("hello", "yes")
+    session = await ana.session()
+    closing = Q.model_copy(update={"closes": T0 + timedelta(days=3)})
+    reminder = reminder_text.reminder(closing, session, T0, lambda _: pseudo)
+    assert "⟦A reminder:" in reminder.text
+    for shown in _shown(reminder, pseudo):
+        assert not _english_left(shown, Q, []), shown
 
 
 def _shown(reply: Reply, pseudo: Pseudo) -> list[str]:
