@@ -98,7 +98,7 @@ def _item_prompt(q: Questionnaire, item: Item, session: Session, t: Translator) 
         current = field_shown(field, value, t) if value else None
     offer = offered(q, session, item)
     if offer is not None:
-        text += "\n" + t.gettext(OFFER).format(value=offer)
+        text += "\n" + t.gettext(OFFER).format(value=label(item, offer, t))
     commands = _commands(q, item, session, current or offer)
     hints = hint_parts(_EXPECTS[item.kind], commands, t, offered=offer is not None)
     chosen = [item.choices.index(offer)] if offer is not None and offer in item.choices else selected(item, answer)

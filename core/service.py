@@ -64,7 +64,7 @@ class ConsultService:
         # The catalogue of each language (tests pass a pseudo-language to see that every message is translated).
         self.translations = translations
         # 'continue elsewhere' and its codes (core/resume); without a store, respondents are told it is off.
-        self.moving = Moving(questionnaire, repository, moves, clock) if moves is not None else None
+        self.moving = Moving(questionnaire, repository, moves, clock, translations) if moves is not None else None
         # The dates `consult window` set at run time, if any (read again when changed, see refresh_window).
         self.windows = windows
         self._window: Window | None = None
@@ -123,7 +123,7 @@ class ConsultService:
 
     async def _elsewhere(self, stub: Session) -> Reply:
         if self.moving is None:
-            t = translator(language_of(self.questionnaire, stub))
+            t = self.translations(language_of(self.questionnaire, stub))
             return moving.stub_reply(stub, stub.moved_to or stub.respondent_id, t)
         return await self.moving.stub_reply(stub)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gettext
 import re
 import string
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,18 +18,20 @@ from core.announcements import Drafts
 from core.chat import present
 from core.chat.secretariat import export_usage, progress_text
 from core.export.options import FORMATS
-from core.i18n import LANGUAGES, NATIVE_NAMES, Catalogue, supported, translator
+from core.i18n import LANGUAGES, NATIVE_NAMES, Catalogue, build, supported, translator
 from core.i18n.build import TEMPLATE, extract, po_path
 from core.i18n.commands import command_words, elsewhere, localized
 from core.inputs import ChooseLanguage, ContinueElsewhere, SendText, parse_text
 from core.outbound import Senders
+from core.reminders import text as reminder_text
 from core.reply import Reply
 from core.service import ConsultService
 from core.text import shorten
 from questionnaire.loader import load
 from questionnaire.model import COMMAND_WORDS, Questionnaire
 from storage.memory import MemoryRepository
-from tests.support.chat import Clock, Respondent, make_service
+from storage.moves import InProcessMoves, MemoryBook
+from tests.support.chat import T0, Clock, Respondent, make_service
 from tests.test_cli import WALK
 
 Q = load()
@@ -161,6 +164,37 @@ async def test_the_secretariats_chat_messages_come_from_the_catalogue() -> None:
     assert not _english_left(export_usage(pseudo), Q, list(FORMATS))
 
 
+async def test_moving_between_apps_says_everything_through_the_catalogue() -> None:
+    pseudo = Pseudo()
+    repository = MemoryRepository()
+    service = ConsultService(Q, repository, Clock(), moves=InProcessMoves(repository, MemoryBook()),
+                             translations=lambda _: pseudo)
+    ana, ben = Respondent(service, "ana", "telegram"), Respondent(service, "ana", "slack")
+    await ana.says("hello", "yes")
+    given = await ana.say("continue elsewhere")
+    code = re.search(r"move-\S+", given.text)
+    assert code is not None
+    said = [given, await ben.say("resume move-wrong"), await ben.say(f"resume {code.group(0)}"),
+            await ana.say("hello"), await ben.say(f"resume {code.group(0)}")]
+    assert "⟦Your answers have moved here from" in said[2].text and "⟦Your answers are in" in said[3].text
+    for reply in said:
+        for shown in _shown(reply, pseudo):
+            left = _english_left(shown, Q, ["move-wrong", code.group(0)])
+            assert not left, f"{left!r} in {shown!r}"
+
+
+async def test_a_reminder_says_everything_through_the_catalogue() -> None:
+    pseudo = Pseudo()
+    ana = Respondent(make_service(Q))
+    await ana.says("hello", "yes")
+    session = await ana.session()
+    closing = Q.model_copy(update={"closes": T0 + timedelta(days=3)})
+    reminder = reminder_text.reminder(closing, session, T0, lambda _: pseudo)
+    assert "⟦A reminder:" in reminder.text
+    for shown in _shown(reminder, pseudo):
+        assert not _english_left(shown, Q, []), shown
+
+
 def _shown(reply: Reply, pseudo: Pseudo) -> list[str]:
     """The reply as the terminal and the chat apps show it (buttons included)."""
     view = present.view(Q, reply, pseudo)
@@ -270,3 +304,14 @@ async def test_command_words_work_in_english_and_in_the_respondents_language() -
 ])
 def test_command_words_are_read_as_people_type_them(lang: str, typed: str, english: str) -> None:
     assert localized(SendText(typed), translator(lang)) == parse_text(english)
+
+
+def test_building_again_keeps_the_translations(tmp_path: Path) -> None:
+    template = extract()
+    po = tmp_path / "consult.po"
+    french = build.update(template, "fr")
+    french.get("Your answers:").string = "Vos réponses :"
+    build.write(french, po)
+    again = build.update(template, "fr", po)
+    assert again.get("Your answers:").string == "Vos réponses :"
+    assert len(again) == len(template)

@@ -44,9 +44,10 @@ def po_path(lang: str) -> Path:
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def update(template: Catalog, lang: str) -> Catalog:
-    """The language's catalogue with every message of the template; English says each msgid as it is."""
-    path = po_path(lang)
+def update(template: Catalog, lang: str, path: Path | None = None) -> Catalog:
+    """The language's catalogue (`path`, by default its .po) with every message of the template, the translations
+    kept; English says each msgid as it is."""
+    path = path or po_path(lang)
     if path.exists():
         with path.open("rb") as f:
             catalog = read_po(f, locale=lang)

@@ -12,7 +12,7 @@ from core.i18n import N_, Translator, translator
 from core.i18n.formats import clock, day
 from core.reply import Reply
 from core.session import Session
-from core.turn import language_of
+from core.turn import Translations, language_of
 from questionnaire.model import Questionnaire
 
 # Translators: {title} is the questionnaire's title.
@@ -24,14 +24,14 @@ LAST_DAY = N_("The consultation closes today, {closes} UTC.")
 GO_ON = N_("Answer below to go on where you stopped, or send 'stop reminders' to get no more reminders.")
 
 
-def reminder(q: Questionnaire, session: Session, now: datetime) -> Reply:
+def reminder(q: Questionnaire, session: Session, now: datetime, translations: Translations = translator) -> Reply:
     """The reminder as a reply: its sentences above the question they stopped at, in one message with its buttons.
 
     One message, not two: half the platform's rate budget, and no second message held back a second by the
     per-chat limit.
     """
-    t = translator(language_of(q, session))  # the respondent's language
-    said, prompt = sentences(q, session, now), render.prompt(q, session, now, t)
+    t = translations(language_of(q, session))  # the respondent's language
+    said, prompt = sentences(q, session, now, translations), render.prompt(q, session, now, t)
     if prompt is None:
         return Reply(messages=[said], ask=False, status=session.status, language=t.language)
     prompt = prompt.model_copy(update={"text": f"{said}\n\n{prompt.text}"})
@@ -39,9 +39,9 @@ def reminder(q: Questionnaire, session: Session, now: datetime) -> Reply:
                  language=t.language)
 
 
-def sentences(q: Questionnaire, session: Session, now: datetime) -> str:
+def sentences(q: Questionnaire, session: Session, now: datetime, translations: Translations = translator) -> str:
     """What the reminder says before the question, in the respondent's language."""
-    t = translator(language_of(q, session))
+    t = translations(language_of(q, session))
     place = render.progress(q, session)
     said = [t.gettext(NOT_SUBMITTED).format(title=q.texts(t.language).title)]
     if session.cursor is None:

@@ -25,7 +25,7 @@ from core.inputs import Resume
 from core.reply import Reply
 from core.resume.port import CodeState
 from core.session import RECENT_INPUTS_KEPT, Session, Status
-from core.turn import language_of
+from core.turn import Translations, language_of
 from questionnaire.model import Questionnaire
 
 # Translators: {app} in the messages below is one of these: Telegram, Slack, or "the terminal".
@@ -104,7 +104,7 @@ def stub_reply(session: Session, holder_id: str, t: Translator) -> Reply:
 
 
 def move(q: Questionnaire, source: Session, target: Session | None, target_id: str, channel: str,
-         now: datetime, inbound_id: str | None, *, told: bool) -> Moved | str:
+         now: datetime, inbound_id: str | None, *, told: bool, translations: Translations = translator) -> Moved | str:
     """The response of `source` at `target_id`, and the stub left behind; or why it cannot move."""
     if not can_move(source):
         return GONE
@@ -118,13 +118,13 @@ def move(q: Questionnaire, source: Session, target: Session | None, target_id: s
         "moved_from": [*source.moved_from, source.respondent_id],  # the reminders sent there still count
         "recent_inputs": list(dict.fromkeys(seen))[-RECENT_INPUTS_KEPT:],
     })
-    outcome = engine.apply(q, arrived, Resume(), now)  # "Welcome back", where they are, the question
-    t = translator(language_of(q, arrived))
+    outcome = engine.apply(q, arrived, Resume(), now, translations=translations)  # "Welcome back", the question
+    t = translations(language_of(q, arrived))
     welcome = t.gettext(ARRIVED_TOLD if told else ARRIVED).format(app=app_of(source.respondent_id, t))
     reply = outcome.reply.model_copy(update={"messages": [welcome, *outcome.reply.messages]})
     stub = Session(respondent_id=source.respondent_id, channel=source.channel,
                    recent_inputs=source.recent_inputs, moved_to=target_id, updated_at=now, language=source.language)
-    told_there = translator(language_of(q, source))
+    told_there = translations(language_of(q, source))
     notice = Reply(messages=[told_there.gettext(TOLD_BEFORE).format(app=app_of(target_id, told_there))], ask=False,
                    status=Status.NEW, language=told_there.language)
     return Moved(outcome.session, stub, reply, notice)
