@@ -36,7 +36,8 @@ def cluster(vectors: np.ndarray, weights: np.ndarray | None = None, k: int | Non
     `weights`: a template's passage stands for every answer that follows it, so a large campaign can
     pull a theme of its own (it is still counted once in the theme's size).
     """
-    k = choose_k(vectors) if k is None else k
+    if k is None:  # chosen as if every answer of a template were there: the same weight as in the grouping
+        k = choose_k(vectors if weights is None else np.repeat(vectors, weights.astype(int), axis=0))
     labels = np.zeros(len(vectors), dtype=int) if k <= 1 else _kmeans(vectors, k, weights)
     return _by_size(labels)
 

