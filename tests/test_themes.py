@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -11,11 +12,11 @@ from pathlib import Path
 import pytest
 import tomli_w
 
+from bots.cli import main
 from core.themes import frame
 from core.themes.model import MIN_ANSWERS, Answer, ThemesError
 from core.themes.represent import TfIdf
 from core.themes.run import Choices, Question, themes
-from bots.cli import main
 
 FIXTURE = Path(__file__).parent / "fixtures" / "themes"
 ANSWERS = FIXTURE / "answers.csv"
@@ -37,7 +38,7 @@ Consult = Callable[..., Done]
 def consult(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Consult:
     """`consult ...` in a clean folder, in this process (scikit-learn is imported once for all tests)."""
     monkeypatch.chdir(tmp_path)
-    for name in [n for n in __import__("os").environ if n.startswith("CONSULT_")]:
+    for name in [n for n in os.environ if n.startswith("CONSULT_")]:
         monkeypatch.delenv(name)
 
     def run(_: Path, *args: str) -> Done:
@@ -59,13 +60,13 @@ def run_json(consult: Consult) -> Callable[..., dict[str, object]]:
     return run
 
 
-def test_themes_of_the_small_set_are_the_golden_ones(tmp_path: Path, consult: Consult, run_json: RunJson) -> None:
+def test_themes_of_the_small_set_are_the_golden_ones(tmp_path: Path, run_json: RunJson) -> None:
     # The golden file was read by a person: three themes for q1 (stakeholders, cybersecurity,
     # capacity building), two for q2 (access, privacy), and the five-government template.
     assert run_json(tmp_path) == json.loads(GOLDEN.read_text(encoding="utf-8"))
 
 
-def test_json_has_the_shape_scripts_read(tmp_path: Path, consult: Consult, run_json: RunJson) -> None:
+def test_json_has_the_shape_scripts_read(tmp_path: Path, run_json: RunJson) -> None:
     report = run_json(tmp_path)
     q1 = report["questions"][0]  # type: ignore[index]
     assert set(q1) >= {"question", "themes", "templates", "not_placed", "source"}
@@ -75,7 +76,7 @@ def test_json_has_the_shape_scripts_read(tmp_path: Path, consult: Consult, run_j
     assert q1["templates"][0]["responses"] == ["q1-031", "q1-032", "q1-033", "q1-034", "q1-035"]
 
 
-def test_a_template_group_counts_once_unless_told_otherwise(tmp_path: Path, consult: Consult, run_json: RunJson) -> None:
+def test_a_template_group_counts_once_unless_told_otherwise(tmp_path: Path, run_json: RunJson) -> None:
     def sizes(report: dict[str, object]) -> int:
         return sum(t["size"] for t in report["questions"][0]["themes"])  # type: ignore[index]
 
@@ -83,7 +84,7 @@ def test_a_template_group_counts_once_unless_told_otherwise(tmp_path: Path, cons
     assert sizes(each) - sizes(once) == 4  # five answers follow the template: four more when each counts
 
 
-def test_two_runs_write_the_same_bytes(tmp_path: Path, consult: Consult, run_json: RunJson) -> None:
+def test_two_runs_write_the_same_bytes(tmp_path: Path, consult: Consult) -> None:
     for out in ("one", "two"):
         assert consult(tmp_path, "themes", "--from", str(ANSWERS), "--out", out).returncode == 0
     for name in ("themes.md", "themes.json", "themes.toml"):
@@ -112,7 +113,7 @@ def test_edited_themes_file_round_trip(tmp_path: Path, consult: Consult, run_jso
     assert "edited by the secretariat" in (tmp_path / "edited" / "themes.md").read_text(encoding="utf-8")
 
 
-def test_a_plain_table_of_themes_is_a_given_frame(tmp_path: Path, consult: Consult, run_json: RunJson) -> None:
+def test_a_plain_table_of_themes_is_a_given_frame(tmp_path: Path, run_json: RunJson) -> None:
     report = run_json(tmp_path, "--themes", str(FIXTURE / "coder_a" / "codebook.csv"))
     q1 = report["questions"][0]  # type: ignore[index]
     assert q1["source"] == "given"
@@ -131,7 +132,7 @@ def test_an_answer_that_fits_no_given_theme_is_not_placed() -> None:
     assert result.themes[0].responses == ["0", "1"]
 
 
-def test_too_few_answers_are_refused_with_how_many_are_needed(tmp_path: Path, consult: Consult, run_json: RunJson) -> None:
+def test_too_few_answers_are_refused_with_how_many_are_needed(tmp_path: Path, consult: Consult) -> None:
     table = tmp_path / "few.csv"
     with table.open("w", newline="", encoding="utf-8") as f:
         csv.writer(f).writerows([["id", "group", "text"], *[[str(i), "Government", f"Answer {i}"] for i in range(4)]])
@@ -141,7 +142,7 @@ def test_too_few_answers_are_refused_with_how_many_are_needed(tmp_path: Path, co
     assert not (tmp_path / "themes").exists()
 
 
-def test_a_question_that_does_not_exist_is_named(tmp_path: Path, consult: Consult, run_json: RunJson) -> None:
+def test_a_question_that_does_not_exist_is_named(tmp_path: Path, consult: Consult) -> None:
     done = consult(tmp_path, "themes", "--from", str(ANSWERS), "--question", "q9")
     assert done.returncode == 2 and "the open questions are: q1, q2" in done.stderr
 
@@ -163,7 +164,7 @@ def test_a_bad_table_is_refused_with_its_lines(tmp_path: Path, consult: Consult,
     assert said in done.stderr
 
 
-def test_an_xlsx_table_reads_like_a_csv(tmp_path: Path, consult: Consult, run_json: RunJson) -> None:
+def test_an_xlsx_table_reads_like_a_csv(tmp_path: Path, consult: Consult) -> None:
     from openpyxl import Workbook
 
     book = Workbook()
@@ -176,7 +177,7 @@ def test_an_xlsx_table_reads_like_a_csv(tmp_path: Path, consult: Consult, run_js
     assert json.loads(done.stdout) == json.loads(GOLDEN.read_text(encoding="utf-8"))
 
 
-def test_a_broken_themes_file_changes_nothing(tmp_path: Path, consult: Consult, run_json: RunJson) -> None:
+def test_a_broken_themes_file_changes_nothing(tmp_path: Path, consult: Consult) -> None:
     (tmp_path / "t.toml").write_text("[[question]\n", encoding="utf-8")
     done = consult(tmp_path, "themes", "--from", str(ANSWERS), "--themes", "t.toml")
     assert done.returncode == 2 and "not a readable themes file" in done.stderr
@@ -187,3 +188,17 @@ def test_too_few_everywhere_is_refused_without_a_question() -> None:
     few = [Question("1", "", [Answer(id="a", question="1", group="G", text="x", may_quote=True)])]
     with pytest.raises(ThemesError, match="each needs at least"):
         themes(few, Choices(TfIdf()))
+
+
+def test_export_with_the_themes_part_on_an_empty_consultation_says_why(tmp_path: Path, consult: Consult) -> None:
+    done = consult(tmp_path, "export", "--out", "out", "--format", "md,themes")
+    assert done.returncode == 0, done.stderr
+    text = (tmp_path / "out" / "themes.md").read_text(encoding="utf-8")
+    assert "needs at least" in text or "no open question" in text
+
+
+def test_the_chat_export_does_not_offer_the_themes_part() -> None:
+    from core.export.options import ExportError, parse_formats
+
+    with pytest.raises(ExportError, match="unknown format 'themes'"):
+        parse_formats("md,themes")

@@ -80,7 +80,8 @@ def one_question(answers: list[Answer], rep: Representation, coded: dict[str, di
     question = answers[0].question
     started = time.perf_counter()
     suggested = suggest(question, "", answers, rep)
-    figures: Figures = {"suggested": {"themes": len(suggested.themes), "seconds": round(time.perf_counter() - started, 2),
+    seconds = round(time.perf_counter() - started, 2)
+    figures: Figures = {"suggested": {"themes": len(suggested.themes), "seconds": seconds,
                                       "labels": [t.label for t in suggested.themes]}}
     for coder, coding in coded.items():
         figures["suggested"][f"vs_{coder}"] = agreement(labels_of(suggested), coding)

@@ -9,6 +9,7 @@ answer none of whose passages is placed is "not placed", and the export says how
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
@@ -52,7 +53,7 @@ def _seed_texts(theme: GivenTheme, p: Prepared) -> list[str]:
 
 def _anchors(vectors: np.ndarray, sizes: list[int]) -> np.ndarray:
     starts = np.cumsum([0, *sizes])
-    return normalize(np.vstack([vectors[a:b].mean(axis=0) for a, b in zip(starts[:-1], starts[1:], strict=True)]))
+    return np.asarray(normalize(np.vstack([vectors[a:b].mean(axis=0) for a, b in itertools.pairwise(starts)])))
 
 
 def _place(passages: np.ndarray, anchors: np.ndarray) -> np.ndarray:

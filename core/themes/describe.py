@@ -52,7 +52,7 @@ def _used_by_two(vocabulary: np.ndarray, by_respondent: Sequence[str]) -> np.nda
     common = {w for w, n in zip(vocabulary, used, strict=True) if " " not in w and n > COMMON * respondents}
     common |= {w for w in vocabulary if " " not in w and (len(w) < 3 or w in stop_words())}
     edges_ok = np.array([p.split()[0] not in common and p.split()[-1] not in common for p in vocabulary])
-    return (used >= 2) & edges_ok
+    return np.asarray((used >= 2) & edges_ok)
 
 
 def _top(row: np.ndarray, vocabulary: np.ndarray, allowed: np.ndarray) -> str:

@@ -45,6 +45,6 @@ def neutral(vectors: np.ndarray, texts: Sequence[str]) -> np.ndarray:
 
 @cache
 def _common(code: str) -> frozenset[str]:
-    from stop_words import get_stop_words
+    from stop_words import get_stop_words  # type: ignore[import-untyped]
 
     return frozenset(get_stop_words(_NAMES[code]))

@@ -14,7 +14,7 @@ MAX_CHARS = 700  # a paragraph longer than this is split into runs of sentences 
 MIN_CHARS = 80  # a paragraph shorter than this joins the next one
 _PARAGRAPHS = re.compile(r"\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)")  # blank lines, or a new list item
 # Sentence ends in the six UN languages: . ! ? and the Chinese and Arabic full stops and marks.
-_SENTENCES = re.compile(r"(?<=[.!?;])\s+|(?<=[。！？；])|(?<=[؟؛])\s*")
+_SENTENCES = re.compile(r"(?<=[.!?;])\s+|(?<=[\u3002\uff01\uff1f\uff1b])|(?<=[\u061f\u061b])\s*")
 
 
 @dataclass(frozen=True)

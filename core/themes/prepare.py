@@ -83,8 +83,10 @@ def build(p: Prepared, placement: Placement, theme: int, label: str, text: str |
     """One theme from its passages; `text` None: described by the answers' own sentences."""
     inside = [int(i) for i in np.flatnonzero(placement.themes == theme)]
     who = members(p, placement, theme)
-    centre = normalize(placement.vectors[inside].mean(axis=0, keepdims=True))[0] if inside else None
-    ranked = [p.passages[i] for i in describe.central(inside, placement.vectors, centre)] if inside else []
+    ranked: list[Passage] = []
+    if inside:
+        centre = normalize(placement.vectors[inside].mean(axis=0, keepdims=True))[0]
+        ranked = [p.passages[i] for i in describe.central(inside, placement.vectors, centre)]
     counted = [i for i in who if every or p.unit[i] == i or p.unit[i] not in who]
     return Theme(
         id="", label=label,

@@ -37,7 +37,8 @@ def stop_words() -> frozenset[str]:
     from stop_words import get_stop_words  # type: ignore[import-untyped]
 
     # As the vectorizers cut them into tokens ("isn't" -> "isn"), so that every piece is left out.
-    return frozenset(t for language in UN_LANGUAGES for w in get_stop_words(language) for t in re.findall(TOKENS, w.lower()))
+    words = (w.lower() for language in UN_LANGUAGES for w in get_stop_words(language))
+    return frozenset(t for w in words for t in re.findall(TOKENS, w))
 
 
 class Representation(Protocol):
@@ -78,7 +79,7 @@ class SentenceModel:
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
         found = np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
         centred = languages.neutral(found, texts)
-        return normalize(centred - centred.mean(axis=0))  # centred: cosines spread as the floor's do
+        return np.asarray(normalize(centred - centred.mean(axis=0)))  # centred: cosines spread as the floor's do
 
 
 def choose(backend: str) -> Representation:
@@ -109,6 +110,6 @@ def _fit(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> sparse.csr_matrix
 def _folded(matrix: sparse.csr_matrix) -> np.ndarray:
     rank = min(DIMENSIONS, matrix.shape[0] - 1, matrix.shape[1] - 1)
     if rank < 2:
-        return normalize(matrix.toarray())
+        return np.asarray(normalize(matrix.toarray()))
     svd = TruncatedSVD(n_components=rank, random_state=SEED, algorithm="randomized", n_iter=7)
-    return normalize(svd.fit_transform(normalize(matrix)))
+    return np.asarray(normalize(svd.fit_transform(normalize(matrix))))

@@ -54,6 +54,8 @@ def themes(questions: Sequence[Question], choices: Choices) -> Report:
 def one(question: Question, choices: Choices) -> QuestionThemes:
     """The themes of one question: the frame given for it, or suggested ones."""
     label = question.number or question.id
+    if not question.answers:
+        raise TooFew(f"Question {label} has no answers.")
     frame = choices.frames.get(question.id) or choices.frames.get(question.number) or choices.frames.get("*")
     given = frame.for_question(question.id) or frame.for_question(question.number) if frame else None
     if frame is not None and given:

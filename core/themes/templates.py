@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from datasketch import MinHash, MinHashLSH  # type: ignore[import-untyped]
+from datasketch import MinHash, MinHashLSH
 
 THRESHOLD = 0.5  # exact Jaccard of shingle sets at or above which two answers follow one text
 LSH_THRESHOLD = 0.4  # the sketch proposes pairs a little below it, so that none is missed
