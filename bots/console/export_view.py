@@ -100,7 +100,7 @@ async def _themes(app: App, console: Console) -> Report:
         try:
             return await asyncio.to_thread(themes, questions, Choices(TfIdf()))
         except ThemesError as error:  # too few answers everywhere: the files say so, the rest is written
-            return Report(questions=[], skipped=[Skipped(question="all", text="", reason=str(error))])
+            return Report(questions=[], skipped=[Skipped(question="", text="", reason=str(error))])
 
 
 def _summary(result: ExportResult, console: Console) -> None:

@@ -15,18 +15,24 @@ from sklearn.metrics import silhouette_score
 from core.themes.represent import SEED
 
 MAX_THEMES = 12  # more would not be read; a secretariat splits a theme in the themes file if it wants
+# Fewer is not tried when there are passages enough: the silhouette often prefers two groups split by
+# something other than what the answers say (their length, what is left of their language), and a
+# secretariat merges themes in the themes file more easily than it splits them.
+MIN_THEMES = 4
+FEW_PASSAGES = 40  # under this, from 2: ten passages per theme are needed to trust four themes
 PER_THEME = 4  # at least this many passages per theme on average
 CHOOSING_SAMPLE = 4000  # passages used to choose k
 SILHOUETTE_SAMPLE = 2000
 
 
 def choose_k(vectors: np.ndarray) -> int:
-    """The number of themes with the best silhouette, from 2 to MAX_THEMES (fewer for few passages)."""
+    """The number of themes with the best silhouette, from MIN_THEMES to MAX_THEMES (fewer for few passages)."""
     sample = _sample(vectors, CHOOSING_SAMPLE)
     top = min(MAX_THEMES, len(sample) // PER_THEME, len(np.unique(sample, axis=0)) - 1)
     if top < 2:
         return 1
-    scores = {k: _silhouette(sample, _kmeans(sample, k)) for k in range(2, top + 1)}
+    bottom = 2 if len(sample) < FEW_PASSAGES else min(MIN_THEMES, top)
+    scores = {k: _silhouette(sample, _kmeans(sample, k)) for k in range(bottom, top + 1)}
     return max(scores, key=lambda k: (round(scores[k], 3), k))  # ties: the finer grouping
 
 

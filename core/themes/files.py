@@ -62,7 +62,8 @@ def template_line(responses: list[str]) -> str:
 def markdown(report: Report) -> Iterator[str]:
     yield f"# {TITLE}\n\n"
     for q in report.questions:
-        yield f"## Question {escape(q.question)}: {escape(' '.join(q.text.split()))}\n\n{escape(how_made(q))}\n\n"
+        asked = f": {' '.join(q.text.split())}" if q.text.strip() else ""
+        yield f"## Question {escape(q.question + asked)}\n\n{escape(how_made(q))}\n\n"
         for n, theme in enumerate(q.themes, start=1):
             yield from _markdown_theme(n, theme)
         if q.templates:
@@ -70,8 +71,8 @@ def markdown(report: Report) -> Iterator[str]:
                                                       for t in q.templates) + "\n"
         if q.not_placed:
             yield f"Not placed: {escape(', '.join(q.not_placed))}\n\n"
-    for s in report.skipped:
-        yield f"## Question {escape(s.question)}\n\n{escape(s.reason)}\n\n"
+    if report.skipped:
+        yield "## Questions without themes\n\n" + "".join(f"- {escape(s.reason)}\n" for s in report.skipped) + "\n"
 
 
 def _markdown_theme(n: int, theme: Theme) -> Iterator[str]:
@@ -100,7 +101,7 @@ def word(report: Report, path: Path) -> Path:
         for t in q.templates:
             document.add_paragraph(readable(template_line(t.responses)), style="List Bullet")
     for s in report.skipped:
-        document.add_paragraph(readable(f"Question {s.question}: {s.reason}"))
+        document.add_paragraph(readable(s.reason))
     document.save(str(path))
     return path
 

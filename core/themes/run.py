@@ -45,9 +45,9 @@ def themes(questions: Sequence[Question], choices: Choices) -> Report:
                 raise
             skipped.append(Skipped(question=question.id, text=question.text, reason=str(error)))
     if not done:
-        raise ThemesError("no question has enough answers to find themes in (each needs at least "
-                          f"{MIN_ANSWERS}); " + "; ".join(f"{s.question}: {len(_answers(questions, s))} answers"
-                                                          for s in skipped))
+        raise ThemesError("No question has enough answers to find themes in (each needs at least "
+                          f"{MIN_ANSWERS}): " + "; ".join(f"{s.question}: {len(_answers(questions, s))} answers"
+                                                          for s in skipped) + ".")
     return Report(questions=done, skipped=skipped)
 
 
