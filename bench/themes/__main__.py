@@ -139,14 +139,14 @@ def means(per_question: dict[str, Figures]) -> Figures:
     return {path: round(statistics.mean(values), 3) for path, values in sorted(collected.items())}
 
 
-def synthetic(count: int, chars: int) -> list[Answer]:
+def synthetic(count: int, chars: int, data: Path = DATA) -> list[Answer]:
     """`count` answers of about `chars` characters: sentences of the evaluation set, re-mixed (seeded)."""
     import random
 
     from core.themes.passages import sentences
 
     rng = random.Random(13)
-    source = read_csv(DATA / "answers.csv") if (DATA / "answers.csv").is_file() else []
+    source = read_csv(data / "answers.csv") if (data / "answers.csv").is_file() else []
     pool = [s for row in source for s in sentences(row["text"]) if len(s) > 40] or [
         f"Sentence {i} about enhanced cooperation and internet governance." for i in range(500)]
     made = []
@@ -161,8 +161,8 @@ def synthetic(count: int, chars: int) -> list[Answer]:
     return made
 
 
-def scale_child(count: int, chars: int) -> None:
-    answers = synthetic(count, chars)
+def scale_child(count: int, chars: int, data: Path) -> None:
+    answers = synthetic(count, chars, data)
     started = time.perf_counter()
     result = suggest("s", "", answers, TfIdf())
     print(json.dumps({"seconds_themes": round(time.perf_counter() - started, 1), "themes": len(result.themes),
@@ -170,11 +170,11 @@ def scale_child(count: int, chars: int) -> None:
                       "templates": len(result.templates)}))
 
 
-def scale(count: int, chars: int) -> Figures:
+def scale(count: int, chars: int, data: Path) -> Figures:
     """The themes of `count` synthetic answers, in a child process: its wall time and peak memory."""
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "bench.themes", "--scale-child", str(count), "--chars", str(chars)],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run([sys.executable, "-m", "bench.themes", "--scale-child", str(count), "--chars", str(chars),
+                           "--data", str(data)], capture_output=True, text=True, check=True)
     figures: Figures = json.loads(done.stdout)
     figures.update(answers=count, seconds_total=round(time.perf_counter() - started, 1),
                    peak_mb=round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024))
@@ -191,13 +191,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale-child", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.scale_child:
-        scale_child(args.scale_child, args.chars)
+        scale_child(args.scale_child, args.chars, args.data)
         return 0
     started = time.perf_counter()
     report = evaluate(args.data, representations(args.representation))
     report["seconds"] = round(time.perf_counter() - started, 1)
     if args.scale:
-        report["scale"] = scale(args.scale, args.chars)
+        report["scale"] = scale(args.scale, args.chars, args.data)
     print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else summary(report))
     return 0
 

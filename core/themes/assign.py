@@ -1,9 +1,8 @@
 """Answers sorted into given themes: each passage goes to the nearest theme, or to none when it fits none.
 
 A theme is first its name, description and examples (response ids, or words), as vectors. Each passage
-goes to the theme it is most like; each theme's centre then moves towards the passages it received
-(twice), so that a one-line description learns the words the answers actually use, while staying
-anchored to what the secretariat wrote. A passage less like every theme than PLACE_AT is not placed; an
+goes to the theme it is most like (the centres can move towards the passages they received, ROUNDS
+times, but on the bench that did not help). A passage less like every theme than PLACE_AT is not placed; an
 answer none of whose passages is placed is "not placed", and the export says how many.
 """
 
@@ -21,7 +20,7 @@ from core.themes.represent import Representation
 from core.themes.suggest import finish
 
 PLACE_AT = 0.1  # cosine similarity to a theme's centre below which a passage is not placed
-ROUNDS = 2
+ROUNDS = 0  # moving the centres towards their passages did not help on the bench (0, 2 and 5 tried)
 
 
 def assign(question: str, text: str, answers: Sequence[Answer], frame: Sequence[GivenTheme],

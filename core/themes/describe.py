@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 import numpy as np
+from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
 
 from core.themes.model import Quote
@@ -27,32 +28,34 @@ COMMON = 0.4  # a phrase may not start or end with a word used by more than this
 NO_QUOTE = "Nobody in this theme may be quoted: it is described by its label and counts only."
 
 
-def labels(texts_by_theme: Sequence[str], by_respondent: Sequence[str]) -> list[str]:
-    """A label per theme: its most particular phrases, each used by two respondents or more."""
-    counter = CountVectorizer(ngram_range=(1, 3), token_pattern=TOKENS, lowercase=True)
+def labels(by_respondent: Sequence[str], themes_of: Sequence[set[int]], count: int) -> list[str]:
+    """A label per theme: its most particular phrases, each used by two respondents or more.
+
+    `by_respondent`: each respondent's text (a template group's once); `themes_of`: the themes each is in.
+    """
+    counter = CountVectorizer(ngram_range=(1, 3), token_pattern=TOKENS, binary=True, min_df=2)
     try:
-        counts = counter.fit_transform(texts_by_theme).toarray().astype(float)
+        used = counter.fit_transform(by_respondent)  # respondents x phrases used by two or more
     except ValueError:
-        return ["(no words)"] * len(texts_by_theme)
+        return ["(no shared phrase)"] * count
     vocabulary = counter.get_feature_names_out()
-    allowed = _used_by_two(vocabulary, by_respondent)
+    rows = [(t, r) for r, themes in enumerate(themes_of) for t in themes]
+    membership = sparse.csr_matrix((np.ones(len(rows)), ([t for t, _ in rows], [r for _, r in rows])),
+                                   shape=(count, len(by_respondent)))
+    counts = np.asarray((membership @ used).todense(), dtype=float)  # per theme: respondents using each phrase
     frequency = counts.sum(axis=0)
-    average = counts.sum() / max(len(texts_by_theme), 1)
+    average = counts.sum() / max(count, 1)
     longer = np.array([1.0 + 0.5 * phrase.count(" ") for phrase in vocabulary])  # "civil society" over "society"
     weights = counts * np.log1p(average / np.maximum(frequency, 1.0)) * longer
+    allowed = _edges_ok(vocabulary, np.asarray(used.sum(axis=0)).ravel(), len(by_respondent))
     return [_top(row, vocabulary, allowed) for row in weights]
 
 
-def _used_by_two(vocabulary: np.ndarray, by_respondent: Sequence[str]) -> np.ndarray:
-    """Phrases used by at least two respondents, not starting or ending with a common word."""
-    by_owner = CountVectorizer(ngram_range=(1, 3), token_pattern=TOKENS, vocabulary=vocabulary, binary=True)
-    per_respondent = by_owner.transform(by_respondent)
-    respondents = len(by_respondent)
-    used = np.asarray(per_respondent.sum(axis=0)).ravel()
+def _edges_ok(vocabulary: np.ndarray, used: np.ndarray, respondents: int) -> np.ndarray:
+    """Phrases not starting or ending with a common word ("of the", "the internet")."""
     common = {w for w, n in zip(vocabulary, used, strict=True) if " " not in w and n > COMMON * respondents}
     common |= {w for w in vocabulary if " " not in w and (len(w) < 3 or w in stop_words())}
-    edges_ok = np.array([p.split()[0] not in common and p.split()[-1] not in common for p in vocabulary])
-    return np.asarray((used >= 2) & edges_ok)
+    return np.array([p.split()[0] not in common and p.split()[-1] not in common for p in vocabulary], dtype=bool)
 
 
 def _top(row: np.ndarray, vocabulary: np.ndarray, allowed: np.ndarray) -> str:

@@ -87,7 +87,7 @@ def build(p: Prepared, placement: Placement, theme: int, label: str, text: str |
     if inside:
         centre = normalize(placement.vectors[inside].mean(axis=0, keepdims=True))[0]
         ranked = [p.passages[i] for i in describe.central(inside, placement.vectors, centre)]
-    counted = [i for i in who if every or p.unit[i] == i or p.unit[i] not in who]
+    counted = [i for i in who if every or p.unit[i] == i]  # a template group: the answer standing for it
     return Theme(
         id="", label=label,
         description=text if text is not None else describe.description(ranked, p.may_quote, label),

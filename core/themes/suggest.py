@@ -29,7 +29,8 @@ def suggest(question: str, text: str, answers: Sequence[Answer], representation:
     vectors = representation.vectors([x.text for x in p.passages])
     placement = Placement(cluster(vectors, p.weights), vectors)
     count = int(placement.themes.max()) + 1
-    names = describe.labels([_joined(p, placement, t) for t in range(count)], _by_unit(p))
+    texts, themes_of = _by_unit(p, placement)
+    names = describe.labels(texts, themes_of, count)
     themes = [build(p, placement, t, name, None, every_template_answer) for t, name in enumerate(_distinct(names))]
     return finish(question, text, p, placement, themes, representation.name, Source.SUGGESTED,
                   every_template_answer)
@@ -59,12 +60,11 @@ def _distinct(names: list[str]) -> list[str]:
     return out
 
 
-def _joined(p: Prepared, placement: Placement, theme: int) -> str:
-    return " \n ".join(x.text for x, t in zip(p.passages, placement.themes.tolist(), strict=True) if t == theme)
-
-
-def _by_unit(p: Prepared) -> list[str]:
+def _by_unit(p: Prepared, placement: Placement) -> tuple[list[str], list[set[int]]]:
+    """Each respondent's text (a template group's once) and the themes its passages are in."""
     texts: dict[int, list[str]] = {}
-    for x in p.passages:
-        texts.setdefault(x.answer, []).append(x.text)
-    return [" \n ".join(t) for t in texts.values()]
+    themes: dict[int, set[int]] = {}
+    for passage, theme in zip(p.passages, placement.themes.tolist(), strict=True):
+        texts.setdefault(passage.answer, []).append(passage.text)
+        themes.setdefault(passage.answer, set()).add(theme)
+    return [" \n ".join(t) for t in texts.values()], list(themes.values())

@@ -42,8 +42,9 @@ def groups(texts: Sequence[str]) -> list[list[int]]:
     usable = [i for i, t in enumerate(texts) if len(_WORDS.findall(t)) >= MIN_WORDS or len(t) >= 60]
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=PERMUTATIONS)
     parent = list(range(len(texts)))
-    for i in usable:
-        sketch = _sketch(sets[i])
+    sketches = MinHash.bulk([[s.encode("utf-8") for s in sorted(sets[i])] for i in usable],
+                            num_perm=PERMUTATIONS, seed=SEED)
+    for i, sketch in zip(usable, sketches, strict=True):
         for j in lsh.query(sketch):
             if jaccard(sets[i], sets[j]) >= THRESHOLD:
                 _join(parent, i, j)
@@ -52,12 +53,6 @@ def groups(texts: Sequence[str]) -> list[list[int]]:
     for i in usable:
         found.setdefault(_root(parent, i), []).append(i)
     return sorted((sorted(g) for g in found.values() if len(g) > 1), key=lambda g: g[0])
-
-
-def _sketch(items: set[str]) -> MinHash:
-    sketch = MinHash(num_perm=PERMUTATIONS, seed=SEED)
-    sketch.update_batch([s.encode("utf-8") for s in sorted(items)])
-    return sketch
 
 
 def _root(parent: list[int], i: int) -> int:
