@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from sklearn.preprocessing import normalize
@@ -26,7 +27,7 @@ class Prepared:
     unit: list[int]  # per answer: the answer standing for its template group (itself when none)
     passages: list[Passage]  # of the answers that stand for themselves or their group
 
-    @property
+    @cached_property  # read for every passage: made once
     def ids(self) -> list[str]:
         return [a.id for a in self.answers]
 
@@ -36,7 +37,7 @@ class Prepared:
         stands_for = np.bincount(self.unit, minlength=len(self.answers))
         return np.array([stands_for[x.answer] for x in self.passages], dtype=float)
 
-    @property
+    @cached_property
     def may_quote(self) -> list[bool]:
         return [a.may_quote for a in self.answers]
 

@@ -28,7 +28,7 @@ from core.themes.model import BACKENDS, ThemesError
 SEED = 13  # every random step is seeded: the same answers give the same themes
 WORDS_WEIGHT = 0.5  # of the TF-IDF vectors beside the sentence model's
 DIMENSIONS = 100
-SVD_SAMPLE = 8000  # passages the SVD learns from: enough for 100 directions, and fast for 10,000 answers  # of the SVD: enough for a few dozen themes, small enough to cluster 10,000 answers fast
+SVD_SAMPLE = 5000  # passages the SVD learns from: enough for 100 directions, and fast for 10,000 answers  # of the SVD: enough for a few dozen themes, small enough to cluster 10,000 answers fast
 TOKENS = r"(?u)\b\w\w+\b"
 UN_LANGUAGES = ("english", "french", "spanish", "russian", "arabic", "chinese")
 
@@ -121,7 +121,7 @@ def _folded(matrix: sparse.csr_matrix) -> np.ndarray:
     rank = min(DIMENSIONS, matrix.shape[0] - 1, matrix.shape[1] - 1)
     if rank < 2:
         return np.asarray(normalize(matrix.toarray()))
-    svd = TruncatedSVD(n_components=rank, random_state=SEED, algorithm="randomized", n_iter=7)
+    svd = TruncatedSVD(n_components=rank, random_state=SEED, algorithm="randomized", n_iter=5)
     rows = normalize(matrix)
     if rows.shape[0] > SVD_SAMPLE:  # the directions are learnt from a seeded sample, then every passage is folded
         picked = np.sort(np.random.default_rng(SEED).choice(rows.shape[0], size=SVD_SAMPLE, replace=False))

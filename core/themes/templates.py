@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from datasketch import MinHash, MinHashLSH
 
 THRESHOLD = 0.5  # exact Jaccard of shingle sets at or above which two answers follow one text
-LSH_THRESHOLD = 0.4  # the sketch proposes pairs a little below it, so that none is missed
-PERMUTATIONS = 128
+LSH_THRESHOLD = 0.3  # the sketch proposes pairs well below it, so that none is missed (each is checked exactly)
+PERMUTATIONS = 64  # enough for the sketch to propose pairs; each pair is then checked exactly
 SEED = 13
 MIN_WORDS = 12  # shorter answers ("I agree.") are alike by chance, not by a template
 _WORDS = re.compile(r"\w+", re.UNICODE)
