@@ -126,7 +126,8 @@ def test_an_answer_that_fits_no_given_theme_is_not_placed() -> None:
         ["Broadband access is too expensive in rural areas.", "Affordable broadband access for rural areas.",
          "Zebras graze quietly on savannah grasslands."])]
     given = {"*": frame.Frame(source=frame.Source.GIVEN,
-                              themes={"*": [frame.GivenTheme(name="Affordable broadband access")]})}
+                              themes={"*": [frame.GivenTheme(name="Affordable broadband access",
+                                                             description="Rural areas need cheaper broadband.")]})}
     result = themes([Question("1", "", answers)], Choices(TfIdf(), frames=given)).questions[0]
     assert result.not_placed == ["2"]
     assert result.themes[0].responses == ["0", "1"]

@@ -119,7 +119,7 @@ def _fit(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> sparse.csr_matrix
 
 def _folded(matrix: sparse.csr_matrix) -> np.ndarray:
     rank = min(DIMENSIONS, matrix.shape[0] - 1, matrix.shape[1] - 1)
-    if rank < 2:
+    if rank < DIMENSIONS:  # a few texts: folding them would lose what tells them apart
         return np.asarray(normalize(matrix.toarray()))
     svd = TruncatedSVD(n_components=rank, random_state=SEED, algorithm="randomized", n_iter=5)
     rows = normalize(matrix)
