@@ -57,10 +57,10 @@ class TfIdf:
     name = "tf-idf over words, word pairs and character n-grams (scikit-learn)"
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
-        words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=TOKENS, max_df=0.6,
+        words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=TOKENS, max_df=_max_df(texts),
                                 stop_words=sorted(stop_words()),
                                 min_df=_min_df(texts), dtype=np.float32)
-        chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True, max_df=0.6,
+        chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True, max_df=_max_df(texts),
                                 min_df=_min_df(texts), max_features=200_000, dtype=np.float32)
         both = sparse.hstack([_fit(words, texts), _fit(chars, texts)]).tocsr()
         return _folded(both)
@@ -104,6 +104,10 @@ def choose(backend: str) -> Representation:
         return SentenceModel()
     except ThemesError:
         return TfIdf()
+
+
+def _max_df(texts: Sequence[str]) -> float:
+    return 0.6 if len(texts) >= 50 else 1.0  # among a few texts, a word in most of them may be what they share
 
 
 def _min_df(texts: Sequence[str]) -> int:
