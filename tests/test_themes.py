@@ -203,3 +203,26 @@ def test_the_chat_export_does_not_offer_the_themes_part() -> None:
 
     with pytest.raises(ExportError, match="unknown format 'themes'"):
         parse_formats("md,themes")
+
+
+def test_themes_of_a_consultation_without_answers_are_refused(tmp_path: Path, consult: Consult) -> None:
+    done = consult(tmp_path, "themes")
+    assert done.returncode == 2
+    assert "No question has enough answers to find themes in (each needs at least 10)" in done.stderr
+
+
+def test_a_quote_that_looks_like_a_formula_stays_text_in_the_workbook(tmp_path: Path, consult: Consult) -> None:
+    from openpyxl import load_workbook
+
+    table = tmp_path / "formula.csv"
+    with ANSWERS.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    for row in rows[1:]:
+        row[6] = "=" + row[6]  # every answer starts like a formula
+        row[5] = "yes"
+    with table.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    assert consult(tmp_path, "themes", "--from", str(table), "--out", "out").returncode == 0
+    cells = [c for row in load_workbook(tmp_path / "out" / "themes.xlsx")["Themes"].iter_rows() for c in row]
+    assert any(isinstance(c.value, str) and c.value.startswith("=") for c in cells)
+    assert all(c.data_type != "f" for c in cells)

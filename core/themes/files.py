@@ -11,8 +11,10 @@ from pathlib import Path
 
 from docx import Document
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from core.export.markdown import blockquote, escape
+from core.export.table import FORMULA_STARTS
 from core.export.text import readable
 from core.themes import frame
 from core.themes.model import QuestionThemes, Report, Source, Theme
@@ -31,7 +33,7 @@ def write(report: Report, folder: Path) -> list[Path]:
     (folder / JSON).write_text(as_json(report), encoding="utf-8", newline="\n")
     word(report, folder / WORD)
     book = Workbook()
-    sheet(book.active, report)
+    sheet(book.worksheets[0], report)
     book.save(folder / SHEET_FILE)
     frame.write(report, folder / THEMES_FILE)
     return [folder / name for name in (MARKDOWN, WORD, JSON, SHEET_FILE, THEMES_FILE)]
@@ -117,8 +119,11 @@ def sheet_rows(report: Report) -> Iterator[list[str | int]]:
                    len(q.not_placed)]
 
 
-def sheet(target: object, report: Report) -> None:
-    """Fill a worksheet (normal or write-only) with the themes, every text a text cell."""
-    target.title = SHEET  # type: ignore[attr-defined]
+def sheet(target: Worksheet, report: Report) -> None:
+    """Fill a worksheet with the themes, every text a text cell (never a formula, whatever it starts with)."""
+    target.title = SHEET
     for row in sheet_rows(report):
-        target.append([readable(c) if isinstance(c, str) else c for c in row])  # type: ignore[attr-defined]
+        target.append([readable(c) if isinstance(c, str) else c for c in row])
+        for cell in target[target.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                cell.data_type = "s"

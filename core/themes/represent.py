@@ -27,8 +27,8 @@ from core.themes.model import BACKENDS, ThemesError
 
 SEED = 13  # every random step is seeded: the same answers give the same themes
 WORDS_WEIGHT = 0.5  # of the TF-IDF vectors beside the sentence model's
-DIMENSIONS = 100
-SVD_SAMPLE = 5000  # passages the SVD learns from: enough for 100 directions, and fast for 10,000 answers  # of the SVD: enough for a few dozen themes, small enough to cluster 10,000 answers fast
+DIMENSIONS = 100  # of the SVD: enough for a few dozen themes, small enough to cluster 10,000 answers fast
+SVD_SAMPLE = 5000  # passages the SVD learns from: enough for 100 directions, and fast for 10,000 answers
 TOKENS = r"(?u)\b\w\w+\b"
 UN_LANGUAGES = ("english", "french", "spanish", "russian", "arabic", "chinese")
 
