@@ -226,3 +226,13 @@ def test_a_quote_that_looks_like_a_formula_stays_text_in_the_workbook(tmp_path: 
     cells = [c for row in load_workbook(tmp_path / "out" / "themes.xlsx")["Themes"].iter_rows() for c in row]
     assert any(isinstance(c.value, str) and c.value.startswith("=") for c in cells)
     assert all(c.data_type != "f" for c in cells)
+
+
+def test_a_question_whose_themes_were_all_dropped_is_refused(tmp_path: Path, consult: Consult) -> None:
+    assert consult(tmp_path, "themes", "--from", str(ANSWERS), "--out", "out").returncode == 0
+    path = tmp_path / "out" / "themes.toml"
+    document = tomllib.loads(path.read_text(encoding="utf-8"))
+    document["question"][1]["theme"] = []
+    path.write_text(tomli_w.dumps(document), encoding="utf-8")
+    done = consult(tmp_path, "themes", "--from", str(ANSWERS), "--themes", str(path), "--json")
+    assert done.returncode == 2 and "the themes given for question q2 are empty" in done.stderr

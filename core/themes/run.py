@@ -57,8 +57,10 @@ def one(question: Question, choices: Choices) -> QuestionThemes:
     if not question.answers:
         raise TooFew(f"Question {label} has no answers.")
     frame = choices.frames.get(question.id) or choices.frames.get(question.number) or choices.frames.get("*")
-    given = frame.for_question(question.id) or frame.for_question(question.number) if frame else None
-    if frame is not None and given:
+    given = None
+    if frame is not None:
+        given = next((g for key in (question.id, question.number) if (g := frame.for_question(key)) is not None), None)
+    if frame is not None and given is not None:  # an emptied frame is refused (assign), not replaced by suggestions
         return assign(question.id, question.text, question.answers, given, choices.representation, frame.source,
                       every_template_answer=choices.every_template_answer)
     if len(question.answers) < MIN_ANSWERS:
