@@ -1,4 +1,4 @@
-"""The `consult` command: chat, run, serve, progress, export, db (status, upgrade, copy), questionnaire."""
+"""The `consult` command: chat, run, serve, progress, export, themes, db (status, upgrade, copy), questionnaire."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from bots.console import (
     progress_view,
     questionnaire_view,
     remind_view,
+    themes_view,
     window_view,
 )
 from core import questionnaire_change
@@ -32,6 +33,7 @@ from core.announcements import AnnouncementError
 from core.export.options import ExportError
 from core.invitations.reading import InviteFileError
 from core.ports import StorageError
+from core.themes.model import ThemesError
 from questionnaire import loader
 from questionnaire.loader import QuestionnaireError
 
@@ -59,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     prog.add_argument("--not-answered", action="store_true",
                       help="list the invited organisations that have not submitted (internal: never publish it)")
     export_view.add_arguments(sub.add_parser("export", help="write the compilation files"))
+    themes_view.add_arguments(sub.add_parser("themes", help="find the themes of each open question, offline"))
     db_view.add_arguments(sub.add_parser("db", help="show, upgrade or copy the database"))
     invite_view.add_arguments(sub.add_parser("invite", help="invite organisations: import, add, list, revoke, links"))
     org_view.add_arguments(sub.add_parser("org", help="organisations with several submissions: list, choose, joint"))
@@ -188,6 +191,18 @@ async def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _themes(args: argparse.Namespace) -> int:
+    choices = themes_view.check_arguments(args)  # a bad themes file stops here, before the database is opened
+    if args.table is not None:
+        return themes_view.run(themes_view.from_table(args), args, choices)
+    app = await bootstrap.start(load_settings(), writer=False)  # a reader: safe while the bots run
+    try:
+        questions = await themes_view.from_consultation(app)
+    finally:
+        await app.repository.close()
+    return themes_view.run(questions, args, choices)
+
+
 async def _db(args: argparse.Namespace) -> int:
     if args.action == "copy":
         return await copy_view.run(args, load_settings())
@@ -219,6 +234,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], Coroutine[Any, Any, int]]] =
     "run": _run,
     "serve": _serve,
     "export": _export,
+    "themes": _themes,
     "db": _db,
     "questionnaire": _questionnaire,
     "invite": lambda args: invite_view.run(args, load_settings()),
@@ -234,7 +250,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return asyncio.run(_COMMANDS[args.command](args))
-    except (ConfigError, QuestionnaireError, StorageError, ExportError, InviteFileError, AnnouncementError) as exc:
+    except (ConfigError, QuestionnaireError, StorageError, ExportError, InviteFileError, AnnouncementError,
+            ThemesError) as exc:
         print(f"consult: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

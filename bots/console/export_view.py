@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,15 +17,18 @@ from bots.bootstrap import App, missing_database_note
 
 if TYPE_CHECKING:
     from core.export.run import ExportResult
-from core.export.options import parse_choice, parse_formats
+from core.export.options import PARTS, parse_choice, parse_formats
 from core.export.records import Audience, Scope
 from core.organisations import flags
+from core.themes.model import Report, Skipped
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of `consult export`."""
     parser.add_argument("--out", type=Path, required=True, help="folder to write the files into")
-    parser.add_argument("--format", default=None, help="comma-separated: xlsx,csv,json,docx,md,png (default: all)")
+    parser.add_argument("--format", default=None,
+                        help="comma-separated: xlsx,csv,json,docx,md,png (default: all), and themes (the themes of "
+                             "each open question: themes.md, themes.docx and a sheet in responses.xlsx)")
     parser.add_argument("--audience", default="public", help="public (default) or internal (everything, Confidential)")
     parser.add_argument("--status", default="submitted", help="submitted (default) or all (unfinished too)")
     parser.add_argument("--force", action="store_true",
@@ -44,7 +49,7 @@ class Choices:
 def check_arguments(args: argparse.Namespace) -> Choices:
     """Read the choices before anything is opened, so a typo changes nothing."""
     return Choices(
-        formats=parse_formats(args.format),
+        formats=parse_formats(args.format, PARTS),
         audience=parse_choice(Audience, args.audience, "audience"),
         scope=parse_choice(Scope, args.status, "status"),
         out=args.out,
@@ -67,6 +72,8 @@ async def run(app: App, choices: Choices, console: Console | None = None) -> Exp
         data = await compile_stream(app.questionnaire, app.repository.each(), choices.audience, choices.scope,
                                     app.service.now(), spool_in=aside.records)
         data = flags.annotate(data, await app.decisions.all())  # internal files: several from one organisation
+        if "themes" in formats:
+            data = dataclasses.replace(data, themes=await _themes(app, console))
         columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                    TimeElapsedColumn())
         with Progress(*columns, console=console, transient=True) as bar:
@@ -79,6 +86,21 @@ async def run(app: App, choices: Choices, console: Console | None = None) -> Exp
             bar.update(task, completed=len(formats))
     _summary(result, console)
     return result
+
+
+async def _themes(app: App, console: Console) -> Report:
+    """The themes of every open question, from every submitted answer (a second pass over the database)."""
+    from bots.console.themes_view import from_consultation
+    from core.themes.model import ThemesError
+    from core.themes.represent import TfIdf
+    from core.themes.run import Choices, themes
+
+    with console.status("Finding themes"):
+        questions = await from_consultation(app)
+        try:
+            return await asyncio.to_thread(themes, questions, Choices(TfIdf()))
+        except ThemesError as error:  # too few answers everywhere: the files say so, the rest is written
+            return Report(questions=[], skipped=[Skipped(question="", text="", reason=str(error))])
 
 
 def _summary(result: ExportResult, console: Console) -> None:

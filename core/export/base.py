@@ -8,6 +8,7 @@ from pathlib import Path
 
 from core.export.records import Compilation
 from core.progress import ProgressReport
+from core.themes.model import Report
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,8 @@ class ExportInput:
     compilation: Compilation
     report: ProgressReport
     left_out: int = 0  # started but not in this export (not submitted yet, with the status 'submitted')
+    # The themes part (`--format ...,themes`): found from every answer, quoting only those who may be quoted.
+    themes: Report | None = None
 
 
 # A writer writes its files into the folder given and returns their paths.

@@ -10,6 +10,9 @@ from core.export import manifest
 from core.export.records import Audience, Scope
 
 FORMATS = ("xlsx", "csv", "json", "docx", "md", "png")
+# Parts chosen by name only, never by default (finding themes takes a while): `--format md,docx,xlsx,themes`.
+# The themes part writes themes.md and themes.docx, and a Themes sheet in responses.xlsx when it is written.
+PARTS = ("themes",)
 
 Choice = TypeVar("Choice", Audience, Scope)
 
@@ -18,15 +21,15 @@ class ExportError(ValueError):
     """An export that cannot run as asked; nothing was written."""
 
 
-def parse_formats(text: str | None) -> tuple[str, ...]:
-    """'xlsx,csv' -> ('xlsx', 'csv'); None or empty -> every format."""
+def parse_formats(text: str | None, parts: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """'xlsx,csv' -> ('xlsx', 'csv'); None or empty -> every format (not the parts)."""
     if not text:
         return FORMATS
     chosen = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
-    unknown = [f for f in chosen if f not in FORMATS]
+    unknown = [f for f in chosen if f not in FORMATS + parts]
     if unknown or not chosen:
         named = ", ".join(repr(f) for f in unknown) or repr(text)
-        raise ExportError(f"unknown format {named}; choose from {', '.join(FORMATS)}")
+        raise ExportError(f"unknown format {named}; choose from {', '.join(FORMATS + parts)}")
     return chosen
 
 

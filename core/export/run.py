@@ -22,7 +22,8 @@ from pathlib import Path
 from core.export import charts, csv_file, docx_files, json_file, manifest, markdown, summary, xlsx
 from core.export.base import ExportInput, Writer
 from core.export.compiling import compile_all
-from core.export.options import FORMATS, ExportError, check_folder
+from core.export.naming import THEMES_DOCX, THEMES_MD, file_name
+from core.export.options import FORMATS, PARTS, ExportError, check_folder
 from core.export.records import Audience, Scope
 from core.session import Session
 from questionnaire.model import Questionnaire
@@ -32,6 +33,17 @@ def _md(data: ExportInput, folder: Path) -> list[Path]:
     return markdown.write(data, folder) + summary.write(data, folder)
 
 
+def _themes(data: ExportInput, folder: Path) -> list[Path]:
+    """The themes part: Markdown and Word (its XLSX sheet is written with the workbook)."""
+    from core.themes import files  # python-docx and scikit-learn's results: only when themes are chosen
+
+    if data.themes is None:
+        raise ExportError("the themes part needs the themes found first (consult export finds them)")
+    markdown_path = folder / file_name(data.compilation, THEMES_MD)
+    markdown_path.write_text("".join(files.markdown(data.themes)), encoding="utf-8", newline="\n")
+    return [markdown_path, files.word(data.themes, folder / file_name(data.compilation, THEMES_DOCX))]
+
+
 WRITERS: dict[str, Writer] = {
     "xlsx": xlsx.write,
     "csv": csv_file.write,
@@ -39,9 +51,10 @@ WRITERS: dict[str, Writer] = {
     "docx": docx_files.write,
     "md": _md,
     "png": charts.write,
+    "themes": _themes,
 }
-if tuple(WRITERS) != FORMATS:
-    raise RuntimeError("every export format needs a writer, in the order of FORMATS")
+if tuple(WRITERS) != FORMATS + PARTS:
+    raise RuntimeError("every export format and part needs a writer, in the order of FORMATS and PARTS")
 FILES, RECORDS = "files", "records"  # the staging folder's two parts
 
 

@@ -54,6 +54,7 @@ _ALWAYS_FITS = EXCEL_CELL_LIMIT // 2  # no text this short can pass the limit, w
 SHORT_WIDTHS = (10, 24)  # a short column is as wide as its heading, within these bounds
 WIDTHS = {Width.FLAG: 10, Width.TEXT: 60}
 QUESTION_SHEET_WIDTHS = [8, 12, 80, 10, 40, 9]
+THEMES_SHEET_WIDTHS = [9, 9, 30, 60, 12, 30, 30, 30, 60, 14, 10]
 WRAP = Alignment(wrap_text=True, vertical="top")
 # readingOrder 2: right to left. Excel's horizontal alignment is not mirrored by it: "right" is the right edge.
 WRAP_RIGHT_TO_LEFT = Alignment(wrap_text=True, vertical="top", readingOrder=2, horizontal="right")
@@ -76,9 +77,22 @@ def write(data: ExportInput, folder: Path) -> list[Path]:
     _write_responses(responses, responses_table(c))
     questions.print_title_cols = "A:B"  # the question's number and id, on pages to the right
     _write_sheet(questions, QUESTION_SHEET_HEADERS, QUESTION_SHEET_WIDTHS, question_sheet_rows(c))
+    if data.themes is not None:  # the themes part was chosen
+        _themes_sheet(book, data, c.confidential)
     path = folder / file_name(c, RESPONSES_XLSX)
     book.save(path)
     return [path]
+
+
+def _themes_sheet(book: Any, data: ExportInput, confidential: bool) -> None:
+    from core.themes.files import SHEET, sheet_rows
+
+    assert data.themes is not None
+    sheet = book.create_sheet(SHEET)
+    _set_printing(sheet, confidential)
+    heading, *rows = sheet_rows(data.themes)
+    cells: list[list[Cell]] = [list(row) for row in rows]
+    _write_sheet(sheet, [str(h) for h in heading], THEMES_SHEET_WIDTHS, cells)
 
 
 def excel_pieces(text: str) -> list[str]:
