@@ -4,9 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from core.i18n import translator
+from core.render import QUESTION_OF
 from tests.test_cli import consult, replies
 from tests.test_slack_e2e import workspace
 from tests.test_telegram_e2e import running
+
+
+def question(lang: str, number: int) -> str:
+    """'Question 2 of', as a respondent reading `lang` sees it."""
+    return translator(lang).gettext(QUESTION_OF).split("{total}")[0].format(number=number).strip()
+
+
+def language_word(lang: str) -> str:
+    """The command word 'language' in `lang`: the language menu says to send it with a code ('idioma es')."""
+    return translator(lang).pgettext("command", "language")
 
 
 async def test_telegram_takes_the_apps_language_and_has_a_menu_in_each(tmp_path: Path) -> None:
@@ -16,12 +28,13 @@ async def test_telegram_takes_the_apps_language_and_has_a_menu_in_each(tmp_path:
         user = api.user(7, "Rosa", language_code="es-419")
         mark = api.mark()
         await user.say("/start")
-        await api.wait_for(lambda call: call.chat_id == 7 and "Question 1 of" in (call.text or ""), since=mark)
+        await api.wait_for(lambda call: call.chat_id == 7 and question("es", 1) in (call.text or ""), since=mark)
         session = await world.app.service.session("telegram:7")
         assert session is not None and session.language == "es"
         mark = api.mark()
         await user.say("/language")
-        shown = await api.wait_for(lambda call: call.chat_id == 7 and "language fr" in (call.text or ""), since=mark)
+        menu = f"{language_word('es')} "
+        shown = await api.wait_for(lambda call: call.chat_id == 7 and menu in (call.text or ""), since=mark)
         assert "Français" in str(shown.reply_markup)
 
 
@@ -29,13 +42,13 @@ async def test_slack_asks_the_locale_once_and_keeps_it(tmp_path: Path) -> None:
     async with workspace(tmp_path) as slack:
         slack.api.locales["U0ANA"] = "ru-RU"
         ana = slack.user("U0ANA")
-        await ana.say("hello", expect="Question 1 of")
-        await ana.say("yes", expect="Question 2 of")
+        await ana.say("hello", expect=question("ru", 1))
+        await ana.say("yes", expect=question("ru", 2))
         asked = slack.api.called("users.info")
         assert len(asked) == 1 and str(asked[0].args.get("include_locale")).lower() in ("true", "1")
         session = await ana.session()
         assert session is not None and session.language == "ru"
-        await ana.say("language", expect="language fr")
+        await ana.say("language", expect=f"{language_word('ru')} ")
         assert ana.last_buttons() == ["English", "Français", "Español", "العربية", "中文", "Русский"]
         await ana.press("Français", expect="")
         after = await ana.session()

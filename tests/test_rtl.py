@@ -20,7 +20,10 @@ from questionnaire.loader import load
 from storage.memory import MemoryRepository
 from tests.support.chat import Clock, Respondent
 
-Q = load()
+# The bundled questionnaire without its translations: Arabic messages around English questions, the
+# hardest case for the direction of a line (a questionnaire not translated yet, or a typed answer).
+Q = load().model_copy(update={"translations": {}})
+Q = Q.model_copy(update={"items": tuple(item.model_copy(update={"translations": {}}) for item in Q.items)})
 ARABIC = {
     "Question {number} of {total}": "السؤال {number} من {total}",
     "{field} ({index} of {count})": "{field} ({index} من {count})",
