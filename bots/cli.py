@@ -49,6 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     talk.add_argument("--resume", metavar="CODE", help="continue here the answers begun in another app "
                       "(the code 'continue elsewhere' gave there)")
     talk.add_argument("--invite", metavar="CODE", default=None, help="start with an invitation code")
+    talk.add_argument("--language", metavar="CODE", default=None,
+                      help="the language to answer in (en, fr, es, ar, zh, ru; default: the terminal's, LANG)")
     run = sub.add_parser("run", help="start the chat front ends (Telegram by polling, Slack by Socket Mode)")
     run.add_argument("front_end", nargs="?", choices=FRONT_ENDS, help="only this one (default: all configured)")
     serve = sub.add_parser("serve", help="serve the front ends' webhooks over HTTP (for a web process)")
@@ -88,7 +90,7 @@ async def _chat(args: argparse.Namespace) -> int:
     app = await bootstrap.start(load_settings())
     try:
         await chat.run(app.service, args.name or getpass.getuser(), jsonl=args.jsonl, resume=args.resume,
-                       invite=args.invite)
+                       invite=args.invite, locale=args.language or chat.terminal_locale(os.environ))
     finally:
         await app.repository.close()
     return 0

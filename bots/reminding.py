@@ -25,7 +25,8 @@ def start(app: App, senders: Senders) -> tuple[asyncio.Task[None], asyncio.Event
 
     def loop() -> ReminderLoop:
         return ReminderLoop(app.repository, app.send_log, senders, app.service.questionnaire_for,
-                            clock=app.service.now, zone=senders.time_zone, refresh=app.service.refresh_window)
+                            clock=app.service.now, zone=senders.time_zone, refresh=app.service.refresh_window,
+                            translations=app.service.translations)
 
     task = asyncio.create_task(leadership.lead(app.run_once(LOCK), loop, stop, name="reminders"), name="reminders")
     return task, stop

@@ -5,15 +5,20 @@ from __future__ import annotations
 from core import answers, countries, flow, render
 from core import inputs as i
 from core.answers import Invalid
+from core.i18n import N_
+from core.i18n.formats import number
+from core.i18n.texts import item_texts
 from core.session import Answer, AnswerValue, Session, Source
 from core.turn import Turn
 from core.windows import is_open, not_open_message
 from questionnaire.model import Item, Kind
 
-NOT_AN_ANSWER = (
+NOT_AN_ANSWER = N_(
     "Editing that message does not change your answers: it no longer holds one. "
     "To change an answer, send 'edit' and the number of the question."
 )
+KEPT = N_("Your earlier answer is kept.")
+UPDATED = N_("Your answer to question {number} is updated.")
 
 
 def edit_message(turn: Turn, command: i.Input) -> None:
@@ -21,16 +26,17 @@ def edit_message(turn: Turn, command: i.Input) -> None:
     assert isinstance(command, i.EditMessage)
     s = turn.session
     if not is_open(turn.q, turn.now):
-        turn.refuse(not_open_message(turn.q, turn.now) + " Your answers can no longer be changed.")
+        turn.refuse(not_open_message(turn.q, turn.now, turn.t) + " "
+                    + turn.t.gettext("Your answers can no longer be changed."))
         return
     source = s.sources.get(command.ref)
     item = turn.q.item(source.item_id) if source and turn.q.has(source.item_id) else None
     if source is None or not source.text.strip() or item is None or item not in flow.questions(turn.q, s.answers):
-        turn.refuse(NOT_AN_ANSWER)
+        turn.refuse(turn.t.gettext(NOT_AN_ANSWER))
         return
-    text = answers.clean(command.text)
+    text = answers.clean(command.text, turn.t)
     if isinstance(text, Invalid):
-        turn.refuse(text.reason + " Your earlier answer is kept.")
+        turn.refuse(text.reason + " " + turn.t.gettext(KEPT))
     elif item.kind is Kind.LONG:
         _edit_long(turn, item, source, text)
     else:
@@ -45,15 +51,15 @@ def _edit_long(turn: Turn, item: Item, source: Source, text: str) -> None:
     held = draft.text if draft is not None else answer.value if answer and isinstance(answer.value, str) else None
     start, old = source.start, source.text
     if held is None or start is None or held[start : start + len(old)] != old:
-        turn.refuse(NOT_AN_ANSWER)
+        turn.refuse(turn.t.gettext(NOT_AN_ANSWER))
         return
     new = held[:start] + text + held[start + len(old) :]
-    if (error := answers.too_long(len(new), item.limit)) is not None:
-        turn.refuse(error.reason + " Your earlier answer is kept.")
+    if (error := answers.too_long(len(new), item.limit, turn.t)) is not None:
+        turn.refuse(error.reason + " " + turn.t.gettext(KEPT))
         return
     parts = _replace_in_parts(draft.parts, start, len(old), text) if draft is not None else None
     if draft is not None and parts is None:
-        turn.refuse(NOT_AN_ANSWER)  # an older message that happens to match across two new ones
+        turn.refuse(turn.t.gettext(NOT_AN_ANSWER))  # an older message that happens to match across two new ones
         return
     saved = answer.value if answer is not None and isinstance(answer.value, str) else None
     # While 'add' is open the text being written begins with the saved answer: an edit of one of its
@@ -68,9 +74,12 @@ def _edit_long(turn: Turn, item: Item, source: Source, text: str) -> None:
         s.answers[item.id] = Answer.to(item, saved[:start] + text + saved[start + len(old) :], turn.now)
     if draft is not None and parts is not None:
         draft.parts = parts
-        turn.refuse(f"Updated: {len(draft.text):,} characters so far. Send 'done' when your answer is complete.")
+        turn.refuse(turn.t.ngettext(
+            "Updated: {count} characters so far. Send 'done' when your answer is complete.",
+            "Updated: {count} characters so far. Send 'done' when your answer is complete.", len(draft.text),
+        ).format(count=number(len(draft.text), turn.t.language)))
     else:
-        turn.refuse(f"Your answer to question {flow.number_of(turn.q, s.answers, item.id)} is updated.")
+        turn.refuse(turn.t.gettext(UPDATED).format(number=flow.number_of(turn.q, s.answers, item.id)))
 
 
 def _replace_in_parts(parts: list[str], start: int, length: int, text: str) -> list[str] | None:
@@ -87,33 +96,33 @@ def _replace_in_parts(parts: list[str], start: int, length: int, text: str) -> l
 def _edit_answer(turn: Turn, item: Item, source: Source, text: str) -> None:
     s = turn.session
     answer = s.answers.get(item.id)
-    value = _replaced(item, answer, source, text)
+    value = _replaced(item, answer, source, text, turn)
     if value is None:
-        turn.refuse(NOT_AN_ANSWER)
+        turn.refuse(turn.t.gettext(NOT_AN_ANSWER))
     elif isinstance(value, Invalid):
-        turn.refuse(value.reason + " Your earlier answer is kept.")
+        turn.refuse(value.reason + " " + turn.t.gettext(KEPT))
     else:
         s.answers[item.id] = Answer.to(item, value, turn.now)
-        _retext(s, source, text if item.kind is not Kind.FIELDS else str(_field_text(item, source, text)))
-        number = flow.number_of(turn.q, s.answers, item.id)
-        turn.refuse(f"Your answer to question {number} is updated.")
+        _retext(s, source, text if item.kind is not Kind.FIELDS else str(_field_text(item, source, text, turn)))
+        turn.refuse(turn.t.gettext(UPDATED).format(number=flow.number_of(turn.q, s.answers, item.id)))
 
 
-def _replaced(item: Item, answer: Answer | None, source: Source, text: str) -> AnswerValue | Invalid | None:
+def _replaced(item: Item, answer: Answer | None, source: Source, text: str,
+              turn: Turn) -> AnswerValue | Invalid | None:
     """The answer with the edited message's text in place of the old one; None if it no longer holds it."""
     value = answer.value if answer is not None else None
     if item.kind is Kind.SHORT and value == source.text:
-        return answers.short_value(item, text)
+        return answers.short_value(item, text, turn.t)
     if item.kind is Kind.FIELDS and isinstance(value, dict) and source.field_id is not None \
             and value.get(source.field_id) == source.text:
-        field = _field_text(item, source, text)
+        field = _field_text(item, source, text, turn)
         return field if isinstance(field, Invalid) else {**value, source.field_id: field}
     return None
 
 
-def _field_text(item: Item, source: Source, text: str) -> str | Invalid:
+def _field_text(item: Item, source: Source, text: str, turn: Turn) -> str | Invalid:
     field = next(f for f in item.fields if f.id == source.field_id)
-    return countries.code_of(text) if field.kind == "country" else answers.field_value(field, text)
+    return countries.code_of(text, turn.t) if field.kind == "country" else answers.field_value(field, text, turn.t)
 
 
 def show_answer(turn: Turn, command: i.Input) -> None:
@@ -123,14 +132,17 @@ def show_answer(turn: Turn, command: i.Input) -> None:
     asked = flow.questions(turn.q, s.answers)
     turn.ask = False
     if command.number is None or not 1 <= command.number <= len(asked):
-        turn.messages.append(
-            f"Send 'show' and the number of a question from 1 to {len(asked)}, for example: show 3. "
+        turn.messages.append(turn.t.gettext(
+            "Send 'show' and the number of a question from 1 to {last}, for example: show 3. "
             "Send 'review' to see the numbers."
-        )
+        ).format(last=len(asked)))
         return
     item = asked[command.number - 1]
-    full = render.full(item, s.answers.get(item.id))
-    turn.messages.append(f"Question {command.number}: {item.text}\n\n{full or 'No answer yet.'}")
+    full = render.full(item, s.answers.get(item.id), turn.t)
+    # Translators: {number} is the question's number, {text} the question itself.
+    heading = turn.t.gettext("Question {number}: {text}").format(number=command.number,
+                                                                            text=item_texts(item, turn.t).text)
+    turn.messages.append(f"{heading}\n\n{full or turn.t.gettext('No answer yet.')}")
 
 
 def _retext(s: Session, source: Source, text: str) -> None:

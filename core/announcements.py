@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from core.i18n import N_, Translator, translator
 from core.outbound import Delivery, Outcome, Sender
 from core.reminders.log import ANNOUNCEMENT, CLAIMED, Entry, SendLog, history
 from core.reply import Reply
@@ -21,10 +22,11 @@ from core.session import Session, Status
 
 log = logging.getLogger(__name__)
 
-EMPTY = ("An announcement needs a text. For example: announce unfinished The deadline is extended to "
-         "31 August.")
-USAGE = ("Send 'announce', then who gets it (everyone, unfinished or submitted), then the text. For example: "
-         "announce everyone The deadline is extended to 31 August.")
+# Translators: said to the secretariat; keep 'announce' and the audiences (everyone, unfinished, submitted) as typed.
+EMPTY = N_("An announcement needs a text. For example: announce unfinished The deadline is extended to "
+           "31 August.")
+USAGE = N_("Send 'announce', then who gets it (everyone, unfinished or submitted), then the text. For example: "
+           "announce everyone The deadline is extended to 31 August.")
 
 
 class Audience(StrEnum):
@@ -54,11 +56,13 @@ class Report:
     counts: Counter[str] = field(default_factory=Counter)
     reasons: Counter[str] = field(default_factory=Counter)
 
-    def text(self) -> str:
+    def text(self, t: Translator | None = None) -> str:
         """The delivery report in one sentence, then the reasons for what failed."""
-        line = (f"Sent: {self.counts[Delivery.SENT]}. Blocked (they blocked the bot or left): "
-                f"{self.counts[Delivery.BLOCKED]}. Failed: {self.counts[Delivery.FAILED]}. "
-                f"Not reachable from here: {self.counts[Delivery.UNREACHABLE]}.")
+        t = t or translator(None)
+        line = t.gettext("Sent: {sent}. Blocked (they blocked the bot or left): {blocked}. Failed: {failed}. "
+                         "Not reachable from here: {unreachable}.").format(
+            sent=self.counts[Delivery.SENT], blocked=self.counts[Delivery.BLOCKED],
+            failed=self.counts[Delivery.FAILED], unreachable=self.counts[Delivery.UNREACHABLE])
         return "\n".join([line, *(f"{reason}: {n}" for reason, n in self.reasons.most_common(5))])
 
 
@@ -90,14 +94,20 @@ async def recipients(sessions: AsyncIterator[Session], audience: Audience) -> li
     return sorted([s.respondent_id async for s in sessions if is_for(s, audience)])
 
 
-def preview(announcement: Announcement, who: list[str], sender: Sender) -> str:
+def preview(announcement: Announcement, who: list[str], sender: Sender, t: Translator | None = None) -> str:
     """What will happen if confirmed: how many get it, by front end, and the text itself."""
+    t = t or translator(None)
     reachable = [r for r in who if sender.reaches(r)]
     by_channel = Counter(r.split(":", 1)[0] for r in reachable)
-    channels = ", ".join(f"{name} {n}" for name, n in sorted(by_channel.items())) or "nobody"
-    lines = [f"This goes to {len(reachable)} respondents ({announcement.audience.value}): {channels}."]
+    channels = ", ".join(f"{name} {n}" for name, n in sorted(by_channel.items())) or t.gettext("nobody")
+    # Translators: {audience} is everyone, unfinished or submitted (as typed); {channels} e.g. "slack 3, telegram 5".
+    lines = [t.ngettext("This goes to {count} respondents ({audience}): {channels}.",
+                        "This goes to {count} respondents ({audience}): {channels}.", len(reachable))
+             .format(count=len(reachable), audience=announcement.audience.value, channels=channels)]
     if len(reachable) < len(who):
-        lines.append(f"{len(who) - len(reachable)} more cannot be reached from here (the terminal has no chat).")
+        lines.append(t.ngettext("{count} more cannot be reached from here (the terminal has no chat).",
+                                "{count} more cannot be reached from here (the terminal has no chat).",
+                                len(who) - len(reachable)).format(count=len(who) - len(reachable)))
     return "\n".join([*lines, "", announcement.text])
 
 
@@ -125,15 +135,15 @@ async def send(announcement: Announcement, who: list[str], sender: Sender, send_
 
 
 async def deliver(announcement: Announcement, sessions: AsyncIterator[Session], sender: Sender, send_log: SendLog,
-                  now: datetime) -> str:
+                  now: datetime, t: Translator | None = None) -> str:
     """Send to the audience; the report, or if sending stopped, what to tell the admin instead."""
     try:
         who = await recipients(sessions, announcement.audience)
         report = await send(announcement, who, sender, send_log, now)
     except Exception as exc:  # the admin must hear of it: in a bot's task, the error would go unseen
         log.exception("announcement stopped")
-        return STOPPED.format(reason=type(exc).__name__)
-    return report.text()
+        return (t or translator(None)).gettext(STOPPED).format(reason=type(exc).__name__)
+    return report.text(t)
 
 
 async def _send_one(sender: Sender, respondent_id: str, reply: Reply) -> Outcome:
@@ -145,12 +155,13 @@ async def _send_one(sender: Sender, respondent_id: str, reply: Reply) -> Outcome
         return Outcome(Delivery.FAILED, type(exc).__name__)
 
 
-CONFIRM = "Send 'announce yes' to send it, or 'announce no' to drop it."
-NOTHING_WAITING = "No announcement is waiting to be sent. Send 'announce', who gets it, then the text."
-DROPPED = "The announcement was dropped; nothing was sent."
-SENDING = "Sending. The delivery report follows when every message is sent."
-STOPPED = ("The announcement stopped before the end ({reason}). Some respondents may have got it. "
-           "The server's log says more.")
+CONFIRM = N_("Send 'announce yes' to send it, or 'announce no' to drop it.")
+NOTHING_WAITING = N_("No announcement is waiting to be sent. Send 'announce', who gets it, then the text.")
+DROPPED = N_("The announcement was dropped; nothing was sent.")
+SENDING = N_("Sending. The delivery report follows when every message is sent.")
+# Translators: {reason} is a technical name of the error (not translated).
+STOPPED = N_("The announcement stopped before the end ({reason}). Some respondents may have got it. "
+             "The server's log says more.")
 
 
 class Drafts:
@@ -159,14 +170,17 @@ class Drafts:
     def __init__(self) -> None:
         self._waiting: dict[str, Announcement] = {}
 
-    async def preview(self, admin: str, words: str, sessions: AsyncIterator[Session], sender: Sender) -> str:
+    async def preview(self, admin: str, words: str, sessions: AsyncIterator[Session], sender: Sender,
+                      t: Translator | None = None) -> str:
         """Read the request, keep it for the admin's confirmation, and say what would happen."""
+        t = t or translator(None)
         try:
             announcement = parse(words)
         except AnnouncementError as exc:
-            return str(exc)
+            return t.gettext(str(exc))  # its message is one of the catalogue's
         self._waiting[admin] = announcement
-        return preview(announcement, await recipients(sessions, announcement.audience), sender) + "\n\n" + CONFIRM
+        shown = preview(announcement, await recipients(sessions, announcement.audience), sender, t)
+        return shown + "\n\n" + t.gettext(CONFIRM)
 
     def take(self, admin: str) -> Announcement | None:
         """The admin's waiting announcement, no longer waiting."""

@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
+from babel.lists import format_list
+
 from core import answers, countries, flow, render, set_aside
 from core import inputs as i
 from core.answers import Invalid
+from core.i18n import N_, Translator
+from core.i18n.formats import number
+from core.i18n.texts import item_texts, questionnaire_texts
 from core.invitations.offer import offered
 from core.session import Answer, AnswerValue, Draft, Session, Source, Status, Submission, Suggestion, same_answers
 from core.turn import Turn
 from questionnaire.model import Item, Kind
 
-STALE_BUTTON = "That button belongs to an earlier question, so nothing was changed. Here is where you are now."
+STALE_BUTTON = N_("That button belongs to an earlier question, so nothing was changed. Here is where you are now.")
+
+NO_SUCH_OPTION = N_("That option does not exist. Please choose one of the options shown.")
+# 'done' with nothing to save: (several options?, required?) -> what to say.
+_NOTHING_TO_SAVE = {
+    (True, True): N_("There is no answer to save yet. Please choose at least one option first."),
+    (True, False): N_(
+        "There is no answer to save yet. Please choose at least one option first, "
+        "or send 'skip' to leave this question out."),
+    (False, True): N_("There is no answer to save yet. Please write your answer first."),
+    (False, False): N_(
+        "There is no answer to save yet. Please write your answer first, or send 'skip' to leave this question out."),
+}
 
 
 def move_on(turn: Turn, after: str | None) -> None:
@@ -21,14 +38,14 @@ def move_on(turn: Turn, after: str | None) -> None:
         if item.kind is not Kind.NOTE:
             s.cursor = item.id
             return
-        turn.messages.append(item.text)
+        turn.messages.append(item_texts(item, turn.t).text)
         after = item.id
     s.cursor = None
     # After 'edit' or a changed file, the end is only the end once every required question is in.
     if go_to_missing(turn):
         return
     if s.submitted is None or not same_answers(s.answers, s.submitted.answers):
-        turn.messages.append(render.review(turn.q, s))
+        turn.messages.append(render.review(turn.q, s, turn.t))
 
 
 def go_to_missing(turn: Turn) -> bool:
@@ -38,7 +55,9 @@ def go_to_missing(turn: Turn) -> bool:
     if not missing:
         return False
     numbers = ", ".join(str(flow.number_of(turn.q, s.answers, item.id)) for item in missing)
-    turn.messages.append(f"Some required questions still need an answer: {numbers}. Here is the first one.")
+    # Translators: {numbers} is a list of question numbers, e.g. "2, 5, 7".
+    missing_said = turn.t.gettext("Some required questions still need an answer: {numbers}. Here is the first one.")
+    turn.messages.append(missing_said.format(numbers=numbers))
     s.cursor, s.field_index, s.draft = missing[0].id, 0, None
     return True
 
@@ -69,7 +88,7 @@ def send_text(turn: Turn, command: i.Input) -> None:
     if item.kind is Kind.LONG and _drafting(turn, item) and not command.text.strip():
         _collect(turn, item, "")  # an empty line inside a long answer is a paragraph break
         return
-    text = answers.clean(command.text)
+    text = answers.clean(command.text, turn.t)
     if isinstance(text, Invalid):
         turn.refuse(text.reason)
     elif item.kind is Kind.LONG:
@@ -77,20 +96,20 @@ def send_text(turn: Turn, command: i.Input) -> None:
     elif item.kind is Kind.FIELDS:
         _fill_field(turn, item, text)
     elif item.kind is Kind.SHORT:
-        value = answers.short_value(item, text)
+        value = answers.short_value(item, text, turn.t)
         _take(turn, item, value)
         if isinstance(value, str):
             turn.took = Source(item_id=item.id, text=value)
     else:
-        _take(turn, item, _read_typed(item, text))
+        _take(turn, item, _read_typed(turn, item, text))
 
 
-def _read_typed(item: Item, text: str) -> AnswerValue | Invalid:
+def _read_typed(turn: Turn, item: Item, text: str) -> AnswerValue | Invalid:
     if item.kind is Kind.MULTIPLE:
-        return answers.pick_many(item, text)
+        return answers.pick_many(item, text, turn.t)
     if item.kind in (Kind.SINGLE, Kind.CONSENT):
-        return answers.pick_one(item, text)
-    return answers.short_value(item, text)
+        return answers.pick_one(item, text, turn.t)
+    return answers.short_value(item, text, turn.t)
 
 
 def _take(turn: Turn, item: Item, value: AnswerValue | Invalid) -> None:
@@ -102,8 +121,10 @@ def _take(turn: Turn, item: Item, value: AnswerValue | Invalid) -> None:
 
 def _at_review_message(turn: Turn) -> str:
     if turn.session.status is Status.SUBMITTED and not turn.session.changed_since_submit:
-        return "Your answers are submitted. To change one, send 'edit' and its number, for example: edit 3."
-    return "You have reached the end. Send 'submit' to send your answers, or 'edit' and a number to change one."
+        return turn.t.gettext(
+            "Your answers are submitted. To change one, send 'edit' and its number, for example: edit 3.")
+    return turn.t.gettext(
+        "You have reached the end. Send 'submit' to send your answers, or 'edit' and a number to change one.")
 
 
 def _drafting(turn: Turn, item: Item) -> bool:
@@ -120,12 +141,15 @@ def _collect(turn: Turn, item: Item, text: str) -> None:
     joined = start + len(text)
     if draft.parts and joined > item.limit:
         room = max(item.limit - len(draft.text) - 1, 0)
-        turn.refuse(
-            f"This message was not added: your answer would have {joined:,} characters, and this question "
-            f"allows {item.limit:,}. You can add {room:,} more characters. What you sent before is kept."
-        )
+        lang = turn.t.language
+        turn.refuse(turn.t.ngettext(
+            "This message was not added: your answer would have {count} characters, and this question "
+            "allows {limit}. You can add {room} more characters. What you sent before is kept.",
+            "This message was not added: your answer would have {count} characters, and this question "
+            "allows {limit}. You can add {room} more characters. What you sent before is kept.", room,
+        ).format(count=number(joined, lang), limit=number(item.limit, lang), room=number(room, lang)))
         return
-    if (error := answers.too_long(joined, item.limit)) is not None:
+    if (error := answers.too_long(joined, item.limit, turn.t)) is not None:
         turn.refuse(error.reason)
         return
     draft.parts.append(text)
@@ -133,10 +157,11 @@ def _collect(turn: Turn, item: Item, text: str) -> None:
     if text.strip():  # an empty line is a paragraph break: no message to edit later
         # Trailing spaces go: the saved answer loses them at its end.
         turn.took = Source(item_id=item.id, text=text.rstrip(), start=start)
-    turn.messages.append(
-        f"Received: {len(draft.text):,} characters so far. Send more if your answer continues, "
-        "or 'done' when it is complete."
-    )
+    turn.messages.append(turn.t.ngettext(
+        "Received: {count} characters so far. Send more if your answer continues, or 'done' when it is complete.",
+        "Received: {count} characters so far. Send more if your answer continues, or 'done' when it is complete.",
+        len(draft.text),
+    ).format(count=number(len(draft.text), turn.t.language)))
     turn.ask = False
 
 
@@ -150,7 +175,7 @@ def _fill_field(turn: Turn, item: Item, text: str) -> None:
     if field.kind == "country":
         _fill_country(turn, item, text)
         return
-    value = answers.field_value(field, text)
+    value = answers.field_value(field, text, turn.t)
     if isinstance(value, Invalid):
         turn.refuse(value.reason)
     else:
@@ -162,37 +187,43 @@ def _fill_country(turn: Turn, item: Item, text: str) -> None:
     """A country field: stored as its ISO code; when unsure, the candidates are offered (by number or button)."""
     s = turn.session
     field = item.fields[s.field_index]
-    found = _read_country(s, field.id, text)
+    found = _read_country(s, field.id, text, turn.t)
     if isinstance(found, Invalid):
         turn.refuse(found.reason)
     elif isinstance(found, countries.Found):
         _store_field(turn, item, found.code)
         turn.took = Source(item_id=item.id, field_id=field.id, text=found.code)
     elif not found.candidates:
-        turn.refuse(countries.not_found(text))
+        turn.refuse(countries.not_found(text, turn.t))
     else:
         s.suggested = Suggestion(item_id=item.id, field_id=field.id, codes=list(found.candidates))
-        turn.messages.append(did_you_mean(text, found.candidates))
+        turn.messages.append(did_you_mean(text, found.candidates, turn.t))
 
 
-def _read_country(s: Session, field_id: str, text: str) -> countries.Found | countries.Unsure | Invalid:
+def _read_country(s: Session, field_id: str, text: str, t: Translator
+                  ) -> countries.Found | countries.Unsure | Invalid:
     """The country typed, or the number of one offered ("did you mean ...?") for this field."""
     offered = s.suggested.codes if s.suggested is not None and s.suggested.field_id == field_id else []
     typed = text.strip()  # option numbers arrive in ASCII digits (core.inputs.parse_text)
     if not offered or not typed.isdecimal():
-        return countries.read(text)
+        found = countries.read(text)
+        return Invalid(t.gettext(found.reason)) if isinstance(found, Invalid) else found
     number = int(typed) if len(typed) < 4 else 0
     if 1 <= number <= len(offered):
         return countries.Found(offered[number - 1])
-    numbers = "1" if len(offered) == 1 else f"a number from 1 to {len(offered)}"
-    return Invalid(f"There is no option {typed[:6]}. Please reply with {numbers}, or type the name of your country.")
+    if len(offered) == 1:
+        return Invalid(t.gettext("There is no option {number}. Please reply with 1, or type the name of your country.")
+                       .format(number=typed[:6]))
+    return Invalid(t.gettext("There is no option {number}. Please reply with a number from 1 to {last}, "
+                             "or type the name of your country.").format(number=typed[:6], last=len(offered)))
 
 
-def did_you_mean(text: str, candidates: tuple[str, ...]) -> str:
+def did_you_mean(text: str, candidates: tuple[str, ...], t: Translator) -> str:
     """'Did you mean ...?' for a country typed unclearly; the prompt under it offers the candidates."""
-    names = [countries.name(code) for code in candidates]
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
-    return f"I am not sure which country you mean by “{' '.join(text.split())}”. Did you mean {listed}?"
+    listed = format_list([countries.name(code, t.language) for code in candidates], style="or", locale=t.language)
+    # Translators: {typed} is what the respondent typed; {countries} one to three country names ("A, B or C").
+    return t.gettext("I am not sure which country you mean by “{typed}”. Did you mean {countries}?").format(
+        typed=" ".join(text.split()), countries=listed)
 
 
 def pick_country(turn: Turn, command: i.Input) -> None:
@@ -207,7 +238,7 @@ def pick_country(turn: Turn, command: i.Input) -> None:
     offer = s.suggested
     if item is None or field is None or offer is None or (offer.item_id, offer.field_id) != (item.id, field.id) \
             or command.code not in offer.codes:
-        turn.messages.append(STALE_BUTTON)
+        turn.messages.append(turn.t.gettext(STALE_BUTTON))
         return
     _store_field(turn, item, command.code)
 
@@ -233,11 +264,11 @@ def choose(turn: Turn, command: i.Input) -> None:
     if item is None:
         return
     if any(not 0 <= n < len(item.choices) for n in command.options) or not command.options:
-        turn.refuse("That option does not exist. Please choose one of the options shown.")
+        turn.refuse(turn.t.gettext(NO_SUCH_OPTION))
     elif item.kind is Kind.MULTIPLE:
-        _take(turn, item, answers.check_count(item, sorted(set(command.options))))
+        _take(turn, item, answers.check_count(item, sorted(set(command.options)), turn.t))
     elif len(command.options) != 1:
-        turn.refuse("Please choose only one option.")
+        turn.refuse(turn.t.gettext("Please choose only one option."))
     else:
         save(turn, item, item.choices[command.options[0]])
 
@@ -249,7 +280,7 @@ def toggle(turn: Turn, command: i.Input) -> None:
     if item is None:
         return
     if item.kind is not Kind.MULTIPLE or not 0 <= command.option < len(item.options):
-        turn.refuse("That option does not exist. Please choose one of the options shown.")
+        turn.refuse(turn.t.gettext(NO_SUCH_OPTION))
         return
     s = turn.session
     if s.draft is None or s.draft.item_id != item.id:
@@ -262,10 +293,10 @@ def _button_target(turn: Turn, item_id: str) -> Item | None:
     """The current item if a button was meant for it; otherwise say the question moved on."""
     item = current_item(turn)
     if item is None or item.id != item_id:
-        turn.messages.append(STALE_BUTTON)
+        turn.messages.append(turn.t.gettext(STALE_BUTTON))
         return None
     if item.kind not in (Kind.SINGLE, Kind.MULTIPLE, Kind.CONSENT):
-        turn.refuse("This question needs a written answer. Please type it.")
+        turn.refuse(turn.t.gettext("This question needs a written answer. Please type it."))
         return None
     return item
 
@@ -279,26 +310,24 @@ def finish(turn: Turn, _: i.Input) -> None:
     elif draft is not None and item.kind is Kind.LONG and draft.text.strip():
         save(turn, item, draft.text.rstrip())
     elif draft is not None and item.kind is Kind.MULTIPLE:
-        _take(turn, item, answers.check_count(item, draft.choices))
+        _take(turn, item, answers.check_count(item, draft.choices, turn.t))
     elif flow.is_answered(item, s.answers.get(item.id)):
         move_on(turn, after=item.id)
     else:
-        first = "choose at least one option" if item.kind is Kind.MULTIPLE else "write your answer"
-        turn.refuse(f"There is no answer to save yet. Please {first} first" + (
-            "." if item.required else ", or send 'skip' to leave this question out."))
+        turn.refuse(turn.t.gettext(_NOTHING_TO_SAVE[item.kind is Kind.MULTIPLE, item.required]))
 
 
 def skip(turn: Turn, _: i.Input) -> None:
     """'skip': leave an optional item (or an optional contact field) unanswered."""
     s, item = turn.session, current_item(turn)
     if item is None:
-        turn.refuse("There is no question to skip here.")
+        turn.refuse(turn.t.gettext("There is no question to skip here."))
     elif item.kind is Kind.FIELDS:
         _skip_field(turn, item)
     elif item.required:
-        turn.refuse("This question needs an answer, so it cannot be skipped.")
+        turn.refuse(turn.t.gettext("This question needs an answer, so it cannot be skipped."))
     elif flow.is_answered(item, s.answers.get(item.id)):
-        turn.messages.append("You answered this question before; your answer is kept.")
+        turn.messages.append(turn.t.gettext("You answered this question before; your answer is kept."))
         move_on(turn, after=item.id)
     else:
         save(turn, item, None)
@@ -313,10 +342,13 @@ def _skip_field(turn: Turn, item: Item) -> None:
     elif not item.required and not flow.is_answered(item, answer):
         save(turn, item, None)  # an optional group: 'skip' leaves the whole group out
     elif given:
-        turn.messages.append("You answered this before; your answer is kept.")  # as 'skip' does on a question
+        # As 'skip' does on a question.
+        turn.messages.append(turn.t.gettext("You answered this before; your answer is kept."))
         _store_field(turn, item, given)
     else:
-        turn.refuse(f"'{field.label}' is needed, so it cannot be skipped.")
+        # Translators: {field} is the name of a contact detail, e.g. E-mail.
+        turn.refuse(turn.t.gettext("'{field}' is needed, so it cannot be skipped.").format(
+            field=item_texts(item, turn.t).field_labels.get(field.id, field.label)))
 
 
 def keep(turn: Turn, _: i.Input) -> None:
@@ -326,11 +358,11 @@ def keep(turn: Turn, _: i.Input) -> None:
     if item is not None and (offer := offered(turn.q, s, item)) is not None:
         _take_offer(turn, item, offer)
     elif item is None or answer is None or answer.value is None:
-        turn.refuse("There is no earlier answer to keep here.")
+        turn.refuse(turn.t.gettext("There is no earlier answer to keep here."))
     elif item.kind is Kind.FIELDS and isinstance(answer.value, dict):
         value = answer.value.get(item.fields[s.field_index].id)
         if value is None:
-            turn.refuse("There is no earlier answer to keep here.")
+            turn.refuse(turn.t.gettext("There is no earlier answer to keep here."))
         else:
             _store_field(turn, item, value)
     else:
@@ -350,10 +382,13 @@ def add(turn: Turn, _: i.Input) -> None:
     s, item = turn.session, current_item(turn)
     answer = s.answers.get(item.id) if item else None
     if item is None or item.kind is not Kind.LONG or answer is None or not isinstance(answer.value, str):
-        turn.refuse("'add' continues an earlier long answer; there is none here.")
+        turn.refuse(turn.t.gettext("'add' continues an earlier long answer; there is none here."))
         return
     s.draft = Draft(item_id=item.id, parts=[answer.value])
-    turn.messages.append(f"Send the text to add to your answer ({len(answer.value):,} characters so far), then 'done'.")
+    turn.messages.append(turn.t.ngettext(
+        "Send the text to add to your answer ({count} characters so far), then 'done'.",
+        "Send the text to add to your answer ({count} characters so far), then 'done'.", len(answer.value),
+    ).format(count=number(len(answer.value), turn.t.language)))
     turn.ask = False
 
 
@@ -363,7 +398,8 @@ def submit(turn: Turn) -> None:
     again = s.submitted is not None
     s.submissions.append(Submission(at=turn.now, answers=dict(s.answers)))
     s.status, s.changed_since_submit, s.cursor = Status.SUBMITTED, False, None
-    turn.messages.append(turn.q.closing.strip())
+    turn.messages.append(questionnaire_texts(turn.q, turn.t).closing.strip())
     if again:
-        turn.messages.append("Your changes have been submitted; the earlier version is kept in the history.")
+        turn.messages.append(
+            turn.t.gettext("Your changes have been submitted; the earlier version is kept in the history."))
     turn.submitted = True

@@ -7,11 +7,12 @@ and never leaves a respondent on a question that is gone.
 from __future__ import annotations
 
 from core import flow, renames, set_aside
+from core.i18n import N_
 from core.turn import Turn
 from questionnaire.model import Kind
 
-REMOVED = "The question you were on was removed from the questionnaire, so we go on with the next one."
-NO_LONGER_APPLIES = (
+REMOVED = N_("The question you were on was removed from the questionnaire, so we go on with the next one.")
+NO_LONGER_APPLIES = N_(
     "The questionnaire has changed, and the question you were on no longer applies to you, "
     "so we go on with the next one."
 )
@@ -51,5 +52,5 @@ def _off_a_question_gone(turn: Turn) -> bool:
     start = 0 if removed else [item.id for item in q.items].index(s.cursor)
     following = flow.first_open(q, s.answers, start)
     s.cursor, s.field_index, s.draft = (following.id if following else None), 0, None
-    turn.messages.append(REMOVED if removed else NO_LONGER_APPLIES)
+    turn.messages.append(turn.t.gettext(REMOVED if removed else NO_LONGER_APPLIES))
     return True

@@ -15,13 +15,15 @@ from pydantic import BaseModel, Field
 from pydantic.main import IncEx
 
 from core import consent, countries, flow, renames, set_aside
+from core.i18n import N_
 from core.invitations.model import organisation_key
 from core.invitations.offer import typed_organisation
 from core.ports import Standing
 from core.session import Answer, Session, Status
 from questionnaire.model import Questionnaire, Role
 
-NOT_ANSWERED = "(not answered yet)"
+# Translators: in the secretariat's figures, where a category or country was not given yet.
+NOT_ANSWERED = N_("(not answered yet)")
 COUNTRY = "country"  # the contact field progress counts respondents by
 ACTIVE = (Status.IN_PROGRESS.value, Status.SUBMITTED.value)
 

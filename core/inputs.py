@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from core.i18n import language_named
 from core.invitations.model import Invitation
 from core.numbers import ascii_digits
 
@@ -164,6 +165,14 @@ class StartReminders:
 
 
 @dataclass(frozen=True)
+class ChooseLanguage:
+    """'language': show the choice of languages; 'language fr' (or a button): speak that one from now on."""
+
+    code: str | None = None
+    raw: str = ""
+
+
+@dataclass(frozen=True)
 class ForItem:
     """A command from a button drawn under question `item_id` (and contact field `field`): refused once
     the conversation has moved on."""
@@ -197,7 +206,7 @@ Input = (
     Start | Resume | SendText | EditMessage | ChooseOptions | ToggleOption | FinishAnswer | GoBack | SkipItem
     | KeepAnswer | AddToAnswer | ShowReview | ShowAnswer | EditItem | SubmitAnswers | ShowStatus | ShowHelp
     | RestartAnswers | WithdrawAnswers | Confirm | Cancel | ForItem | ForPending | ContinueElsewhere | ResumeWith
-    | StopReminders | StartReminders | PickCountry
+    | StopReminders | StartReminders | PickCountry | ChooseLanguage
 )
 
 # Inputs that only show something: allowed at any moment, even mid-answer or after closing.
@@ -212,6 +221,8 @@ _WORDS: dict[str, Input] = {
     "restart": RestartAnswers(), "withdraw": WithdrawAnswers(), "cancel": Cancel(),
     "continue elsewhere": ContinueElsewhere(), "continue_elsewhere": ContinueElsewhere(),
 }
+# 'language', or 'language' and the language wanted ('language fr', 'language Français').
+_LANGUAGE = re.compile(r"^language(?:\s+(?P<arg>\S+))?$", re.IGNORECASE)
 # One token at most after "edit" or "show", so that an answer beginning "Edit the ..." stays an answer.
 _NUMBERED = re.compile(r"^(?P<verb>edit|show)(?:\s+(?P<arg>\S+))?$", re.IGNORECASE)
 # A message of numbers only ("1, 3" or "3.5" in any script's digits): as ASCII digits and marks. Arabic,
@@ -240,6 +251,9 @@ def parse_text(text: str, ref: str | None = None) -> Input:
     command = _WORDS.get(word.casefold()) or _PHRASES.get(" ".join(word.casefold().split()))
     if command is not None:
         return command
+    if (language := _LANGUAGE.match(word)) is not None:
+        arg = language.group("arg") or ""
+        return ChooseLanguage(language_named(arg) if arg else None, arg)
     if (numbered := _NUMBERED.match(word)) is not None:
         arg = ascii_digits(numbered.group("arg") or "")
         number = int(arg) if arg.isdecimal() and len(arg) < 6 else None

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from core import countries, figures
 from core.figures import NOT_ANSWERED, CountryTally, Figures, QuestionTally, Tally
+from core.i18n import Translator, translator
 from core.ports import Standing
 from core.session import Session
 from core.text import shorten
@@ -68,13 +69,17 @@ def place_label(report: ProgressReport, place: str) -> str:
     return "The review, before submitting" if place == "review" else place
 
 
-def set_aside_line(report: ProgressReport) -> str | None:
+def set_aside_line(report: ProgressReport, t: Translator | None = None) -> str | None:
     """One sentence on the answers set aside, for every front end; None when there are none."""
     if not report.set_aside:
         return None
-    people = f"{report.set_aside_respondents} respondent{'s' if report.set_aside_respondents != 1 else ''}"
-    return (f"Set aside: {report.set_aside} answers of {people}, kept but not counted because their question "
-            "no longer applies. The internal export lists them.")
+    t = t or translator(None)
+    return t.ngettext(
+        "Set aside: {answers} answers of {people} respondent, kept but not counted because their question "
+        "no longer applies. The internal export lists them.",
+        "Set aside: {answers} answers of {people} respondents, kept but not counted because their question "
+        "no longer applies. The internal export lists them.", report.set_aside_respondents,
+    ).format(answers=report.set_aside, people=report.set_aside_respondents)
 
 
 def report(

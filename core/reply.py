@@ -48,6 +48,8 @@ class Prompt(BaseModel):
     commands: list[str] = Field(default_factory=list)
     # What to send next, in plain words (front ends with buttons may show those instead).
     hint: str = ""
+    # The hint's sentences: what the question expects first, then one for each command (keep, add, skip).
+    hints: list[str] = Field(default_factory=list)
     # The contact field being asked (0-based), for a group of fields.
     field: int | None = None
     # "Did you mean ...?" on a country field: the ISO codes the `options` name, in the same order.
@@ -72,6 +74,10 @@ class Reply(BaseModel):
     submitted: bool = False
     # False when the input could not be stored: nothing changed, and the messages ask to send it again.
     saved: bool = True
+    # The language the texts are in (core.i18n.LANGUAGES), for the words a front end adds (buttons, hints).
+    language: str = "en"
+    # True when the reply offers the choice of language (front ends with buttons show one per language).
+    languages: bool = False
 
     @property
     def text(self) -> str:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
 from core import engine
+from core.i18n import N_, Translator, supported, translator
+from core.i18n.commands import elsewhere
 from core.inputs import ContinueElsewhere, Input, ResumeWith, Start
 from core.invitations.port import Invitations
 from core.ports import Repository, StorageError
@@ -18,13 +20,23 @@ from core.resume import moving
 from core.resume.port import MoveStore
 from core.resume.service import Moving
 from core.session import Session
+from core.turn import Translations, language_of
 from core.windows import INVITE, Window, WindowStore, effective
 from questionnaire.model import Questionnaire
 
 log = logging.getLogger("consult")
 
-NOT_SAVED = "Sorry, your message was not saved. Please send it again in a minute."
-NO_MOVING = "Moving your answers to another app is not possible here, so nothing was changed."
+# The respondent's locale as the platform reports it, or a way to ask the platform for it (Slack's users.info):
+# asked only while the session has no language, so once per respondent.
+Locale = str | Callable[[], Awaitable[str | None]] | None
+
+NOT_SAVED = N_("Sorry, your message was not saved. Please send it again in a minute.")
+NO_MOVING = N_("Moving your answers to another app is not possible here, so nothing was changed.")
+
+
+async def _asked(locale: Locale) -> str | None:
+    """The locale, asking the platform if that is how it comes."""
+    return await locale() if callable(locale) else locale
 
 
 def utc_now() -> datetime:
@@ -43,13 +55,16 @@ class ConsultService:
         moves: MoveStore | None = None,
         invitations: Invitations | None = None,
         windows: WindowStore | None = None,
+        translations: Translations = translator,
     ) -> None:
         self.questionnaire = questionnaire
         self.repository = repository
         self.invitations = invitations
         self._clock = clock
+        # The catalogue of each language (tests pass a pseudo-language to see that every message is translated).
+        self.translations = translations
         # 'continue elsewhere' and its codes (core/resume); without a store, respondents are told it is off.
-        self.moving = Moving(questionnaire, repository, moves, clock) if moves is not None else None
+        self.moving = Moving(questionnaire, repository, moves, clock, translations) if moves is not None else None
         # The dates `consult window` set at run time, if any (read again when changed, see refresh_window).
         self.windows = windows
         self._window: Window | None = None
@@ -59,9 +74,12 @@ class ConsultService:
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     async def handle(
-        self, respondent_id: str, channel: str, command: Input, inbound_id: str | None = None
+        self, respondent_id: str, channel: str, command: Input, inbound_id: str | None = None,
+        locale: Locale = None,
     ) -> Reply:
         """Apply one input; the reply is returned only after the new state is durably stored.
+
+        `locale` is the respondent's as the platform reports it: their language until they choose one.
 
         If storage fails, nothing changes and the reply asks the respondent to send the input again.
         """
@@ -72,6 +90,7 @@ class ConsultService:
         lock = self._locks.setdefault(respondent_id, asyncio.Lock())
         # The lock orders this process's inputs; the repository's transaction holds the respondent
         # against other processes too (PostgreSQL: a row lock) until what is put is committed.
+        command = elsewhere(command, self.translations)  # the move is the service's, not the engine's
         async with lock:
             if isinstance(command, ContinueElsewhere | ResumeWith):
                 return await self._move(respondent_id, channel, command, inbound_id)
@@ -83,7 +102,9 @@ class ConsultService:
                     if session.moved_to is not None:  # the answers moved to another app: say where
                         return await self._elsewhere(session)
                     q = self.questionnaire_for(session)
-                    outcome = engine.apply(q, session, command, self._clock(), inbound_id)
+                    # Asked within the transaction, but once per respondent (the session keeps the language).
+                    detected = await _asked(locale) if session.language is None else None
+                    outcome = engine.apply(q, session, command, self._clock(), inbound_id, self.translations, detected)
                     if outcome.changed:
                         await held.put(outcome.session)
             except StorageError as error:  # on reading, storing or committing: nothing was kept
@@ -102,13 +123,14 @@ class ConsultService:
 
     async def _elsewhere(self, stub: Session) -> Reply:
         if self.moving is None:
-            return moving.stub_reply(stub, stub.moved_to or stub.respondent_id)
+            t = self.translations(language_of(self.questionnaire, stub))
+            return moving.stub_reply(stub, stub.moved_to or stub.respondent_id, t)
         return await self.moving.stub_reply(stub)
 
     async def _move(self, respondent_id: str, channel: str, command: ContinueElsewhere | ResumeWith,
                     inbound_id: str | None) -> Reply:
         if self.moving is None:
-            return engine.notice(self.questionnaire, None, self._clock(), NO_MOVING)
+            return engine.notice(self.questionnaire, None, self._clock(), NO_MOVING, self.translations)
         try:
             if isinstance(command, ContinueElsewhere):
                 return await self.moving.offer(respondent_id, inbound_id)
@@ -120,7 +142,17 @@ class ConsultService:
         # The operator reads why in the log (file names and the system's error, no answer text);
         # the respondent reads that nothing was kept, still on the question they were on.
         log.error("An input was not saved: %s", error)
-        return engine.not_saved(self.questionnaire, session, self._clock(), NOT_SAVED)
+        return engine.not_saved(self.questionnaire, session, self._clock(), NOT_SAVED, self.translations)
+
+    async def translator_for(self, respondent_id: str, locale: Locale = None) -> Translator:
+        """The respondent's language, for what a front end says outside a reply (a photo refused, an error)."""
+        try:
+            session = await self.repository.get(respondent_id)
+        except StorageError:  # said in the platform's language, or the questionnaire's
+            session = None
+        chosen = session.language if session is not None else None
+        lang = chosen or supported(await _asked(locale)) or language_of(self.questionnaire, None)
+        return self.translations(lang)
 
     async def session(self, respondent_id: str) -> Session | None:
         """The stored session of one respondent."""

@@ -118,6 +118,10 @@ class Session(BaseModel):
     invited: Invited | None = None
     # 'stop reminders' sent (and not undone by 'start reminders'): the reminder loop passes them by.
     reminders_off: bool = False
+    # The respondent's language (one of core.i18n.LANGUAGES); None: not chosen, the questionnaire's default.
+    language: str | None = None
+    # True once the respondent was told that some questionnaire texts are not in their language.
+    told_untranslated: bool = False
     recent_inputs: list[str] = Field(default_factory=list)
     # Message ref -> what it gave; the newest SOURCES_KEPT (a questionnaire has far fewer answers).
     sources: dict[str, Source] = Field(default_factory=dict)

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
+from core.i18n import Translator
+from core.i18n.formats import clock, day
 from questionnaire.model import Questionnaire
 
 if TYPE_CHECKING:  # the invitation model reads INVITE from here
@@ -22,12 +24,14 @@ def is_open(q: Questionnaire, now: datetime) -> bool:
     return (q.opens is None or now >= q.opens) and (q.closes is None or now < q.closes)
 
 
-def not_open_message(q: Questionnaire, now: datetime) -> str:
+def not_open_message(q: Questionnaire, now: datetime, t: Translator) -> str:
     """Why answers are not taken now."""
     if q.opens is not None and now < q.opens:
-        return f"The consultation opens on {q.opens.astimezone(UTC):%d %B %Y, %H:%M} UTC. Please come back then."
+        opens = q.opens.astimezone(UTC)
+        return t.gettext("The consultation opens on {day}, {time} UTC. Please come back then.").format(
+            day=day(opens, t.language), time=clock(opens, t.language))
     assert q.closes is not None
-    return f"The consultation closed on {q.closes:%d %B %Y}."
+    return t.gettext("The consultation closed on {day}.").format(day=day(q.closes, t.language))
 
 
 def days_left(q: Questionnaire, now: datetime) -> int | None:

@@ -44,6 +44,8 @@ def consult(tmp_path: Path, *args: str, stdin: str = "", env: dict[str, str] | N
 def _env(tmp_path: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CONSULT_")}
     env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
+    # The terminal's language is the respondent's (consult chat): these tests read English, whatever the machine's.
+    env.update({"LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""})
     env.update(extra or {})
     return env
 

@@ -9,7 +9,7 @@ import pytest
 from core import countries
 from core.answers import Invalid, field_value
 from core.countries import Found, Unsure
-from core.i18n import LANGUAGES
+from core.i18n import LANGUAGES, translator
 from core.inputs import EditItem, SendText, ShowAnswer, parse_text
 from core.numbers import ascii_digits
 from questionnaire.model import ContactField
@@ -76,7 +76,7 @@ def test_a_word_in_many_names_offers_three_at_most() -> None:
 
 def test_nothing_alike_offers_nothing() -> None:
     assert countries.read("Atlantis of the North Sea") == Unsure(())
-    assert "could not find “Atlantis”" in countries.not_found(" Atlantis ")
+    assert "could not find “Atlantis”" in countries.not_found(" Atlantis ", translator("en"))
 
 
 @pytest.mark.parametrize(("typed", "says"), [
@@ -155,7 +155,7 @@ def test_arabic_and_ideographic_commas_separate_option_numbers() -> None:
 @pytest.mark.parametrize("address", ["josé@example.org", "用户@example.org", "علي٣@example.org", "ana@example.org"])
 def test_e_mail_addresses_are_checked_as_before_and_kept_as_typed(address: str) -> None:
     assert parse_text(address) == SendText(address)
-    assert field_value(ContactField(id="email", label="E-mail", kind="email"), address) == address
+    assert field_value(ContactField(id="email", label="E-mail", kind="email"), address, translator("en")) == address
 
 
 def test_words_keep_the_digits_they_were_written_with() -> None:

@@ -9,10 +9,11 @@ import time
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from bots import bootstrap, runner
 from bots.config import Settings, SlackSettings, TelegramSettings
-from core.session import Session
+from tests.support.disk import busy_disk
 from tests.support.slack_api import SlackStandIn, dm_of
 from tests.support.telegram_api import BotApiStandIn
 from tests.test_slack_e2e import signature
@@ -148,7 +149,8 @@ async def test_serve_takes_telegram_and_slack_on_one_port(tmp_path: Path) -> Non
             await slack_api.stop()
 
 
-async def test_stopping_serve_stores_what_slack_was_already_told_was_received(tmp_path: Path) -> None:
+async def test_stopping_serve_stores_what_slack_was_already_told_was_received(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     slack_secret = "slack-signing-secret"
     slack_api = SlackStandIn("xoxb-test-token")
     await slack_api.start()
@@ -157,13 +159,7 @@ async def test_stopping_serve_stores_what_slack_was_already_told_was_received(tm
                           api_base_url=slack_api.url)
     app = bootstrap.build(Settings(_env_file=None, db=tmp_path / "db.json", slack=slack,
                                    telegram=TelegramSettings(_env_file=None)))
-    put = app.repository.put
-
-    async def slow_put(session: Session) -> None:  # a busy disk: storing ends well after the 200
-        await asyncio.sleep(0.5)
-        await put(session)
-
-    app.repository.put = slow_put  # type: ignore[method-assign]
+    busy_disk(monkeypatch)  # storing ends well after the 200
     stop = asyncio.Event()
     serving = asyncio.create_task(runner.serve(app, "127.0.0.1", port, stop))
     try:

@@ -10,8 +10,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from core.ports import StorageError
+import pytest
+
 from core.session import Session
+from tests.support.disk import full_disk
 from tests.test_slack_e2e import answer, workspace
 
 SLACK_BUDGET = 3.0  # seconds Slack waits for its acknowledgement
@@ -44,19 +46,14 @@ async def test_answers_are_stored_when_slack_hears_back_in_time_though_replies_a
 
 
 async def test_an_answer_that_cannot_be_stored_is_acknowledged_and_the_respondent_asked_to_send_it_again(
-        tmp_path: Path) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     async with workspace(tmp_path) as slack:
         ana = slack.user("U0ANA")
         await ana.open_app(expect="Question 1 of 15")
-        put = slack.app.repository.put
-
-        async def full_disk(session: Session) -> None:
-            raise StorageError("Could not save: no space left on the device.")
-
-        slack.app.repository.put = full_disk  # type: ignore[method-assign]
+        full_disk(monkeypatch)
         await ana.say("yes", expect="send it again")  # told (so Slack need not resend it): acknowledged
         assert len(ana.seen) == 1
         assert answer(await ana.session(), "consent") is None
-        slack.app.repository.put = put  # type: ignore[method-assign]
+        monkeypatch.undo()
         await ana.say("yes", expect="Your name (1 of 4)")
         assert answer(await ana.session(), "consent") == "Yes"

@@ -33,6 +33,7 @@ from core import progress
 from core.inputs import Start, parse_text
 from core.session import Session, Status
 from tests.support.chat import SMALL
+from tests.support.disk import busy_disk
 from tests.support.slack_api import BOT_ID, BOT_USER, TEAM, Posted, SlackStandIn, dm_of
 from tests.test_cli import WALK
 
@@ -438,17 +439,12 @@ async def test_socket_mode_names_a_refused_token(tmp_path: Path) -> None:
         await app.repository.close()
 
 
-async def test_socket_mode_connects_with_the_app_token_and_answers(tmp_path: Path) -> None:
+async def test_socket_mode_connects_with_the_app_token_and_answers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                                  ) -> None:
     api = SlackStandIn(TOKEN)
     await api.start()
     app = bootstrap.build(Settings(db=tmp_path / "db.json"))
-    put = app.repository.put
-
-    async def slow_put(session: Session) -> None:  # a busy disk
-        await asyncio.sleep(0.5)
-        await put(session)
-
-    app.repository.put = slow_put  # type: ignore[method-assign]
+    busy_disk(monkeypatch)
     settings = SlackSettings(bot_token=SecretStr(TOKEN), app_token=SecretStr(api.app_token), api_base_url=api.url)
     running = asyncio.create_task(SlackFrontEnd(app, settings).run_socket_mode())
     try:

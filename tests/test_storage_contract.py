@@ -87,6 +87,8 @@ def full_session(respondent_id: str = "telegram:12345") -> Session:
         moved_to="slack:T1:U1",
         moved_from=["console:ana"],
         suggested=Suggestion(item_id="contact", field_id="country", codes=["CG", "CD"]),
+        language="ar",
+        told_untranslated=True,
     )
 
 

@@ -38,7 +38,7 @@ async def test_numbers_and_dates_are_checked_and_stored_plainly() -> None:
     ana = Respondent(make_service(parse(FORM), Clock()))
     await ana.say("start")
     assert "Please write a whole number, for example: 42" in (await ana.refused("many")).text
-    assert "Please write a number at least 1 and at most 500." in (await ana.refused("501")).text
+    assert "Please write a number from 1 to 500." in (await ana.refused("501")).text
     await ana.say(" 42 ")
     assert "Please write a number, for example: 3.5" in (await ana.refused("1e999")).text
     await ana.say("3,5")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Mapping
 from typing import TextIO
 
 from rich.console import Console
@@ -12,11 +13,20 @@ from rich.rule import Rule
 from rich.text import Text
 
 from bots.console import render
+from core.i18n import translator
 from core.inputs import Input, Resume, ResumeWith, Start, parse_text
 from core.reply import Reply
 from core.service import ConsultService
 
 CHANNEL = "console"
+
+
+def terminal_locale(environ: Mapping[str, str]) -> str | None:
+    """The terminal's language as POSIX orders it: LC_ALL, then LC_MESSAGES, then LANG."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if environ.get(name):
+            return environ[name]
+    return None
 
 
 def respondent_id(name: str) -> str:
@@ -27,8 +37,11 @@ def respondent_id(name: str) -> str:
 class Chat:
     """One respondent's terminal conversation."""
 
-    def __init__(self, service: ConsultService, name: str, out: TextIO, *, jsonl: bool, tty: bool) -> None:
+    def __init__(self, service: ConsultService, name: str, out: TextIO, *, jsonl: bool, tty: bool,
+                 locale: str | None = None) -> None:
         self.service = service
+        # The terminal's language (or --language): the respondent's until they choose with 'language'.
+        self.locale = locale
         self.respondent = respondent_id(name)
         self.out = out
         self.jsonl = jsonl
@@ -40,7 +53,7 @@ class Chat:
 
     async def send_input(self, command: Input) -> Reply:
         """Send one input and show the reply."""
-        reply = await self.service.handle(self.respondent, CHANNEL, command)
+        reply = await self.service.handle(self.respondent, CHANNEL, command, locale=self.locale)
         self.show(reply)
         return reply
 
@@ -60,20 +73,29 @@ class Chat:
         if p is not None and reply.ask and p.total:
             done = round(20 * (p.answered + p.skipped) / p.total)
             bar = "#" * done + "-" * (20 - done)
-            skipped = f", {p.skipped} skipped" if p.skipped else ""
-            self.console.print(Rule(Text(f"[{bar}] {p.answered} of {p.total} answered{skipped}"), style="dim"))
+            t = translator(reply.language)
+            if p.skipped:
+                done_text = t.gettext("{answered} of {total} answered, {skipped} skipped")
+            else:
+                done_text = t.gettext("{answered} of {total} answered")
+            shown = done_text.format(answered=p.answered, total=p.total, skipped=p.skipped)
+            self.console.print(Rule(Text(f"[{bar}] {shown}"), style="dim"))
         # Text, not a markup string: whatever a respondent typed is shown as typed.
         self.console.print(Panel(Text(render.plain(reply)), border_style="cyan"))
 
 
 async def run(service: ConsultService, name: str, *, jsonl: bool, stdin: TextIO = sys.stdin,
-              out: TextIO = sys.stdout, resume: str | None = None, invite: str | None = None) -> None:
+              out: TextIO = sys.stdout, resume: str | None = None, invite: str | None = None,
+              locale: str | None = None) -> None:
     """Start or resume (with `resume`, a code from another app: move that response here; with `invite`, an
-    invitation code), then one input a line."""
+    invitation code), then one input a line. `locale`: the terminal's language, for a new respondent."""
     tty = stdin.isatty() and out.isatty()
-    chat = Chat(service, name, out, jsonl=jsonl, tty=tty)
+    chat = Chat(service, name, out, jsonl=jsonl, tty=tty, locale=locale)
+    t = await service.translator_for(chat.respondent, locale)
     if tty:
-        out.write("Answers are saved as you go. Type 'quit' (or press Ctrl-D) to stop; 'help' lists the commands.\n")
+        # Translators: shown when the terminal chat opens; keep 'quit' and 'help' as they are typed.
+        out.write(t.gettext(
+            "Answers are saved as you go. Type 'quit' (or press Ctrl-D) to stop; 'help' lists the commands.") + "\n")
     if resume is not None:
         await chat.send_input(ResumeWith(resume))
     else:
@@ -90,4 +112,5 @@ async def run(service: ConsultService, name: str, *, jsonl: bool, stdin: TextIO 
             break
         await chat.send(line)
     if tty:
-        out.write("\nYour answers are saved. Run the same command to continue later.\n")
+        t = await service.translator_for(chat.respondent, locale)
+        out.write("\n" + t.gettext("Your answers are saved. Run the same command to continue later.") + "\n")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.i18n import Translator, translator
 from core.reply import Prompt, Reply
 
 
@@ -15,8 +16,9 @@ def options_lines(prompt: Prompt) -> list[str]:
     ]
 
 
-def plain(reply: Reply) -> str:
-    """The reply as the terminal shows it."""
+def plain(reply: Reply, t: Translator | None = None) -> str:
+    """The reply as the terminal shows it (`t`: the reply's language unless given)."""
+    t = t or translator(reply.language)
     parts = list(reply.messages)
     prompt = reply.prompt
     if prompt is not None and reply.ask:
@@ -25,7 +27,7 @@ def plain(reply: Reply) -> str:
             block.append(f"({prompt.help})")
         block.extend(options_lines(prompt))
         if prompt.current:
-            block.append(f"Your answer: {prompt.current}")
+            block.append(t.gettext("Your answer: {answer}").format(answer=prompt.current))
         if prompt.hint:
             block.append(prompt.hint)
         parts.append("\n".join(block))
@@ -51,4 +53,5 @@ def as_json(reply: Reply) -> dict[str, Any]:
         "status": reply.status.value,
         "submitted": reply.submitted,
         "saved": reply.saved,
+        "language": reply.language,
     }

@@ -33,6 +33,7 @@ from core.announcements import Drafts
 from core.chat import actions, copy, present, secretariat
 from core.chat.present import Part, View
 from core.export.options import ExportError
+from core.i18n import N_, Translator, translator
 from core.outbound import Senders
 from core.reply import Reply
 
@@ -41,7 +42,9 @@ logger = logging.getLogger(__name__)
 RATE_LIMITS = 3  # 429 answers retried after their Retry-After
 BASE_URL = AsyncWebClient.BASE_URL
 SEEN_KEPT = 1_000
-ANSWERED_IN_DM = "I have answered you in our direct message."
+ANSWERED_IN_DM = N_("I have answered you in our direct message.")
+# Users whose locale was asked of Slack (users.info), remembered per process: asked once per person.
+LOCALES_KEPT = 10_000
 
 # Sends what a stored input calls for: (client, DM channel, the message whose button was pressed).
 Send = Callable[[AsyncWebClient, str, "str | None"], Awaitable[None]]
@@ -69,6 +72,7 @@ class SlackFrontEnd:
         self.drafts = Drafts()
         # Ids of inputs that store nothing (notices, secretariat): the core cannot spot their redeliveries.
         self._seen: OrderedDict[str, None] = OrderedDict()
+        self._locales: OrderedDict[str, str | None] = OrderedDict()
         self.bolt.event("message")(self._on_message)
         self.bolt.event("app_home_opened")(self._on_home)
         self.bolt.event("app_mention")(self._on_mention)
@@ -163,7 +167,8 @@ class SlackFrontEnd:
             if send is not None:
                 await send(client, dm, None)
             if body.get("channel_id") != dm:
-                await respond(text=ANSWERED_IN_DM, response_type="ephemeral")
+                t = await self.app.service.translator_for(person.respondent_id, lambda: self._locale(person))
+                await respond(text=t.gettext(ANSWERED_IN_DM), response_type="ephemeral")
 
         self._later(answer())
 
@@ -199,15 +204,34 @@ class SlackFrontEnd:
         if isinstance(route, ToService):
             # A failed write is a reply too (saved=False: "please send it again"): acknowledged, since they are told.
             reply = await self.app.service.handle(person.respondent_id, mapping.CHANNEL, route.command,
-                                                  route.inbound_id)
+                                                  route.inbound_id, locale=lambda: self._locale(person))
             if reply.duplicate:
                 return None  # Slack retried something already answered
             return lambda client, dm, on_message: self._serve(client, person, dm, route, reply, on_message)
         if not self._first_time(route.inbound_id):
             return None
+        # Told in their language: a respondent's choice, else their Slack locale.
+        t = await self.app.service.translator_for(person.respondent_id, lambda: self._locale(person))
         if isinstance(route, ToSecretariat):
-            return lambda client, dm, _: self._secretariat(client, dm, route.text, person.user_id)
-        return lambda client, dm, _: self._say(client, dm, route.text)
+            return lambda client, dm, _: self._secretariat(client, dm, route.text, person.user_id, t)
+        said = "\n\n".join(t.gettext(paragraph) for paragraph in route.text.split("\n\n"))
+        return lambda client, dm, _: self._say(client, dm, said)
+
+    async def _locale(self, person: Person) -> str | None:
+        """The user's locale as Slack knows it (users.info); asked while their session has no language, and
+        remembered here too (a locale that is none of ours leaves the session without one)."""
+        if person.user_id in self._locales:
+            return self._locales[person.user_id]
+        try:
+            info = await self.bolt.client.users_info(user=person.user_id, include_locale=True)
+            locale = (info.get("user") or {}).get("locale")
+        except SlackApiError as exc:  # no language is no reason to lose an answer: the default one then
+            logger.warning("slack: users.info failed: %s", _error_code(exc))
+            locale = None
+        self._locales[person.user_id] = str(locale) if locale else None
+        while len(self._locales) > LOCALES_KEPT:
+            self._locales.popitem(last=False)
+        return self._locales[person.user_id]
 
     async def _serve(self, client: AsyncWebClient, person: Person, dm: str, route: ToService, reply: Reply,
                      on_message: str | None) -> None:
@@ -218,64 +242,66 @@ class SlackFrontEnd:
         else:
             await self._post(client, dm, shown)
         if reply.submitted:
-            await self._send_copy(client, person, dm)
+            await self._send_copy(client, person, dm, translator(reply.language))
 
-    async def _secretariat(self, client: AsyncWebClient, dm: str, text: str, admin: str) -> None:
+    async def _secretariat(self, client: AsyncWebClient, dm: str, text: str, admin: str, t: Translator) -> None:
         try:
             request = secretariat.parse(text)
             if isinstance(request, secretariat.AnnounceRequest | secretariat.AnnounceConfirm):
-                await self._announce(client, dm, admin, request)
+                await self._announce(client, dm, admin, request, t)
             elif isinstance(request, secretariat.ExportRequest):
-                await self._export(client, dm, request)
+                await self._export(client, dm, request, t)
             elif isinstance(request, secretariat.RemindRequest):
                 await self.app.service.refresh_window()
                 sources = (self.app.questionnaire, self.app.repository, self.app.send_log,
                            self.app.service.questionnaire_for)
-                due = await secretariat.remind_message(sources, self.app.service.now(), self.senders.reaches)
+                due = await secretariat.remind_message(sources, self.app.service.now(), self.senders.reaches, t)
                 await self._say(client, dm, due)
             else:
                 await self.app.service.refresh_window()
                 now, dated = self.app.service.now(), self.app.service.questionnaire_for(None)
                 text = await secretariat.progress_message(self.app.questionnaire, self.app.repository, now,
                                                           self.app.invitations, self.app.decisions,
-                                                          self.app.read_arrivals, dated)
+                                                          self.app.read_arrivals, dated, t)
                 await self._say(client, dm, text)
         except ExportError as exc:
-            await self._say(client, dm, f"{exc}\n\n{secretariat.EXPORT_USAGE}")
+            await self._say(client, dm, f"{exc}\n\n{secretariat.export_usage(t)}")
 
     async def _announce(self, client: AsyncWebClient, dm: str, admin: str,
-                        request: secretariat.AnnounceRequest | secretariat.AnnounceConfirm) -> None:
+                        request: secretariat.AnnounceRequest | secretariat.AnnounceConfirm, t: Translator) -> None:
         """A preview first; on 'announce yes' the sending (after the acknowledgement: this runs in a task)."""
         if isinstance(request, secretariat.AnnounceRequest):
-            shown = await self.drafts.preview(admin, request.words, self.app.repository.each(), self.senders)
+            shown = await self.drafts.preview(admin, request.words, self.app.repository.each(), self.senders, t)
             await self._say(client, dm, shown)
             return
         announcement = self.drafts.take(admin)
         if announcement is None or not request.send:
             said = announcements.NOTHING_WAITING if announcement is None else announcements.DROPPED
-            await self._say(client, dm, said)
+            await self._say(client, dm, t.gettext(said))
             return
-        await self._say(client, dm, announcements.SENDING)
+        await self._say(client, dm, t.gettext(announcements.SENDING))
         text = await announcements.deliver(announcement, self.app.repository.each(), self.senders, self.app.send_log,
-                                           self.app.service.now())
+                                           self.app.service.now(), t)
         await self._say(client, dm, text)
 
-    async def _export(self, client: AsyncWebClient, dm: str, request: secretariat.ExportRequest) -> None:
+    async def _export(self, client: AsyncWebClient, dm: str, request: secretariat.ExportRequest,
+                      t: Translator) -> None:
         with tempfile.TemporaryDirectory(prefix="consult-slack-") as folder:
             files, summary = await secretariat.export_files(
                 self.app.questionnaire, self.app.repository, Path(folder), request, self.app.service.now(),
-                self.app.decisions,
+                self.app.decisions, t,
             )
             for path in files:
                 await client.files_upload_v2(channel=dm, file=str(path), filename=path.name)
         await self._say(client, dm, summary)
 
-    async def _send_copy(self, client: AsyncWebClient, person: Person, dm: str) -> None:
+    async def _send_copy(self, client: AsyncWebClient, person: Person, dm: str, t: Translator) -> None:
         session = await self.app.service.session(person.respondent_id)
         if session is not None:
             q = self.app.questionnaire
-            await client.files_upload_v2(channel=dm, content=copy.answers_copy(q, session),
-                                         filename=copy.file_name(q), title="Your answers")
+            # Translators: the title of the file with the respondent's answers (Slack).
+            await client.files_upload_v2(channel=dm, content=copy.answers_copy(q, session, t),
+                                         filename=copy.file_name(q), title=t.gettext("Your answers"))
 
     async def _say(self, client: AsyncWebClient, channel: str, text: str) -> None:
         await self._post(client, channel, blocks.messages(View([Part(text)])))

@@ -76,7 +76,7 @@ def _fallback(page: list[str]) -> str:
 def _controls(view: View) -> list[Block]:
     blocks: list[Block] = []
     if view.options and not view.multiple and len(view.options) > ACTIONS_ELEMENT_LIMIT:
-        selects = [_select(chunk, n) for n, chunk in enumerate(_chunks(view.options, SELECT_OPTION_LIMIT))]
+        selects = [_select(chunk, n, view.menu) for n, chunk in enumerate(_chunks(view.options, SELECT_OPTION_LIMIT))]
         blocks.extend(_actions(chunk) for chunk in _chunks(selects, ACTIONS_ELEMENT_LIMIT))
     else:
         buttons = [_button(b, f"opt:{n}") for n, b in enumerate(view.options)]
@@ -98,9 +98,9 @@ def _button(button: Button, name: str) -> Block:
     return block
 
 
-def _select(options: list[Button], n: int) -> Block:
+def _select(options: list[Button], n: int, placeholder: str) -> Block:
     return {
-        "type": "static_select", "action_id": f"{ACTION_PREFIX}pick:{n}", "placeholder": _plain("Choose one"),
+        "type": "static_select", "action_id": f"{ACTION_PREFIX}pick:{n}", "placeholder": _plain(placeholder),
         "options": [{"text": _plain(b.label), "value": b.token} for b in options],
     }
 

@@ -9,24 +9,26 @@ from typing import Any
 
 from core.chat import actions, secretariat
 from core.export.options import ExportError
+from core.i18n import N_
 from core.inputs import EditMessage, Input, Resume, ResumeWith, Start, parse_text
 from core.render import HELP
 from questionnaire.model import Questionnaire
 
 CHANNEL = "slack"
 
-FORGED = (
+FORGED = N_(
     "That button is not one of ours, so nothing was changed. "
     "Please use the buttons under the latest question, or type your answer."
 )
-FILES = (
+FILES = N_(
     "Files cannot be read here, so nothing was saved. Please paste your text as messages instead: "
     "several messages are fine, then press Done (or send 'done')."
 )
-IN_CHANNEL = (
+IN_CHANNEL = N_(
     "Answers are only taken in a direct message, so nothing here was saved. "
     "Open this app's Messages tab, or type /consult, to take part."
 )
+# Paragraphs, each a message of the catalogue (the Slack front end says each in the respondent's language).
 NOT_FOR_YOU = f"{secretariat.NOT_FOR_YOU}\n\n{HELP}"
 
 Payload = Mapping[str, Any]

@@ -30,6 +30,7 @@ from bots.telegram.secretariat import Secretariat
 from bots.telegram.sender import TelegramSender
 from core import inputs, leadership
 from core.chat import actions, copy, present
+from core.i18n import LANGUAGES, Translator, translator
 from core.outbound import Senders
 from core.reply import Reply
 from core.service import NOT_SAVED
@@ -106,7 +107,8 @@ class TelegramFrontEnd:
         assert update.message is not None
         if update.message.new_chat_members or update.message.pinned_message:
             return  # service messages, not something the respondent sent
-        await update.message.reply_text(mapping.NOT_TEXT)
+        t = await self._translator(update)
+        await update.message.reply_text(t.gettext(mapping.NOT_TEXT))
 
     async def _on_button(self, update: Update, _: Context) -> None:
         query = update.callback_query
@@ -115,7 +117,8 @@ class TelegramFrontEnd:
         # Answered first, whatever follows: the respondent's button stops spinning at once. A failure
         # here (a redelivered, expired query) must not stop the press from being taken.
         try:
-            await query.answer(mapping.NOT_OUR_BUTTON if command is None else None)
+            await query.answer((await self._translator(update)).gettext(mapping.NOT_OUR_BUTTON) if command is None
+                               else None)
         except TelegramError as exc:
             log.warning("update %s: button not answered: %s", update.update_id, type(exc).__name__)
         if command is None or query.message is None or query.message.chat.type != ChatType.PRIVATE:
@@ -138,10 +141,12 @@ class TelegramFrontEnd:
         # so the respondent is told to send it again before the error goes on to be logged.
         try:
             reply = await self.app.service.handle(
-                mapping.respondent_id(user.id), mapping.CHANNEL, command, mapping.inbound_id(update)
+                mapping.respondent_id(user.id), mapping.CHANNEL, command, mapping.inbound_id(update),
+                locale=user.language_code,  # the respondent's language until they choose one
             )
         except Exception:
-            await self.application.bot.send_message(chat.id, NOT_SAVED)
+            t = await self._translator(update)
+            await self.application.bot.send_message(chat.id, t.gettext(NOT_SAVED))
             raise
         if send:
             await self._send(update, reply)
@@ -158,24 +163,34 @@ class TelegramFrontEnd:
                 chat.id, out.text, parse_mode=ParseMode.HTML, reply_markup=out.keyboard
             )
         if reply.submitted:
-            await self._send_copy(chat.id, mapping.respondent_id(user.id))
+            await self._send_copy(chat.id, mapping.respondent_id(user.id), reply.language)
 
-    async def _send_copy(self, chat_id: int, respondent: str) -> None:
+    async def _send_copy(self, chat_id: int, respondent: str, language: str) -> None:
         session = await self.app.service.session(respondent)
         if session is None:
             return
-        text = copy.answers_copy(self.app.questionnaire, session)
+        t = translator(language)
+        text = copy.answers_copy(self.app.questionnaire, session, t)
         await self.application.bot.send_document(
             chat_id, text.encode(), filename=copy.file_name(self.app.questionnaire),
-            caption="A copy of your answers, for your records.",
+            # Translators: the caption of the file with the respondent's answers (Telegram).
+            caption=t.gettext("A copy of your answers, for your records."),
         )
+
+    async def _translator(self, update: Update) -> Translator:
+        """The respondent's language for what is said outside a reply of the core."""
+        user = update.effective_user
+        if user is None:
+            return translator(None)
+        return await self.app.service.translator_for(mapping.respondent_id(user.id), user.language_code)
 
     # The secretariat
 
     async def _secretariat_command(self, update: Update, _: Context) -> None:
         message, user = update.message, update.effective_user
         assert message is not None and user is not None
-        await self.secretariat.command(message.chat_id, user.id, mapping.command_text(message.text or ""))
+        await self.secretariat.command(message.chat_id, user.id, mapping.command_text(message.text or ""),
+                                       user.language_code)
 
     # Groups and channels
 
@@ -185,8 +200,10 @@ class TelegramFrontEnd:
             return
         if _asks_for_us(update) and chat.type != ChatType.CHANNEL:
             url = create_deep_linked_url(self.application.bot.username)
-            button = InlineKeyboardMarkup([[InlineKeyboardButton("Open a private chat", url=url)]])
-            await self.application.bot.send_message(chat.id, mapping.PRIVATE_ONLY, reply_markup=button)
+            t = translator(update.effective_user.language_code if update.effective_user else None)
+            # Translators: a button under a message in a Telegram group (keep it short).
+            button = InlineKeyboardMarkup([[InlineKeyboardButton(t.gettext("Open a private chat"), url=url)]])
+            await self.application.bot.send_message(chat.id, t.gettext(mapping.PRIVATE_ONLY), reply_markup=button)
         raise ApplicationHandlerStop  # nothing said in a group is stored
 
     async def _once(self, update: Update, _: Context) -> None:
@@ -272,6 +289,10 @@ class TelegramFrontEnd:
     async def _set_commands(self) -> None:
         menu = [BotCommand(name, description) for name, description in present.MENU]
         await self.application.bot.set_my_commands(menu)
+        for lang in LANGUAGES[1:]:  # Telegram shows each user the menu of their app's language
+            t = translator(lang)
+            await self.application.bot.set_my_commands(
+                [BotCommand(name, t.gettext(description)) for name, description in present.MENU], language_code=lang)
         extra = [BotCommand("progress", "Figures of the consultation"), BotCommand("export", "The compilation files"),
                  BotCommand("remind", "Who would get a reminder now"),
                  BotCommand("announce", "A message to respondents")]

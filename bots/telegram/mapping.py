@@ -8,16 +8,18 @@ from telegram import Message, Update
 
 from core import inputs
 from core.chat import actions
+from core.i18n import N_
 from questionnaire.model import Questionnaire
 
 CHANNEL = "telegram"
 
-NOT_TEXT = (
+NOT_TEXT = N_(
     "I can only read text. Please type your answer as a message. "
     "Photos, stickers, voice messages, locations and files are not kept."
 )
-NOT_OUR_BUTTON = "This button is not one of this questionnaire's, so nothing was changed."
-PRIVATE_ONLY = (
+# Translators: shown in a small pop-up over Telegram's chat (at most 200 characters).
+NOT_OUR_BUTTON = N_("This button is not one of this questionnaire's, so nothing was changed.")
+PRIVATE_ONLY = N_(
     "Hello! I collect answers to the consultation in a private chat, so that answers stay private. "
     "Please open a chat with me: nothing said in this group is kept."
 )

@@ -6,6 +6,7 @@ import re
 
 from core import inputs as i
 from core.countries import is_country
+from core.i18n import supported
 from questionnaire.loader import QuestionnaireError
 from questionnaire.model import Kind, Questionnaire
 
@@ -24,6 +25,7 @@ _TOKEN = re.compile(
     r"|w:(?P<word>[a-z]{1,12})(?::(?P<at>[0-9]{1,4})(?:\.(?P<field>[0-9]{1,2}))?)?"
     r"|(?P<yes_no>[yn]):(?P<pending>restart|withdraw)"
     r"|k:(?P<k_item>[0-9]{1,4})\.(?P<k_field>[0-9]{1,2}):(?P<country>[A-Z]{2})"
+    r"|l:(?P<lang>[a-z]{2})"
 )
 
 WORDS: dict[str, i.Input] = {
@@ -62,11 +64,19 @@ def confirm(pending: str, yes: bool) -> str:
     return f"{'y' if yes else 'n'}:{pending}"
 
 
+def language(code: str) -> str:
+    """The token of a language button ("l:fr")."""
+    return f"l:{code}"
+
+
 def decode(q: Questionnaire, token: str) -> i.Input | None:
     """The input a pressed button stands for; None for anything no button of ours could have sent."""
     match = _TOKEN.fullmatch(token)
     if match is None:
         return None
+    if match.group("lang"):
+        code = supported(match.group("lang"))
+        return i.ChooseLanguage(code, match.group("lang")) if code is not None else None
     if match.group("pending"):
         answer = i.Confirm() if match.group("yes_no") == "y" else i.Cancel()
         return i.ForPending(match.group("pending"), answer)

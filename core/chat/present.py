@@ -6,10 +6,14 @@ labels and which tick marks, is decided here once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from core import render
 from core.chat import actions
+from core.i18n import LANGUAGES, N_, NATIVE_NAMES, Translator, translator
+from core.i18n.bidi import RLM
 from core.inputs import Input, ToggleOption
 from core.reply import Expects, Prompt, Reply
 from questionnaire.model import Questionnaire
@@ -18,30 +22,61 @@ TICK = "✓ "
 
 # What a command button says. Commands a button cannot carry ('edit' needs a number) are typed.
 LABELS = {
-    "back": "« Back", "skip": "Skip", "keep": "Keep my answer", "add": "Add to my answer", "done": "Done",
-    "cancel": "Cancel", "submit": "Submit my answers", "review": "Review my answers",
+    # Translators: a button under a question in Telegram and Slack: short (about 20 characters at most).
+    "back": N_("« Back"),
+    # Translators: a button (short): leave out this question.
+    "skip": N_("Skip"),
+    # Translators: a button (short): keep the answer given before and move on.
+    "keep": N_("Keep my answer"),
+    # Translators: a button (short): add more text to a long answer given before.
+    "add": N_("Add to my answer"),
+    # Translators: a button (short): the answer (or the ticked options) is complete.
+    "done": N_("Done"),
+    # Translators: a button (short): stop an unfinished answer.
+    "cancel": N_("Cancel"),
+    # Translators: a button (short): send the answers to the secretariat.
+    "submit": N_("Submit my answers"),
+    # Translators: a button (short): see every answer, numbered.
+    "review": N_("Review my answers"),
 }
 
 # Hints for people who can tap: typing still works, but the buttons are what they see first.
 _TAP_HINTS = {
-    Expects.CHOICE: "Choose one.",
-    Expects.CHOICES: f"Tap every option that applies ({TICK.strip()} marks your choices), then Done.",
+    Expects.CHOICE: N_("Choose one."),
+    # Translators: {tick} is the check mark shown on the chosen buttons; "Done" is the label of the Done button.
+    Expects.CHOICES: N_("Tap every option that applies ({tick} marks your choices), then Done."),
     Expects.CONFIRM: "",
 }
 
+# Translators: the placeholder of a drop-down list of options in Slack (short).
+CHOOSE_ONE = N_("Choose one")
+
 # The commands of the menu (Telegram's setMyCommands, Slack's /consult usage), in the order shown.
 MENU: tuple[tuple[str, str], ...] = (
-    ("start", "Begin, or see where you are"),
-    ("back", "Go to the previous question"),
-    ("skip", "Leave out a question that is not required"),
-    ("review", "See all your answers"),
-    ("edit", "Change an answer: edit 3"),
-    ("status", "See where you are"),
-    ("submit", "Send your answers"),
-    ("help", "What you can type"),
-    ("restart", "Start again from the beginning"),
-    ("withdraw", "Delete all your answers"),
-    ("continue_elsewhere", "Go on in another app: get a code"),
+    # Translators: Telegram's command menu (short).
+    ("start", N_("Begin, or see where you are")),
+    # Translators: Telegram's command menu (short).
+    ("back", N_("Go to the previous question")),
+    # Translators: Telegram's command menu (short).
+    ("skip", N_("Leave out a question that is not required")),
+    # Translators: Telegram's command menu (short).
+    ("review", N_("See all your answers")),
+    # Translators: Telegram's command menu (short).
+    ("edit", N_("Change an answer: edit 3")),
+    # Translators: Telegram's command menu (short).
+    ("status", N_("See where you are")),
+    # Translators: Telegram's command menu (short).
+    ("submit", N_("Send your answers")),
+    # Translators: Telegram's command menu (short).
+    ("help", N_("What you can type")),
+    # Translators: Telegram's command menu (short).
+    ("restart", N_("Start again from the beginning")),
+    # Translators: Telegram's command menu (short).
+    ("withdraw", N_("Delete all your answers")),
+    # Translators: Telegram's command menu (short).
+    ("continue_elsewhere", N_("Go on in another app: get a code")),
+    # Translators: Telegram's command menu (short).
+    ("language", N_("Choose your language")),
 )
 
 
@@ -75,21 +110,27 @@ class View:
     commands: list[Button] = field(default_factory=list)
     # True when the options are ticked one by one and confirmed with Done.
     multiple: bool = False
+    # What a drop-down list of many options says before one is picked (Slack's static_select).
+    menu: str = "Choose one"
 
 
-def view(q: Questionnaire, reply: Reply) -> View:
-    """The messages and buttons of one reply."""
+def view(q: Questionnaire, reply: Reply, t: Translator | None = None) -> View:
+    """The messages and buttons of one reply, in its language (`t` by default: the reply's own)."""
+    t = t or translator(reply.language)
     parts = [Part(text) for text in reply.messages if text]
+    if reply.languages:  # the choice of language: one button each, in its own name
+        return View(parts, [Button(NATIVE_NAMES[lang], actions.language(lang)) for lang in LANGUAGES])
     prompt = reply.prompt
     if prompt is None:
         return View(parts)
     if reply.ask:
-        parts.append(_question(prompt))
+        parts.append(_question(prompt, t))
     elif not parts:
         return View(parts)
     if not reply.ask and prompt.draft_chars is None and prompt.expects is not Expects.CHOICES:
         return View(parts)  # an explanation under a question still on screen: its buttons are there
-    return View(parts, _options(q, prompt), _commands(q, prompt), multiple=prompt.expects is Expects.CHOICES)
+    return View(parts, _options(q, prompt), _commands(q, prompt, t), multiple=prompt.expects is Expects.CHOICES,
+                menu=t.gettext(CHOOSE_ONE))
 
 
 def redraws(command: Input, reply: Reply) -> bool:
@@ -100,24 +141,43 @@ def redraws(command: Input, reply: Reply) -> bool:
     )
 
 
-def _question(prompt: Prompt) -> Part:
+def _question(prompt: Prompt, t: Translator) -> Part:
     heading, _, text = prompt.text.partition("\n")
-    if not heading.startswith("Question ") or not text:
+    if not _is_heading(heading, t) or not text:  # only a question has a heading ("Question 3 of 17")
         heading, text = "", prompt.text
     lines = [text]
     if prompt.help:
         lines.append(f"({prompt.help})")
     if prompt.current:
-        lines.append(f"Your answer: {prompt.current}")
-    hint = _TAP_HINTS.get(prompt.expects, prompt.hint) if prompt.options else _typed_hint(prompt)
+        # Translators: shown under a question already answered; {answer} is the answer given.
+        lines.append(t.gettext("Your answer: {answer}").format(answer=prompt.current))
+    hint = _tap_hint(prompt, t) if prompt.options else _typed_hint(prompt)
     if hint:
         lines.append(hint)
     return Part("\n\n".join(lines), heading or None)
 
 
+def _is_heading(line: str, t: Translator) -> bool:
+    """True for the line "Question 3 of 17" as the respondent's language says it."""
+    pattern = re.escape(t.gettext(render.QUESTION_OF)).replace(r"\{number\}", "[0-9]+").replace(r"\{total\}", "[0-9]+")
+    return re.fullmatch(pattern, line.removeprefix(RLM)) is not None
+
+
+def _tap_hint(prompt: Prompt, t: Translator) -> str:
+    """What to tap; without a tap hint of its own (a yes or no), the prompt's hint."""
+    tap = _TAP_HINTS.get(prompt.expects)
+    if tap is None:
+        return prompt.hint
+    return t.gettext(tap).format(tick=TICK.strip()) if tap else ""
+
+
 def _typed_hint(prompt: Prompt) -> str:
     """The hint without what the buttons already offer (keep, skip, add)."""
-    return prompt.hint.split(" Send '")[0] if prompt.commands else prompt.hint
+    if not prompt.commands:
+        return prompt.hint
+    if prompt.hints:
+        return prompt.hints[0]
+    return prompt.hint.split(" Send '")[0]  # a prompt made without its parts (an older reminder, a test)
 
 
 def _options(q: Questionnaire, prompt: Prompt) -> list[Button]:
@@ -125,8 +185,9 @@ def _options(q: Questionnaire, prompt: Prompt) -> list[Button]:
         return []
     if prompt.expects is Expects.CONFIRM:
         assert prompt.confirms is not None
-        return [Button("Yes", actions.confirm(prompt.confirms, yes=True), primary=True),
-                Button("No", actions.confirm(prompt.confirms, yes=False))]
+        yes, no = prompt.options  # already in the respondent's language
+        return [Button(yes, actions.confirm(prompt.confirms, yes=True), primary=True),
+                Button(no, actions.confirm(prompt.confirms, yes=False))]
     assert prompt.item_id is not None
     if prompt.suggested and prompt.field is not None:  # countries offered for a contact field
         return [Button(option, actions.country(q, prompt.item_id, prompt.field, code))
@@ -140,9 +201,9 @@ def _options(q: Questionnaire, prompt: Prompt) -> list[Button]:
     ]
 
 
-def _commands(q: Questionnaire, prompt: Prompt) -> list[Button]:
+def _commands(q: Questionnaire, prompt: Prompt, t: Translator) -> list[Button]:
     return [
-        Button(LABELS[name], actions.word(name, q, prompt.item_id, prompt.field), primary=name in PRIMARY)
+        Button(t.gettext(LABELS[name]), actions.word(name, q, prompt.item_id, prompt.field), primary=name in PRIMARY)
         for name in prompt.commands if name in LABELS
     ]
 

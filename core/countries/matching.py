@@ -9,6 +9,7 @@ from functools import cache
 
 from core.answers import Invalid, looks_like_email
 from core.countries.names import alpha_3, codes, flags, is_country, name, spellings
+from core.i18n import N_, Translator
 
 MAX_CANDIDATES = 3
 # How alike a misspelling must be to a name to be offered (difflib's ratio): "Brazl" is 0.91 of "brazil".
@@ -42,16 +43,17 @@ _ARABIC = str.maketrans({"\u0629": "\u0647", "\u0649": "\u064a", "\u0640": None}
 # apostrophe (straight or typographic) too: "Côte d'Ivoire", "côte d ivoire" and "COTE D IVOIRE" are one.
 _JOINERS = frozenset(".")
 
-EMPTY = "Please type the name of your country."
-EMAIL = "That looks like an e-mail address. Please type the name of your country here, for example: Brazil."
-NUMBER = "Please type the name of your country, not a number. For example: Brazil, or its code BR."
-NO_LETTERS = "Please type the name of your country in letters. For example: Brazil, or its code BR."
-NOT_FOUND = (
+EMPTY = N_("Please type the name of your country.")
+EMAIL = N_("That looks like an e-mail address. Please type the name of your country here, for example: Brazil.")
+NUMBER = N_("Please type the name of your country, not a number. For example: Brazil, or its code BR.")
+NO_LETTERS = N_("Please type the name of your country in letters. For example: Brazil, or its code BR.")
+# Translators: {typed} is what the respondent typed as their country.
+NOT_FOUND = N_(
     "I could not find “{typed}” in the list of countries. Please check the spelling, or type the "
     "country's two-letter code, for example: BR for Brazil."
 )
 
-UNSURE = "I am not sure which country you mean by “{typed}”. Please type its full name or its two-letter code."
+UNSURE = N_("I am not sure which country you mean by “{typed}”. Please type its full name or its two-letter code.")
 
 
 @dataclass(frozen=True)
@@ -162,14 +164,17 @@ def _alike(key: str) -> tuple[str, ...]:
     return tuple(found[:MAX_CANDIDATES])
 
 
-def code_of(text: str) -> str | Invalid:
+def code_of(text: str, t: Translator) -> str | Invalid:
     """The country's code when the text names one for sure (an edited message: nothing to offer there)."""
     found = read(text)
-    if isinstance(found, Found | Invalid):
-        return found.code if isinstance(found, Found) else found
-    return Invalid(not_found(text) if not found.candidates else UNSURE.format(typed=" ".join(text.split())))
+    if isinstance(found, Found):
+        return found.code
+    if isinstance(found, Invalid):
+        return Invalid(t.gettext(found.reason))
+    typed = " ".join(text.split())
+    return Invalid(not_found(text, t) if not found.candidates else t.gettext(UNSURE).format(typed=typed))
 
 
-def not_found(text: str) -> str:
+def not_found(text: str, t: Translator) -> str:
     """The message for a text that names no country and looks like none."""
-    return NOT_FOUND.format(typed=" ".join(text.split()))
+    return t.gettext(NOT_FOUND).format(typed=" ".join(text.split()))

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from core.i18n import N_
 from core.session import Answer, Session
 from questionnaire.model import Item, Kind, Questionnaire, Role
 
 # The contact field (or short item) that asks for the organisation, by its id in the questionnaire file.
 ORGANISATION_IDS = frozenset({"organisation", "organization"})
 
-OFFER = "Your invitation says: {value}. Send 'keep' to confirm it, or give the right answer."
+# Translators: {value} is what the secretariat wrote in the invitation (an organisation, a category).
+OFFER = N_("Your invitation says: {value}. Send 'keep' to confirm it, or give the right answer.")
 
 
 def organisation_place(q: Questionnaire) -> tuple[str, str | None] | None:

@@ -14,11 +14,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from core.i18n import translator
 from core.outbound import Delivery, Outcome, Sender
 from core.ports import Repository
 from core.reminders import planning, text
 from core.reminders.log import CLAIMED, Entry, Record, SendLog, history, record_of
 from core.session import Session
+from core.turn import Translations
 from questionnaire.model import Questionnaire
 
 log = logging.getLogger("consult")
@@ -70,8 +72,10 @@ class ReminderLoop:
 
     def __init__(self, repository: Repository, send_log: SendLog, sender: Sender, q_for: QuestionnaireFor, *,
                  clock: Clock, sleep: Sleep = asyncio.sleep, every: float = EVERY_SECONDS,
-                 zone: TimeZone | None = None, refresh: Callable[[], Awaitable[object]] | None = None) -> None:
+                 zone: TimeZone | None = None, refresh: Callable[[], Awaitable[object]] | None = None,
+                 translations: Translations = translator) -> None:
         self.repository, self.send_log, self.sender, self.q_for = repository, send_log, sender, q_for
+        self.translations = translations  # each respondent is reminded in their language
         self._refresh = refresh  # reads the run-time window again before each round
         self._clock, self._sleep, self._every, self._zone = clock, sleep, every, zone
         self._stopping = asyncio.Event()
@@ -121,7 +125,8 @@ class ReminderLoop:
                 return None
             rule = item.rule.key
             await self.send_log.add(Entry(item.respondent_id, rule, now, CLAIMED))  # before the message goes
-            outcome = await self.sender.send(item.respondent_id, text.reminder(self.q_for(session), session, now))
+            said = text.reminder(self.q_for(session), session, now, self.translations)
+            outcome = await self.sender.send(item.respondent_id, said)
             await self.send_log.add(Entry(item.respondent_id, rule, self._clock(), outcome.delivery, outcome.reason))
             return item.respondent_id, rule, outcome
         finally:

@@ -14,17 +14,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from core.i18n import N_
 from core.resume.port import Tries
 
 WINDOW = timedelta(hours=1)
 PER_RESPONDENT = 5
 EVERYONE = 1_000
 
-TOO_MANY_HERE = (
+TOO_MANY_HERE = N_(
     "Too many wrong codes were tried in this chat, so codes are not taken here for an hour. "
     "Nothing was changed."
 )
-TOO_MANY_EVERYWHERE = (
+TOO_MANY_EVERYWHERE = N_(
     "Too many wrong codes were tried recently, so moving between apps is paused for an hour. "
     "Nothing was changed; you can go on answering where you are."
 )

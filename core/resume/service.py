@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from core import engine
+from core.i18n import translator
 from core.inputs import ResumeWith, ShowStatus
 from core.outbound import Delivery, Sender
 from core.ports import Repository
@@ -16,6 +17,7 @@ from core.resume import codes, limits, moving
 from core.resume.moving import Moved
 from core.resume.port import CodeState, IssuedCode, MoveStore
 from core.session import RECENT_INPUTS_KEPT, Session
+from core.turn import Translations, language_of
 from questionnaire.model import Questionnaire
 
 log = logging.getLogger("consult")
@@ -26,8 +28,9 @@ class Moving:
     """'continue elsewhere' and the code that follows it. Called by the service under the respondent's lock."""
 
     def __init__(self, q: Questionnaire, repository: Repository, store: MoveStore,
-                 clock: Callable[[], datetime]) -> None:
+                 clock: Callable[[], datetime], translations: Translations = translator) -> None:
         self.q = q
+        self.translations = translations  # the catalogue of each language, as the service has it
         self.repository = repository
         self.store = store
         self.clock = clock
@@ -45,28 +48,30 @@ class Moving:
         async with self.repository.transaction(respondent_id) as held:
             session = held.session
             if session is not None and inbound_id is not None and inbound_id in session.recent_inputs:
-                return engine.apply(self.q, session, ShowStatus(), now, inbound_id).reply  # a repeat: not sent
+                # A repeat: the code is not sent again.
+                return engine.apply(self.q, session, ShowStatus(), now, inbound_id, self.translations).reply
             if session is not None and session.moved_to is not None:
                 return await self.stub_reply(session)
             if session is None or not moving.can_move(session):
-                return engine.notice(self.q, session, now, moving.NOTHING_YET)
+                return engine.notice(self.q, session, now, moving.NOTHING_YET, self.translations)
             code = codes.new_code()
             await self.store.issue(IssuedCode(codes.digest(code), respondent_id, now, now + codes.VALID_FOR))
             if inbound_id is not None:  # a redelivered 'continue elsewhere' must not replace the code given
                 session = session.model_copy(deep=True)
                 session.recent_inputs = [*session.recent_inputs, inbound_id][-RECENT_INPUTS_KEPT:]
                 await held.put(session)
-            return engine.notice(self.q, session, now, moving.YOUR_CODE.format(code=code))
+            return engine.notice(self.q, session, now, moving.YOUR_CODE, self.translations, code=code)
 
     async def redeem(self, target_id: str, channel: str, command: ResumeWith, inbound_id: str | None) -> Reply:
         """Move the code's response to `target_id`, or say why not and change nothing."""
         now = self.clock()
         here = await self.repository.get(target_id)
         if here is not None and inbound_id is not None and inbound_id in here.recent_inputs:
-            return engine.apply(self.q, here, ShowStatus(), now, inbound_id).reply  # redelivered: done already
+            # Redelivered: done already.
+            return engine.apply(self.q, here, ShowStatus(), now, inbound_id, self.translations).reply
         if (refusal := limits.refusal(await self.store.tries(target_id, now - limits.WINDOW))) is not None:
             log.warning("A resume code was refused unread: too many wrong codes (%s).", target_id.split(":")[0])
-            return _say(self.q, here, now, refusal)
+            return _say(self.q, here, now, self.translations, refusal)
         if not codes.well_formed(command.code):
             return await self._wrong(target_id, here, now, CodeState.UNKNOWN)
         result = await self._move(codes.digest(command.code), target_id, channel, now, inbound_id)
@@ -86,11 +91,12 @@ class Moving:
             if redemption.state is not CodeState.VALID:
                 return redemption.state
             if source is None:  # a code whose respondent is gone from the database
-                return _say(self.q, redemption.target, now, moving.GONE)
+                return _say(self.q, redemption.target, now, self.translations, moving.GONE)
             told = any(sender.reaches(source.respondent_id) for sender in self.senders)
-            result = moving.move(self.q, source, redemption.target, target_id, channel, now, inbound_id, told=told)
+            result = moving.move(self.q, source, redemption.target, target_id, channel, now, inbound_id, told=told,
+                                 translations=self.translations)
             if isinstance(result, str):
-                return _say(self.q, redemption.target, now, result)
+                return _say(self.q, redemption.target, now, self.translations, result)
             await redemption.commit(result.target, result.stub)
         return result
 
@@ -102,11 +108,11 @@ class Moving:
             if session is None or session.moved_to is None:
                 break
             holder = session.moved_to
-        return moving.stub_reply(stub, holder)
+        return moving.stub_reply(stub, holder, self.translations(language_of(self.q, stub)))
 
     async def _wrong(self, target_id: str, here: Session | None, now: datetime, state: CodeState) -> Reply:
         await self.store.wrong(target_id, now)
-        return _say(self.q, here, now, moving.REFUSED[state])
+        return _say(self.q, here, now, self.translations, moving.REFUSED[state])
 
     def _tell(self, moved: Moved) -> None:
         """Tell the old app, after the move is stored, without holding up the reply in the new one."""
@@ -132,7 +138,9 @@ class Moving:
             await asyncio.gather(*self._notices, return_exceptions=True)
 
 
-def _say(q: Questionnaire, session: Session | None, now: datetime, message: str) -> Reply:
+def _say(q: Questionnaire, session: Session | None, now: datetime, translations: Translations,
+         message: str) -> Reply:
     if session is not None and session.moved_to is not None:
-        return Reply(messages=[message], ask=False, status=session.status)
-    return engine.notice(q, session, now, message)
+        t = translations(language_of(q, session))
+        return Reply(messages=[t.gettext(message)], ask=False, status=session.status, language=t.language)
+    return engine.notice(q, session, now, message, translations)

@@ -7,9 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 from pyxform.errors import PyXFormError
+from pyxform.parsing.sheet_headers import clean_text_values
 from pyxform.xls2json import workbook_to_json
-from pyxform.xls2json_backends import get_xlsform
+from pyxform.xls2json_backends import DefinitionData, get_xlsform
 
 from questionnaire import loader
 from questionnaire.model import Questionnaire
@@ -38,7 +40,7 @@ def read_with_notes(path: Path) -> tuple[Questionnaire, list[str]]:
         raise XLSFormError(f"{source}: no such file")
     try:
         book = get_xlsform(str(path))
-        form = workbook_to_json(book, fallback_form_name=book.fallback_form_name, warnings=[])
+        form = _as_typed(workbook_to_json(book, fallback_form_name=book.fallback_form_name, warnings=[]), book, path)
     except PyXFormError as exc:
         raise XLSFormError(f"{source}: pyxform cannot read this form: {exc}") from None
     try:
@@ -51,6 +53,47 @@ def read_with_notes(path: Path) -> tuple[Questionnaire, list[str]]:
     if unused := sorted(set(form) - _READ_SETTINGS):
         reader.notes.append(f"settings sheet: {', '.join(unused)}: settings of ODK servers, not used by consult")
     return q, reader.notes
+
+
+def _as_typed(form: Any, book: DefinitionData, path: Path) -> Any:
+    """The form with its texts as typed in the workbook.
+
+    pyxform turns typographic quotes into straight ones, no-break spaces (French typography) into plain
+    ones, and collapses runs of spaces: what ODK shows. consult shows the text as the secretariat wrote it,
+    so each cleaned text is mapped back to the cell it came from (read again with openpyxl where it can:
+    pyxform's own reading has already replaced the no-break spaces).
+    """
+    typed: dict[str, str] = {}
+    for cell in _cells(book, path):
+        plain = cell.replace("\xa0", " ").strip()
+        for key in (clean_text_values(plain, strip_whitespace=True), clean_text_values(plain), plain):
+            typed.setdefault(key, cell.strip())
+    return _mapped(form, typed)
+
+
+def _cells(book: DefinitionData, path: Path) -> Iterator[str]:
+    if path.suffix.lower() == ".xlsx":
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            for sheet in workbook.worksheets:
+                for row in sheet.iter_rows(values_only=True):
+                    yield from (cell for cell in row if isinstance(cell, str))
+        finally:
+            workbook.close()
+        return
+    for rows in (book.survey, book.choices, book.settings):
+        for row in rows or ():
+            yield from (cell for cell in row.values() if isinstance(cell, str))
+
+
+def _mapped(value: Any, typed: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        return typed.get(value, value)
+    if isinstance(value, dict):
+        return {key: _mapped(inner, typed) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [_mapped(inner, typed) for inner in value]
+    return value
 
 
 def settings(form: dict[str, Any], reader: ItemReader) -> dict[str, Any]:

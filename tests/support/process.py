@@ -38,3 +38,4 @@ async def stored(folder: Path, respondent_id: str) -> Session | None:
         return await repository.get(respondent_id)
     finally:
         await repository.close()
+

@@ -94,6 +94,8 @@ class SlackStandIn:
     _refused: dict[str, list[str]] = field(default_factory=dict)
     # users.info's tz, by user id (a user not here has none)
     time_zones: dict[str, str] = field(default_factory=dict)
+    # users.info's locale (given only when asked with include_locale, as Slack does), by user id
+    locales: dict[str, str] = field(default_factory=dict)
     _slow: dict[str, float] = field(default_factory=dict)
     _numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _runner: web.AppRunner | None = None
@@ -224,6 +226,8 @@ class SlackStandIn:
         user: dict[str, Any] = {"id": args["user"], "team_id": TEAM}
         if args["user"] in self.time_zones:
             user["tz"] = self.time_zones[args["user"]]
+        if args["user"] in self.locales and str(args.get("include_locale")).lower() in ("true", "1"):
+            user["locale"] = self.locales[args["user"]]
         return {"ok": True, "user": user}
 
     def _chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
