@@ -315,3 +315,12 @@ def test_building_again_keeps_the_translations(tmp_path: Path) -> None:
     again = build.update(template, "fr", po)
     assert again.get("Your answers:").string == "Vos réponses :"
     assert len(again) == len(template)
+
+
+def test_a_new_message_is_left_to_translate_in_every_other_language(tmp_path: Path) -> None:
+    template = extract()
+    template.add("A sentence no catalogue has yet.", None)
+    english = build.update(template, "en", tmp_path / "en.po")
+    french = build.update(template, "fr", tmp_path / "fr.po")
+    assert english.get("A sentence no catalogue has yet.").string == "A sentence no catalogue has yet."
+    assert not french.get("A sentence no catalogue has yet.").string, "English must not pass for French"

@@ -164,7 +164,7 @@ async def progress_message(q: Questionnaire, repository: Repository, now: dateti
         lines.append(t.gettext("'consult progress --not-answered' lists who has not answered."))
     if groups := grouping.several(seen):
         lines += ["", t.gettext("Several submissions from one organisation:")]
-        lines += flags.progress_lines(groups, await decisions.all() if decisions is not None else [])
+        lines += flags.progress_lines(groups, await decisions.all() if decisions is not None else [], t)
     return "\n".join([text, *lines])
 
 

@@ -6,6 +6,7 @@ Run `python -m core.i18n.build` after changing a message in the code, and after 
 from __future__ import annotations
 
 import argparse
+import copy
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -53,7 +54,8 @@ def update(template: Catalog, lang: str, path: Path | None = None) -> Catalog:
             catalog = read_po(f, locale=lang)
     else:
         catalog = Catalog(locale=lang, project="consult", version="1", creation_date=FIXED_DATE, fuzzy=False)
-    catalog.update(template, update_header_comment=False, no_fuzzy_matching=True)
+    # A copy: Babel puts the template's own messages into the catalogue, and English fills them in below.
+    catalog.update(copy.deepcopy(template), update_header_comment=False, no_fuzzy_matching=True)
     catalog.revision_date = FIXED_DATE
     catalog.obsolete.clear()  # a removed message is gone; git keeps its history
     if lang == "en":

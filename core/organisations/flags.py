@@ -7,27 +7,40 @@ import dataclasses
 from core.export.base import ExportInput
 from core.export.records import Record
 from core.export.spool import Mapped
+from core.i18n import N_, Translator, translator
 from core.invitations.offer import ORGANISATION_IDS
 from core.invitations.standing import Arrival, State
 from core.organisations.grouping import Group, several
 from core.organisations.model import Decision
 
-NOT_DECIDED = "not decided yet ('consult org' records which counts)"
+# Translators: in the secretariat's progress, after "2 submissions from <organisation>:".
+NOT_DECIDED = N_("not decided yet ('consult org' records which counts)")
+JOINT = N_("counted together as one joint submission")
+# Translators: {name} is the name a respondent gave; their submission is the one that counts.
+CHOSEN = N_("{name}'s counts as the organisation's")
+ENGLISH = translator("en")
 
 
-def decision_text(group: Group, decision: Decision | None) -> str:
+def decision_text(group: Group, decision: Decision | None, t: Translator = ENGLISH) -> str:
     """The decision in a few words, for progress and `consult org list`."""
     if decision is None:
-        return NOT_DECIDED
+        return t.gettext(NOT_DECIDED)
     if decision.kind == "joint":
-        return "counted together as one joint submission"
-    return f"{decision.chosen}'s counts as the organisation's"
+        return t.gettext(JOINT)
+    return t.gettext(CHOSEN).format(name=decision.chosen)
 
 
-def progress_lines(groups: list[Group], decisions: list[Decision]) -> list[str]:
+def progress_lines(groups: list[Group], decisions: list[Decision], t: Translator = ENGLISH) -> list[str]:
     """One line per organisation with several submissions, with the secretariat's decision."""
     by_key = {decision.key: decision for decision in decisions}
-    return [f"{group.flag}: {decision_text(group, group.decided(by_key))}" for group in groups]
+    return [f"{flag(group, t)}: {decision_text(group, group.decided(by_key), t)}" for group in groups]
+
+
+def flag(group: Group, t: Translator = ENGLISH) -> str:
+    """'2 submissions from Open Net', in the reader's language."""
+    # Translators: {count} is 2 or more; {organisation} the organisation's name as typed.
+    return t.ngettext("{count} submission from {organisation}", "{count} submissions from {organisation}",
+                      len(group.members)).format(count=len(group.members), organisation=group.organisation)
 
 
 def annotate(data: ExportInput, decisions: list[Decision]) -> ExportInput:
