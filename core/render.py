@@ -226,8 +226,8 @@ def preview(item: Item, answer: Answer | None, t: Translator, limit: int = PREVI
 
 
 def full(item: Item, answer: Answer | None, t: Translator) -> str | None:
-    """An answer as given: a long text whole, with its paragraphs."""
-    if answer is not None and isinstance(answer.value, str):
+    """An answer as given: a long text whole, with its paragraphs; a chosen option in the reader's language."""
+    if answer is not None and isinstance(answer.value, str) and answer.value not in item.choices:
         return answer.value
     return preview(item, answer, t)
 

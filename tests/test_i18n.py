@@ -324,3 +324,12 @@ def test_a_new_message_is_left_to_translate_in_every_other_language(tmp_path: Pa
     french = build.update(template, "fr", tmp_path / "fr.po")
     assert english.get("A sentence no catalogue has yet.").string == "A sentence no catalogue has yet."
     assert not french.get("A sentence no catalogue has yet.").string, "English must not pass for French"
+
+
+async def test_show_gives_a_chosen_option_in_the_respondents_language() -> None:
+    ana = Respondent(make_service(Q))
+    await ana.send(ChooseLanguage("fr"))
+    await ana.say("start")
+    await ana.say("oui")
+    shown = await ana.say("show 1")
+    assert shown.messages[-1].endswith("\n\nOui")
