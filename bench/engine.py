@@ -46,6 +46,8 @@ PROSE = (
     "critical internet resources we recommend a working group that reports to the commission"
 )
 WORDS = PROSE.split()
+# Typed as people do: a name, a code, another language, a small slip ("Kenia").
+COUNTRIES = ("Kenya", "BR", "India", "Deutschland", "Côte d'Ivoire", "Kenia", "Japan", "Chile", "Egypt", "Fiji")
 
 Figures = dict[str, Any]
 
@@ -80,6 +82,8 @@ def split_in_parts(text: str, parts: int) -> list[str]:
 def field_value(field: ContactField, n: int, rng: random.Random) -> str:
     if field.kind == "email":
         return f"respondent{n}@example.org"
+    if field.kind == "country":
+        return rng.choice(COUNTRIES)
     return " ".join(rng.choice(WORDS).capitalize() for _ in range(2))[: field.max_length]
 
 
