@@ -142,7 +142,10 @@ def show_answer(turn: Turn, command: i.Input) -> None:
     # Translators: {number} is the question's number, {text} the question itself.
     heading = turn.t.gettext("Question {number}: {text}").format(number=command.number,
                                                                             text=item_texts(item, turn.t).text)
-    turn.messages.append(f"{heading}\n\n{full or turn.t.gettext('No answer yet.')}")
+    turn.messages.append(f"{heading}\n\n{full or turn.t.gettext(NO_ANSWER)}")
+
+
+NO_ANSWER = N_("No answer yet.")
 
 
 def _retext(s: Session, source: Source, text: str) -> None:

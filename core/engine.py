@@ -15,6 +15,7 @@ from core.catch_up import catch_up
 from core.handlers import dispatch
 from core.i18n import N_, RTL, supported, translator
 from core.i18n.bidi import rtl_lines
+from core.i18n.choice import reply_to_the_list
 from core.i18n.commands import localized
 from core.i18n.texts import tell_untranslated
 from core.inputs import Input, SendText
@@ -71,7 +72,7 @@ def apply(
         turn.ask = False
         caught_up = turn.session != session
         return Outcome(turn.session if caught_up else session, _reply(turn, duplicate=True), caught_up)
-    command = localized(command, turn.t)  # 'retour' is 'back' to a French respondent
+    command = reply_to_the_list(turn, localized(command, turn.t))  # 'retour' is 'back' to a French respondent
     if not (moved and isinstance(command, _ANSWERS)):  # an answer meant for a removed question is not taken
         dispatch(turn, command)
     if isinstance(command, SendText) and command.ref is not None and turn.took is not None:

@@ -122,6 +122,8 @@ class Session(BaseModel):
     language: str | None = None
     # True once the respondent was told that some questionnaire texts are not in their language.
     told_untranslated: bool = False
+    # The language list was the last thing shown: a reply naming a language ('fr', 'Français') picks it.
+    choosing_language: bool = False
     recent_inputs: list[str] = Field(default_factory=list)
     # Message ref -> what it gave; the newest SOURCES_KEPT (a questionnaire has far fewer answers).
     sources: dict[str, Source] = Field(default_factory=dict)

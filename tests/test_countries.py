@@ -15,6 +15,12 @@ from core.numbers import ascii_digits
 from questionnaire.model import ContactField
 
 SPELLINGS = [
+    # The UN's own names, as government respondents write them, in the six languages
+    ("Republic of Korea", "KR"), ("Democratic Republic of the Congo", "CD"), ("Republic of Moldova", "MD"),
+    ("Netherlands (Kingdom of the)", "NL"), ("République de Corée", "KR"), ("República de Corea", "KR"),
+    ("Российская Федерация", "RU"), ("الاتحاد الروسي", "RU"), ("中华人民共和国", "CN"), ("大韩民国", "KR"),
+    ("刚果民主共和国", "CD"), ("جمهورية كوريا", "KR"), ("Estados Unidos de América", "US"),
+    ("Royaume-Uni de Grande-Bretagne et d'Irlande du Nord", "GB"),
     # English: names, codes, short and former names, case, accents and punctuation folded
     ("Brazil", "BR"), ("brazil", "BR"), ("  BRAZIL ", "BR"), ("BR", "BR"), ("BRA", "BR"), ("bra", "BR"),
     ("Cote d'Ivoire", "CI"), ("côte d’ivoire", "CI"), ("COTE D IVOIRE", "CI"), ("Ivory Coast", "CI"),

@@ -333,3 +333,17 @@ async def test_show_gives_a_chosen_option_in_the_respondents_language() -> None:
     await ana.say("oui")
     shown = await ana.say("show 1")
     assert shown.messages[-1].endswith("\n\nOui")
+
+
+async def test_right_after_the_list_a_language_named_alone_picks_it_and_is_no_answer() -> None:
+    ana = Respondent(make_service(Q))
+    await ana.say("start")
+    await ana.say("yes")
+    await ana.say("language")  # the list, at the contact step
+    picked = await ana.say("fr")
+    assert picked.language == "fr"
+    session = await ana.session()
+    assert session is not None and "contact" not in session.answers, "'fr' was not taken as a name"
+    await ana.say("fr")  # no list on screen now: an answer like any other
+    session = await ana.session()
+    assert session is not None and session.answers["contact"].value == {"name": "fr"}

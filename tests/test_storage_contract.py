@@ -89,6 +89,7 @@ def full_session(respondent_id: str = "telegram:12345") -> Session:
         suggested=Suggestion(item_id="contact", field_id="country", codes=["CG", "CD"]),
         language="ar",
         told_untranslated=True,
+        choosing_language=True,
     )
 
 

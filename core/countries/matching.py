@@ -20,6 +20,21 @@ MIN_WORD = 4
 # Short, common and former names that CLDR and ISO leave out. A name standing for several countries
 # ("Congo") lists them all: the respondent is asked which one they mean.
 ALIASES: dict[str, tuple[str, ...]] = {
+    # The UN's own names (UNTERM) where CLDR uses a short one: what government respondents type.
+    "Netherlands (Kingdom of the)": ("NL",), "Российская Федерация": ("RU",), "الاتحاد الروسي": ("RU",),
+    "俄罗斯联邦": ("RU",), "Fédération de Russie": ("RU",), "Federación de Rusia": ("RU",),
+    "République de Corée": ("KR",), "República de Corea": ("KR",), "Республика Корея": ("KR",),
+    "大韩民国": ("KR",), "جمهورية كوريا": ("KR",),
+    "République démocratique du Congo": ("CD",), "República Democrática del Congo": ("CD",),
+    "Демократическая Республика Конго": ("CD",), "刚果民主共和国": ("CD",), "جمهورية الكونغو الديمقراطية": ("CD",),
+    "中华人民共和国": ("CN",), "République populaire de Chine": ("CN",), "República Popular China": ("CN",),
+    "Китайская Народная Республика": ("CN",), "جمهورية الصين الشعبية": ("CN",),
+    "Estados Unidos de América": ("US",), "États-Unis d'Amérique": ("US",), "Соединенные Штаты Америки": ("US",),
+    "美利坚合众国": ("US",), "الولايات المتحدة الأمريكية": ("US",),
+    "Royaume-Uni de Grande-Bretagne et d'Irlande du Nord": ("GB",),
+    "Reino Unido de Gran Bretaña e Irlanda del Norte": ("GB",),
+    "Соединенное Королевство Великобритании и Северной Ирландии": ("GB",), "大不列颠及北爱尔兰联合王国": ("GB",),
+    "المملكة المتحدة لبريطانيا العظمى وأيرلندا الشمالية": ("GB",),
     "USA": ("US",), "US": ("US",), "U.S.": ("US",), "America": ("US",), "EEUU": ("US",), "EE. UU.": ("US",),
     "UK": ("GB",), "U.K.": ("GB",), "Great Britain": ("GB",), "Britain": ("GB",), "England": ("GB",),
     "Scotland": ("GB",), "Wales": ("GB",), "Northern Ireland": ("GB",), "Angleterre": ("GB",),

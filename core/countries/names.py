@@ -83,4 +83,14 @@ def spellings(code: str) -> list[str]:
     country = pycountry.countries.get(alpha_2=code)
     if country is not None:
         found += [getattr(country, attribute, None) for attribute in ("name", "official_name", "common_name")]
+        found += _reordered(country.name)
     return [spelling for spelling in found if spelling]
+
+
+def _reordered(iso: str) -> list[str]:
+    """ISO's "Korea, Republic of" as people write it: "Republic of Korea" (the UN's form); "the" left out too."""
+    if ", " not in iso:
+        return []
+    name, kind = iso.split(", ", 1)
+    written = f"{kind} {name}"
+    return [written, written.removeprefix("The ").removeprefix("the ")]

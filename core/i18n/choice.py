@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from core.i18n import LANGUAGES, N_, NATIVE_NAMES
-from core.inputs import ChooseLanguage
+from core.i18n import LANGUAGES, N_, NATIVE_NAMES, language_named
+from core.inputs import ChooseLanguage, Input, SendText
 from core.session import Status
 from core.turn import Turn
 
@@ -23,6 +23,7 @@ def choose_language(turn: Turn, command: ChooseLanguage) -> None:
             turn.messages.append(turn.t.gettext(UNKNOWN).format(text=command.raw))
         turn.messages.append(choices(turn))
         turn.languages, turn.ask = True, False
+        turn.session.choosing_language = True
         return
     s = turn.session
     s.language, s.told_untranslated = command.code, False
@@ -36,3 +37,11 @@ def choices(turn: Turn) -> str:
     lines = [turn.t.gettext(CHOOSE)]
     lines.extend(f"{code} - {NATIVE_NAMES[code]}" for code in LANGUAGES)
     return "\n".join(lines)
+
+
+def reply_to_the_list(turn: Turn, command: Input) -> Input:
+    """Right after the list of languages, 'fr' or 'Français' alone picks that language (not an answer)."""
+    shown, turn.session.choosing_language = turn.session.choosing_language, False
+    if shown and isinstance(command, SendText) and (code := language_named(command.text.strip())) is not None:
+        return ChooseLanguage(code, command.text.strip())
+    return command
