@@ -13,6 +13,7 @@ from core.turn import Turn
 from core.windows import is_open, not_open_message
 from questionnaire.model import Item, Kind
 
+NO_ANSWER = N_("No answer yet.")
 NOT_AN_ANSWER = N_(
     "Editing that message does not change your answers: it no longer holds one. "
     "To change an answer, send 'edit' and the number of the question."
@@ -143,9 +144,6 @@ def show_answer(turn: Turn, command: i.Input) -> None:
     heading = turn.t.gettext("Question {number}: {text}").format(number=command.number,
                                                                             text=item_texts(item, turn.t).text)
     turn.messages.append(f"{heading}\n\n{full or turn.t.gettext(NO_ANSWER)}")
-
-
-NO_ANSWER = N_("No answer yet.")
 
 
 def _retext(s: Session, source: Source, text: str) -> None:

@@ -18,11 +18,11 @@ NOT_DECIDED = N_("not decided yet ('consult org' records which counts)")
 JOINT = N_("counted together as one joint submission")
 # Translators: {name} is the name a respondent gave; their submission is the one that counts.
 CHOSEN = N_("{name}'s counts as the organisation's")
-ENGLISH = translator("en")
 
 
-def decision_text(group: Group, decision: Decision | None, t: Translator = ENGLISH) -> str:
-    """The decision in a few words, for progress and `consult org list`."""
+def decision_text(group: Group, decision: Decision | None, t: Translator | None = None) -> str:
+    """The decision in a few words, for progress and `consult org list` (English unless `t` says)."""
+    t = t or translator("en")
     if decision is None:
         return t.gettext(NOT_DECIDED)
     if decision.kind == "joint":
@@ -30,14 +30,16 @@ def decision_text(group: Group, decision: Decision | None, t: Translator = ENGLI
     return t.gettext(CHOSEN).format(name=decision.chosen)
 
 
-def progress_lines(groups: list[Group], decisions: list[Decision], t: Translator = ENGLISH) -> list[str]:
+def progress_lines(groups: list[Group], decisions: list[Decision], t: Translator | None = None) -> list[str]:
     """One line per organisation with several submissions, with the secretariat's decision."""
+    t = t or translator("en")
     by_key = {decision.key: decision for decision in decisions}
     return [f"{flag(group, t)}: {decision_text(group, group.decided(by_key), t)}" for group in groups]
 
 
-def flag(group: Group, t: Translator = ENGLISH) -> str:
+def flag(group: Group, t: Translator | None = None) -> str:
     """'2 submissions from Open Net', in the reader's language."""
+    t = t or translator("en")
     # Translators: {count} is 2 or more; {organisation} the organisation's name as typed.
     return t.ngettext("{count} submission from {organisation}", "{count} submissions from {organisation}",
                       len(group.members)).format(count=len(group.members), organisation=group.organisation)
