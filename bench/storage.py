@@ -114,6 +114,25 @@ def durable_writes(folder: Path, document: dict[str, dict[str, Any]], samples: i
     return durations
 
 
+def durable_appends(folder: Path, size: int, samples: int) -> list[int]:
+    """Nanoseconds each of `samples` appends of `size` bytes to one file, each made durable (fdatasync).
+
+    The cheapest durable write this disk offers (a journal's): what a store that logged each answer,
+    rather than replacing the respondent's file, would wait for at least.
+    """
+    record, durations = b"x" * (size - 1) + b"\n", []
+    handle = os.open(folder / "journal.floor", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    try:
+        for _ in range(samples):
+            started = time.perf_counter_ns()
+            os.write(handle, record)
+            os.fdatasync(handle)
+            durations.append(time.perf_counter_ns() - started)
+    finally:
+        os.close(handle)
+    return durations
+
+
 def durable_writes_for(folder: Path, seconds: float) -> list[int]:
     """Durable writes of a respondent's file (`floor_document`) back to back for `seconds`: nanoseconds each."""
     document, durations = floor_document(), []

@@ -9,7 +9,8 @@ echo app and `consult serve` take signed DM events and post to one Web API stand
 process of its own. Messages alternate between the two bots; each message to consult is one part of a
 long answer (1,500 characters) of a respondent who has consented and given contact details and category
 before (set up through the stand-in, not measured); the echo gets the same text. After each round the
-disk's floor is probed: an atomic ~29 KB write with two fsyncs (bench.storage.durable_writes).
+disk's floor is probed: an atomic ~29 KB write with two fsyncs (bench.storage.durable_writes), and
+the cheapest durable write the disk offers, a 2 KB append and one fdatasync (bench.storage.durable_appends).
 With --profile, consult alone then answers back to back while py-spy samples it (bench.roundtrip.layers).
 """
 
@@ -89,6 +90,14 @@ def print_table(result: dict[str, Any]) -> None:
                           str(echo["p90_ms"]), str(consult["p90_ms"]), f"{row['ratio']['p90']}x",
                           f"{floor['p50_ms']} / {floor['p90_ms']}")
     Console(width=140).print(table)
+    for platform in PLATFORMS:
+        if platform in result:
+            row = result[platform]
+            least = row["least_ratio"]
+            print(f"{platform}: the target (p50 <= {rounds.TARGET_P50}x) allows consult {least['target_allows_ms']} ms "
+                  f"over the echo; its durable write alone: {row['storage_floor']['p50_ms']} ms "
+                  f"({least['with_the_file_replaced']}x), or {row['append_floor']['p50_ms']} ms as a journal's "
+                  f"append ({least['with_a_journal_append']}x)")
     for platform in PLATFORMS:
         for when, found in result.get(platform, {}).get("consult_by_spacing", {}).items():
             if found is not None:

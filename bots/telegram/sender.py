@@ -35,7 +35,6 @@ CHAT_INTERVAL = 1.0 / FloodLimit.MESSAGES_PER_SECOND_PER_CHAT  # seconds between
 # Telegram's ~30 a second, less a margin: network jitter bunches requests sent evenly (measured: 31 arrived
 # within one second at 30 a second; see BENCHMARKS.md).
 OVERALL_PER_SECOND = FloodLimit.MESSAGES_PER_SECOND - 2
-BURST = 3  # sent at once after a quiet moment, without waiting (see rate_limiter)
 MAX_RETRIES = 3  # a 429 is waited out (retry_after) and tried again this many times
 # "Bad Request: chat not found": the chat is gone (the account was deleted); as final as a block.
 GONE = ("chat not found", "user is deactivated")
@@ -100,11 +99,10 @@ class TelegramSender:
 def rate_limiter() -> BotLimiter:
     """The limiter for every request of the bot: Telegram's 30 a second overall, and 429s waited out and retried.
 
-    A bucket of BURST refilled OVERALL_PER_SECOND times a second: a few replies go at once (a bucket of one
-    made the second of two replies sent in the same moment wait 36 ms with no limit near), and never more
-    than BURST + OVERALL_PER_SECOND (31) go in any second.
+    Never more than OVERALL_PER_SECOND requests to chats in any second; a reply waits only when that many
+    went in the second before it.
     """
-    return BotLimiter(per_second=OVERALL_PER_SECOND, burst=BURST, max_retries=MAX_RETRIES)
+    return BotLimiter(per_second=OVERALL_PER_SECOND, max_retries=MAX_RETRIES)
 
 
 def outbound_bot(settings: TelegramSettings) -> ExtBot[int]:
