@@ -10,6 +10,7 @@ import statistics
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,10 @@ from typing import Any
 from bench.roundtrip import script
 from bench.roundtrip.script import Turn
 from bench.storage import durable_appends, durable_writes, filesystem_of, floor_document
+from core import engine
+from core.inputs import parse_text
+from core.session import Session
+from questionnaire.loader import load
 
 # (respondent number, text, wait until the bot goes quiet) -> seconds from the platform handing the message
 # over to the reply reaching the platform. Unmeasured messages wait for quiet: their replies may be several.
@@ -73,17 +78,40 @@ class Counted:
 
 
 class Floor:
-    """The disk's floor under one durable answer, probed in the same run: an atomic ~29 KB write, two fsyncs;
-    and, beside it, the cheapest durable write the disk offers: a 2 KB append and one fdatasync."""
+    """What no bot that stores answers can skip, probed in the same run: the disk's floor under one durable
+    answer (an atomic ~29 KB write with two fsyncs, as consult's store makes; and the cheapest durable write
+    the disk offers, a 2 KB append and one fdatasync), and the engine applying the same long-answer part to a
+    session of the same size, in this process (no store, no platform)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder, self.document = folder, floor_document()
         self.durations_ns: list[int] = []
         self.appends_ns: list[int] = []
+        self.engine_ns: list[int] = []
+        self._questionnaire = load()
+        self._turns = script.turns("/start", script.part())
+        self._session: Session | None = None
+        self._inputs = 0
 
     def probe(self, samples: int = FLOOR_PER_ROUND) -> None:
         self.durations_ns += durable_writes(self.folder, self.document, samples)
         self.appends_ns += durable_appends(self.folder, ANSWER_BYTES, samples)
+        self.engine_ns.append(self._engine_step())
+
+    def _engine_step(self) -> int:
+        """Nanoseconds `engine.apply` took for the next long-answer part (the turns before it applied untimed)."""
+        for turn in self._turns:
+            if self._session is None or self._session.respondent_id != f"bench:{turn.respondent}":
+                self._session = engine.new_session(f"bench:{turn.respondent}", "telegram")
+            self._inputs += 1
+            command = parse_text(turn.text)
+            started = time.perf_counter_ns()
+            outcome = engine.apply(self._questionnaire, self._session, command, datetime.now(UTC), str(self._inputs))
+            took = time.perf_counter_ns() - started
+            self._session = outcome.session
+            if turn.measured:
+                return took
+        raise AssertionError("the turns never end")
 
 
 async def alternate(echo: Step, consult: Step, floor: Floor,
@@ -126,18 +154,20 @@ def compare(times: dict[str, list[float]], floor: Floor, spacing: list[tuple[flo
     echo, consult = stats(times["echo"]), stats(times["consult"])
     below = stats([ns / 1e9 for ns in floor.durations_ns])
     append = stats([ns / 1e9 for ns in floor.appends_ns])
+    engine_step = stats([ns / 1e9 for ns in floor.engine_ns])
     return {"echo": echo, "consult": consult, "consult_by_spacing": by_spacing(spacing[-len(times["consult"]):]),
             "ratio": {q: round(consult[f"{q}_ms"] / echo[f"{q}_ms"], 2) for q in ("p50", "p90")},
             "extra_ms": {q: round(consult[f"{q}_ms"] - echo[f"{q}_ms"], 2) for q in ("p50", "p90")},
-            "storage_floor": below, "append_floor": append,
-            "least_ratio": least_ratio(echo["p50_ms"], below["p50_ms"], append["p50_ms"])}
+            "storage_floor": below, "append_floor": append, "engine": engine_step,
+            "least_ratio": least_ratio(echo["p50_ms"], below["p50_ms"], append["p50_ms"], engine_step["p50_ms"])}
 
 
-def least_ratio(echo_ms: float, floor_ms: float, append_ms: float) -> dict[str, float]:
-    """The p50 ratio a reply would have if consult added nothing to the echo but its durable write: with the
-    file replaced as today (the floor), and with a journal's append; and the milliseconds the target allows."""
-    return {"with_the_file_replaced": round((echo_ms + floor_ms) / echo_ms, 2),
-            "with_a_journal_append": round((echo_ms + append_ms) / echo_ms, 2),
+def least_ratio(echo_ms: float, floor_ms: float, append_ms: float, engine_ms: float) -> dict[str, float]:
+    """The p50 ratio a reply would have if consult added nothing to the echo but the engine and its durable
+    write: with the file replaced as today (the floor), and with a journal's append instead; and the
+    milliseconds the target allows over the echo."""
+    return {"with_the_file_replaced": round((echo_ms + engine_ms + floor_ms) / echo_ms, 2),
+            "with_a_journal_append": round((echo_ms + engine_ms + append_ms) / echo_ms, 2),
             "target_allows_ms": round((TARGET_P50 - 1) * echo_ms, 2)}
 
 
