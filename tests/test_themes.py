@@ -62,7 +62,10 @@ def run_json(consult: Consult) -> Callable[..., dict[str, object]]:
 
 def test_themes_of_the_small_set_are_the_golden_ones(tmp_path: Path, run_json: RunJson) -> None:
     # The golden file was read by a person: three themes for q1 (stakeholders, cybersecurity,
-    # capacity building), two for q2 (access, privacy), and the five-government template.
+    # capacity building), two for q2 (access, privacy), and the five-government template listed as one
+    # group. Counted once, the template's one text is too little for a theme of its own here, and its
+    # answers join the nearest theme (stakeholders); weighted by its copies it was a fourth theme, but
+    # that weight cost agreement with both coders on bench/themes (core/themes/cluster.py).
     assert run_json(tmp_path) == json.loads(GOLDEN.read_text(encoding="utf-8"))
 
 
@@ -106,7 +109,7 @@ def test_edited_themes_file_round_trip(tmp_path: Path, consult: Consult, run_jso
     edited = run_json(tmp_path, "--themes", str(path), "--out", "edited")
     e1, e2 = edited["questions"]  # type: ignore[misc]
     assert e1["source"] == e2["source"] == "edited"
-    assert len(e1["themes"]) == 3 and "Everyone at the table" in {t["label"] for t in e1["themes"]}
+    assert len(e1["themes"]) == 2 and "Everyone at the table" in {t["label"] for t in e1["themes"]}
     merged = next(t for t in e1["themes"] if t["label"] == q1["theme"][1]["name"])
     assert merged["size"] == 20  # the answers of both merged themes
     assert [t["label"] for t in e2["themes"]] == [kept] and len(e2["not_placed"]) < 20

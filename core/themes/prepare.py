@@ -31,12 +31,6 @@ class Prepared:
     def ids(self) -> list[str]:
         return [a.id for a in self.answers]
 
-    @property
-    def weights(self) -> np.ndarray:
-        """Per passage: how many answers its answer stands for."""
-        stands_for = np.bincount(self.unit, minlength=len(self.answers))
-        return np.array([stands_for[x.answer] for x in self.passages], dtype=float)
-
     @cached_property
     def may_quote(self) -> list[bool]:
         return [a.may_quote for a in self.answers]

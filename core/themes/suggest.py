@@ -27,7 +27,7 @@ def suggest(question: str, text: str, answers: Sequence[Answer], representation:
         raise TooFew(too_few(question, len(answers)))
     p = prepare(answers)
     vectors = representation.vectors([x.text for x in p.passages])
-    placement = Placement(cluster(vectors, p.weights), vectors)
+    placement = Placement(cluster(vectors), vectors)
     count = int(placement.themes.max()) + 1
     texts, themes_of = _by_unit(p, placement)
     names = describe.labels(texts, themes_of, count)
