@@ -24,6 +24,17 @@ def test_the_bench_reports_every_comparison_per_question(capsys: pytest.CaptureF
     assert consult["own_codebook"]["coder_a"]["accuracy"] == 1.0
     assert report["templates"]["precision"] == report["templates"]["recall"] == 1.0
     assert "consult/tfidf/own_codebook/coder_b/accuracy" in report["mean"]
+    assert "held_out" not in report  # the fixture has no held-out folder
+
+
+def test_a_held_out_folder_is_measured_apart(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    shutil.copytree(FIXTURE, tmp_path / "set")
+    shutil.copytree(FIXTURE, tmp_path / "set" / "heldout")
+    assert main(["--json", "--data", str(tmp_path / "set"), "--representation", "tfidf"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["held_out"]["answers"] == report["answers"] and report["held_out"]["mean"] == report["mean"]
 
 
 def test_matching_counts_themes_one_to_one_whatever_their_names() -> None:

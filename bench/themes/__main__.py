@@ -32,6 +32,8 @@ from core.themes.represent import Representation, SentenceModel, TfIdf
 from core.themes.suggest import suggest
 
 DATA = Path(__file__).parent
+# Answers to two other questions, written and coded after consult's settings were chosen on DATA's (README).
+HELD_OUT = "heldout"
 CODERS = ("coder_a", "coder_b")
 Figures = dict[str, Any]
 
@@ -194,7 +196,10 @@ def main(argv: list[str] | None = None) -> int:
         scale_child(args.scale_child, args.chars, args.data)
         return 0
     started = time.perf_counter()
-    report = evaluate(args.data, representations(args.representation))
+    reps = representations(args.representation)
+    report = evaluate(args.data, reps)
+    if (args.data / HELD_OUT / "answers.csv").is_file():
+        report["held_out"] = evaluate(args.data / HELD_OUT, reps)
     report["seconds"] = round(time.perf_counter() - started, 1)
     if args.scale:
         report["scale"] = scale(args.scale, args.chars, args.data)
@@ -215,9 +220,12 @@ def representations(choice: str) -> dict[str, Representation]:
 
 
 def summary(report: Figures) -> str:
-    lines = [f"{report['answers']} answers, coders: {', '.join(report['coders']) or 'none yet'}"]
-    lines += [f"  {key}: {value}" for key, value in report["mean"].items() if key.endswith("accuracy")]
-    lines.append(f"  templates: {report['templates']}")
+    lines = []
+    for name, part in (("tuning set", report), ("held-out set", report.get("held_out"))):
+        if part is not None:
+            lines.append(f"{name}: {part['answers']} answers, coders: {', '.join(part['coders']) or 'none yet'}")
+            lines += [f"  {key}: {value}" for key, value in part["mean"].items() if key.endswith("accuracy")]
+            lines.append(f"  templates: {part['templates']}")
     lines.append(f"  seconds: {report['seconds']}" + (f"; scale: {report['scale']}" if "scale" in report else ""))
     return "\n".join(lines)
 
