@@ -50,7 +50,14 @@ def how_made(q: QuestionThemes) -> str:
               Source.GIVEN: "given by the secretariat"}[q.source]
     counted = "counted once" if q.templates_counted_once else "counted answer by answer"
     return (f"{q.answers} answers. Themes {origin}; answers compared by {q.representation}. "
-            f"Not placed in any theme: {len(q.not_placed)}. Answers that follow one template are {counted}.")
+            f"Not placed in any theme: {len(q.not_placed)}{_saying_nothing(q)}. "
+            f"Answers that follow one template are {counted}.")
+
+
+def _saying_nothing(q: QuestionThemes) -> str:
+    if not q.says_nothing:
+        return ""
+    return f", of which {len(q.says_nothing)} say nothing on the question (such as 'No comment', or 'see question 5')"
 
 
 def counts_text(counts: dict[str, int]) -> str:

@@ -75,6 +75,7 @@ class QuestionThemes(_Frozen):
     representation: str  # "tf-idf words and characters" or the sentence model used
     themes: list[Theme]
     not_placed: list[str]  # response ids that fit no theme
+    says_nothing: list[str] = Field(default_factory=list)  # of those, the answers that say nothing on the question
     templates: list[TemplateGroup]
     templates_counted_once: bool = True
     # Each placed answer's main theme (response id -> theme id): for the bench and the sheet, not the JSON.

@@ -3,6 +3,8 @@ and the themes built from a theme number per passage.
 
 An answer that follows a template stands for its whole group while passages are grouped (the same text
 fourteen times would otherwise pull a theme of its own); its group's members then go where it goes.
+An answer that says nothing on the question ("No comment", "See our answer to question 5") has no
+passage: it is in no theme and no template group (core/themes/non_answers.py).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sklearn.preprocessing import normalize
 
 from core.themes import describe, templates
 from core.themes.model import Answer, TemplateGroup, Theme
+from core.themes.non_answers import says_nothing
 from core.themes.passages import Passage, split
 
 
@@ -26,6 +29,7 @@ class Prepared:
     groups: list[list[int]]  # template groups: indexes of answers
     unit: list[int]  # per answer: the answer standing for its template group (itself when none)
     passages: list[Passage]  # of the answers that stand for themselves or their group
+    silent: list[int]  # answers that say nothing on the question
 
     @cached_property  # read for every passage: made once
     def ids(self) -> list[str]:
@@ -46,13 +50,15 @@ class Prepared:
 def prepare(answers: Sequence[Answer]) -> Prepared:
     """Template groups, and the passages of each answer that stands for itself or for its group."""
     answers = sorted(answers, key=lambda a: natural(a.id))
-    found = templates.groups([a.text for a in answers])
+    nothing = says_nothing([a.text for a in answers])
+    speaking = [i for i, silent in enumerate(nothing) if not silent]
+    found = [[speaking[j] for j in group] for group in templates.groups([answers[i].text for i in speaking])]
     unit = list(range(len(answers)))
     for group in found:
         for i in group:
             unit[i] = group[0]
-    passages = [p for i, a in enumerate(answers) if unit[i] == i for p in split(i, a.text)]
-    return Prepared(list(answers), found, unit, passages)
+    passages = [p for i in speaking if unit[i] == i for p in split(i, answers[i].text)]
+    return Prepared(list(answers), found, unit, passages, [i for i, silent in enumerate(nothing) if silent])
 
 
 def natural(text: str) -> tuple[tuple[int, str], ...]:

@@ -15,9 +15,10 @@ class TooFew(ThemesError):
     """Too few answers to find themes in."""
 
 
-def too_few(question: str, answers: int) -> str:
-    return (f"Question {question} has {answers} answer{'s' * (answers != 1)}; finding themes needs at least "
-            f"{MIN_ANSWERS}. Give your own themes with --themes to sort fewer answers.")
+def too_few(question: str, answers: int, silent: int = 0) -> str:
+    nothing = f" ({silent} of them say nothing on it, such as 'No comment')" if silent else ""
+    return (f"Question {question} has {answers} answer{'s' * (answers != 1)}{nothing}; finding themes needs at "
+            f"least {MIN_ANSWERS} that say something. Give your own themes with --themes to sort fewer answers.")
 
 
 def suggest(question: str, text: str, answers: Sequence[Answer], representation: Representation,
@@ -26,6 +27,8 @@ def suggest(question: str, text: str, answers: Sequence[Answer], representation:
     if len(answers) < MIN_ANSWERS:
         raise TooFew(too_few(question, len(answers)))
     p = prepare(answers)
+    if len(answers) - len(p.silent) < MIN_ANSWERS:
+        raise TooFew(too_few(question, len(answers), len(p.silent)))
     vectors = representation.vectors([x.text for x in p.passages])
     placement = Placement(cluster(vectors), vectors)
     count = int(placement.themes.max()) + 1
@@ -46,6 +49,7 @@ def finish(question: str, text: str, p: Prepared, placement: Placement, themes: 
     return QuestionThemes(
         question=question, text=text, answers=len(p.answers), source=source, representation=representation,
         themes=numbered, not_placed=sorted((i for i in p.ids if i not in main), key=natural),
+        says_nothing=sorted((p.ids[i] for i in p.silent), key=natural),
         templates=p.template_groups(question), templates_counted_once=not every_template_answer, primary=main,
     )
 
