@@ -31,10 +31,12 @@ def test_a_held_out_folder_is_measured_apart(tmp_path: Path, capsys: pytest.Capt
     import shutil
 
     shutil.copytree(FIXTURE, tmp_path / "set")
-    shutil.copytree(FIXTURE, tmp_path / "set" / "heldout")
+    shutil.copytree(FIXTURE, tmp_path / "set" / "heldout2")
     assert main(["--json", "--data", str(tmp_path / "set"), "--representation", "tfidf"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["held_out"]["answers"] == report["answers"] and report["held_out"]["mean"] == report["mean"]
+    held_out = report["held_out"]["heldout2"]
+    assert held_out["answers"] == report["answers"] and held_out["mean"] == report["mean"]
+    assert list(report["held_out"]) == ["heldout2"]
 
 
 def test_matching_counts_themes_one_to_one_whatever_their_names() -> None:
