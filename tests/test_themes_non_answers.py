@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from core.themes.files import how_made
 from core.themes.model import Answer
 from core.themes.non_answers import says_nothing
 from core.themes.represent import TfIdf
@@ -62,6 +63,9 @@ def test_answers_saying_nothing_are_not_placed_and_make_no_template_group() -> N
     assert not any(set(silent_ids) & set(theme.responses) for theme in found.themes)
     assert found.templates == []  # three "n/a" are not a campaign
     assert sum(theme.size for theme in found.themes) <= len(SUBSTANCE)
+    said = how_made(found)  # every file's line on how the themes were made
+    assert f"Not placed in any theme: {len(found.not_placed)}, " in said
+    assert ("all of which say nothing" if len(found.not_placed) == 6 else "of which 6 say nothing") in said
 
 
 def test_answers_saying_nothing_are_not_placed_in_given_themes_either() -> None:

@@ -57,7 +57,8 @@ def how_made(q: QuestionThemes) -> str:
 def _saying_nothing(q: QuestionThemes) -> str:
     if not q.says_nothing:
         return ""
-    return f", of which {len(q.says_nothing)} say nothing on the question (such as 'No comment', or 'see question 5')"
+    which = "all of which" if len(q.says_nothing) == len(q.not_placed) else f"of which {len(q.says_nothing)}"
+    return f", {which} say nothing on the question (such as 'No comment', or 'see question 5')"
 
 
 def counts_text(counts: dict[str, int]) -> str:
