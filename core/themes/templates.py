@@ -16,8 +16,11 @@ from collections.abc import Sequence
 from datasketch import MinHash, MinHashLSH
 
 THRESHOLD = 0.5  # exact Jaccard of shingle sets at or above which two answers follow one text
-LSH_THRESHOLD = 0.3  # the sketch proposes pairs well below it, so that none is missed (each is checked exactly)
-PERMUTATIONS = 64  # enough for the sketch to propose pairs; each pair is then checked exactly
+# The sketch proposes pairs from an estimated Jaccard of about 0.3 (each is then checked exactly). It proposes a
+# pair at THRESHOLD 99.3% of the time with 128 permutations (37 bands of 3 rows), 94% with 64; and a copy left
+# out by one pair is still found through the other copies.
+LSH_THRESHOLD = 0.3
+PERMUTATIONS = 128
 SEED = 13
 MIN_WORDS = 12  # shorter answers ("I agree.") are alike by chance, not by a template
 _WORDS = re.compile(r"\w+", re.UNICODE)
