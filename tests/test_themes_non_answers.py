@@ -84,3 +84,11 @@ def test_too_few_answers_that_say_something_are_refused_saying_why() -> None:
     with pytest.raises(TooFew, match=r"has 12 answers \(6 of them say nothing on it, such as 'No comment'\); "
                                      r"finding themes needs at least 10 that say something"):
         suggest("1", "", answers(texts), TfIdf())
+
+
+def test_identical_short_answers_stay_in_one_theme() -> None:
+    # Too short for a template group, and they say something: a hundred of them are one point of the graph.
+    texts = SUBSTANCE + ["The multistakeholder model."] * 100
+    found = suggest("1", "", answers(texts), TfIdf())
+    same = {f"r{i}" for i in range(len(SUBSTANCE), len(texts))}
+    assert [len(same & set(theme.responses)) for theme in found.themes].count(100) == 1

@@ -37,30 +37,32 @@ SILHOUETTE_SAMPLE = 2000
 NEIGHBOURS = 10
 
 
-def cluster(vectors: np.ndarray, k: int | None = None) -> np.ndarray:
-    """A theme number per passage, numbered by size (0 is the largest); `k` themes, or as many as fit best.
+def cluster(vectors: np.ndarray) -> np.ndarray:
+    """A theme number per passage, numbered by size (0 is the largest), as many themes as fit best.
 
     A template campaign's text is here once, as it is counted once: weighted by its copies, each of its
     passages pulled a theme of its own (three of twelve themes were one campaign in bench/themes), and
-    agreement with both human codings fell.
+    agreement with both human codings fell. Identical passages ("Yes." a hundred times) are one point of
+    the graph, so that they stay in one theme: among identical points, a passage's nearest neighbours
+    are any of them, and the graph's groups split them at random.
     """
     picked = _sample_indexes(len(vectors), CHOOSING_SAMPLE)
     sample = vectors[picked]
-    top = min(MAX_THEMES, len(sample) // PER_THEME, len(np.unique(sample, axis=0)) - 1)
-    if (top if k is None else k) <= 1:
+    distinct, same_as = np.unique(sample, axis=0, return_inverse=True)
+    top = min(MAX_THEMES, len(sample) // PER_THEME, len(distinct) - 1)
+    if top <= 1:
         return np.zeros(len(vectors), dtype=int)
-    coordinates = _spectral(sample, max(top, k or 0))
-    if k is None:
-        bottom = 2 if len(sample) < FEW_PASSAGES else min(MIN_THEMES, top)
-        tries = {n: _grouped(coordinates, n) for n in range(bottom, top + 1)}
-        scores = {n: _silhouette(sample, labels) for n, labels in tries.items()}
-        k = max(scores, key=lambda n: (round(scores[n], 3), n))  # ties: the finer grouping
-        labels = tries[k]
-    else:
-        labels = _grouped(coordinates, k)
-    if len(picked) < len(vectors):  # every passage joins the nearest centre of the sample's groups
-        centres = normalize(np.vstack([sample[labels == n].mean(axis=0) for n in range(k)]))
-        labels = np.asarray((vectors @ centres.T).argmax(axis=1))
+    coordinates = _spectral(distinct, top)[same_as.reshape(-1)]
+    bottom = 2 if len(sample) < FEW_PASSAGES else min(MIN_THEMES, top)
+    tries = {n: _grouped(coordinates, n) for n in range(bottom, top + 1)}
+    scores = {n: _silhouette(sample, labels) for n, labels in tries.items()}
+    k = max(scores, key=lambda n: (round(scores[n], 3), n))  # ties: the finer grouping
+    labels = np.empty(len(vectors), dtype=int)
+    labels[picked] = tries[k]
+    if len(picked) < len(vectors):  # the passages outside the sample join the nearest centre of its groups
+        rest = np.setdiff1d(np.arange(len(vectors)), picked)
+        centres = normalize(np.vstack([sample[tries[k] == n].mean(axis=0) for n in range(k)]))
+        labels[rest] = (vectors[rest] @ centres.T).argmax(axis=1)
     return _by_size(labels)
 
 
