@@ -211,7 +211,7 @@ def test_the_chat_export_does_not_offer_the_themes_part() -> None:
 def test_themes_of_a_consultation_without_answers_are_refused(tmp_path: Path, consult: Consult) -> None:
     done = consult(tmp_path, "themes")
     assert done.returncode == 2
-    assert "No question has enough answers to find themes in (each needs at least 10)" in done.stderr
+    assert "No question has enough answers to find themes in (each needs at least 10 that say something)" in done.stderr
 
 
 def test_a_quote_that_looks_like_a_formula_stays_text_in_the_workbook(tmp_path: Path, consult: Consult) -> None:
@@ -239,3 +239,23 @@ def test_a_question_whose_themes_were_all_dropped_is_refused(tmp_path: Path, con
     path.write_text(tomli_w.dumps(document), encoding="utf-8")
     done = consult(tmp_path, "themes", "--from", str(ANSWERS), "--themes", str(path), "--json")
     assert done.returncode == 2 and "the themes given for question q2 are empty" in done.stderr
+
+
+def test_answers_saying_nothing_are_set_aside_unless_every_answer_is_placed(tmp_path: Path, run_json: RunJson) -> None:
+    table = tmp_path / "with_silence.csv"
+    rows = list(csv.DictReader(ANSWERS.open(encoding="utf-8")))
+    q2 = [r for r in rows if r["question"] == "q2"]
+    with table.open("w", newline="", encoding="utf-8") as f:
+        out = csv.DictWriter(f, fieldnames=list(rows[0]))
+        out.writeheader()
+        out.writerows([*q2, {**q2[0], "id": "q2-x1", "text": "No comment."},
+                       {**q2[0], "id": "q2-x2", "text": "See our answer to question 5."}])
+
+    def found(*args: str) -> dict[str, object]:
+        done = run_json(tmp_path, *args)
+        return done["questions"][0]  # type: ignore[index, no-any-return]
+
+    set_aside = found("--from", str(table))
+    assert set_aside["says_nothing"] == set_aside["not_placed"] == ["q2-x1", "q2-x2"]
+    placed = found("--from", str(table), "--place-every-answer")
+    assert placed["says_nothing"] == placed["not_placed"] == []

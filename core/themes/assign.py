@@ -24,13 +24,14 @@ ROUNDS = 0  # moving the centres towards their passages did not help on the benc
 
 
 def assign(question: str, text: str, answers: Sequence[Answer], frame: Sequence[GivenTheme],
-           representation: Representation, source: Source, *, every_template_answer: bool = False) -> QuestionThemes:
+           representation: Representation, source: Source, *, every_template_answer: bool = False,
+           place_every_answer: bool = False) -> QuestionThemes:
     """The answers to one question, sorted into the frame's themes."""
     if not frame:
         raise ThemesError(f"the themes given for question {question} are empty: give at least one theme")
     if not answers:
         raise ThemesError(f"question {question} has no answers to sort")
-    p = prepare(answers)
+    p = prepare(answers, place_every_answer)
     seeds = [_seed_texts(theme, p) for theme in frame]
     flat = [t for texts in seeds for t in texts]
     vectors = representation.vectors([x.text for x in p.passages] + flat)

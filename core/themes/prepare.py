@@ -47,10 +47,13 @@ class Prepared:
         ]
 
 
-def prepare(answers: Sequence[Answer]) -> Prepared:
-    """Template groups, and the passages of each answer that stands for itself or for its group."""
+def prepare(answers: Sequence[Answer], place_every_answer: bool = False) -> Prepared:
+    """Template groups, and the passages of each answer that stands for itself or for its group.
+
+    `place_every_answer`: answers that say nothing on the question are grouped like the others.
+    """
     answers = sorted(answers, key=lambda a: natural(a.id))
-    nothing = says_nothing([a.text for a in answers])
+    nothing = [False] * len(answers) if place_every_answer else says_nothing([a.text for a in answers])
     speaking = [i for i, silent in enumerate(nothing) if not silent]
     found = [[speaking[j] for j in group] for group in templates.groups([answers[i].text for i in speaking])]
     unit = list(range(len(answers)))

@@ -27,6 +27,7 @@ class Choices:
     only: str | None = None  # a question id or number
     frames: dict[str, Frame] = field(default_factory=dict)  # question id (or "*") -> the themes given
     every_template_answer: bool = False  # count each answer that follows a template, not the group once
+    place_every_answer: bool = False  # group answers that say nothing on the question ("No comment") too
 
 
 def themes(questions: Sequence[Question], choices: Choices) -> Report:
@@ -37,6 +38,7 @@ def themes(questions: Sequence[Question], choices: Choices) -> Report:
         raise ThemesError(f"no open question {choices.only!r}; the open questions are: {known}")
     done: list[QuestionThemes] = []
     skipped: list[Skipped] = []
+    counts: list[str] = []
     for question in chosen:
         try:
             done.append(one(question, choices))
@@ -44,10 +46,11 @@ def themes(questions: Sequence[Question], choices: Choices) -> Report:
             if choices.only is not None:
                 raise
             skipped.append(Skipped(question=question.id, text=question.text, reason=str(error)))
+            silent = f" ({error.silent} of them saying nothing on it)" if error.silent else ""
+            counts.append(f"{question.number or question.id}: {error.answers} answers{silent}")
     if not done:
         raise ThemesError("No question has enough answers to find themes in (each needs at least "
-                          f"{MIN_ANSWERS}): " + "; ".join(f"{s.question}: {len(_answers(questions, s))} answers"
-                                                          for s in skipped) + ".")
+                          f"{MIN_ANSWERS} that say something): " + "; ".join(counts) + ".")
     return Report(questions=done, skipped=skipped)
 
 
@@ -62,12 +65,10 @@ def one(question: Question, choices: Choices) -> QuestionThemes:
         given = next((g for key in (question.id, question.number) if (g := frame.for_question(key)) is not None), None)
     if frame is not None and given is not None:  # an emptied frame is refused (assign), not replaced by suggestions
         return assign(question.id, question.text, question.answers, given, choices.representation, frame.source,
-                      every_template_answer=choices.every_template_answer)
+                      every_template_answer=choices.every_template_answer,
+                      place_every_answer=choices.place_every_answer)
     if len(question.answers) < MIN_ANSWERS:
-        raise TooFew(too_few(label, len(question.answers)))
+        raise TooFew(too_few(label, len(question.answers)), len(question.answers))
     return suggest(question.id, question.text, question.answers, choices.representation,
-                   every_template_answer=choices.every_template_answer)
+                   every_template_answer=choices.every_template_answer, place_every_answer=choices.place_every_answer)
 
-
-def _answers(questions: Sequence[Question], skipped: Skipped) -> list[Answer]:
-    return next(q.answers for q in questions if q.id == skipped.question)
