@@ -35,7 +35,7 @@ ROUNDS_PER_SECOND = 15
 ANSWER_BYTES = 2048  # one long-answer part (1,500 characters) as a journal would log it
 TARGET_P50 = 1.3  # issue 14: consult's p50 at most this many times the echo's
 Step = Callable[[], Awaitable[float]]
-TELEGRAM_SPACING = 1 / 28  # bots/telegram/sender.py OVERALL_PER_SECOND: a reply this soon after the last is at the rate
+TELEGRAM_SPACING = 1 / 28  # bots/telegram/sender.py OVERALL_PER_SECOND, as one reply's share of a second
 
 
 @dataclass
@@ -141,8 +141,9 @@ def stats(seconds: list[float]) -> dict[str, float]:
 
 
 def by_spacing(spacing: list[tuple[float, float]]) -> dict[str, dict[str, float] | None]:
-    """consult's round trips split by how soon after its previous reply the message came: a reply within
-    TELEGRAM_SPACING of the one before came while the bot's rate limiter was busiest (28 in any second)."""
+    """consult's round trips split by how soon after its previous reply the message came (within 1/28 s, or
+    later): with the bucket the Telegram limiter had until 2026-12-04, a reply that soon after another waited
+    for it; with its window of 28 requests a second, none waits at the rounds' pace."""
     close = [trip for gap, trip in spacing if gap < TELEGRAM_SPACING]
     apart = [trip for gap, trip in spacing if gap >= TELEGRAM_SPACING]
     return {"within_36_ms_of_its_last_reply": stats(close) if close else None,
@@ -163,9 +164,9 @@ def compare(times: dict[str, list[float]], floor: Floor, spacing: list[tuple[flo
 
 
 def least_ratio(echo_ms: float, floor_ms: float, append_ms: float, engine_ms: float) -> dict[str, float]:
-    """The p50 ratio a reply would have if consult added nothing to the echo but the engine and its durable
-    write: with the file replaced as today (the floor), and with a journal's append instead; and the
-    milliseconds the target allows over the echo."""
+    """About the p50 ratio a reply would have if consult added nothing to the echo but the engine and its
+    durable write (the sum of the three p50s): with the file replaced as today (the floor), and with a
+    journal's append instead; and the milliseconds the target allows over the echo."""
     return {"with_the_file_replaced": round((echo_ms + engine_ms + floor_ms) / echo_ms, 2),
             "with_a_journal_append": round((echo_ms + engine_ms + append_ms) / echo_ms, 2),
             "target_allows_ms": round((TARGET_P50 - 1) * echo_ms, 2)}

@@ -61,7 +61,7 @@ class TelegramFrontEnd:
         builder = (
             Application.builder()
             .token(settings.bot_token.get_secret_value())
-            .rate_limiter(sender.rate_limiter())  # 30 a second, evenly; a 429 waited out and retried
+            .rate_limiter(sender.rate_limiter())  # at most 28 requests to chats in any second; a 429 waited out
             .concurrent_updates(OneChatAtATime())
         )
         if settings.api_base_url:

@@ -22,7 +22,7 @@ from core.themes.model import QuestionThemes, Report, Source, Theme
 MARKDOWN, WORD, JSON, SHEET_FILE, THEMES_FILE = "themes.md", "themes.docx", "themes.json", "themes.xlsx", "themes.toml"
 SHEET = "Themes"
 SHEET_HEADERS = ("Question", "Theme", "Label", "Description", "Respondents", "By group", "By sub-group",
-                 "Responses", "Quotes", "Themes from", "Not placed")
+                 "Responses", "Quotes", "Themes from", "Not placed", "Of them, saying nothing on the question")
 TITLE = "Themes in the answers"
 
 
@@ -57,8 +57,9 @@ def how_made(q: QuestionThemes) -> str:
 def _saying_nothing(q: QuestionThemes) -> str:
     if not q.says_nothing:
         return ""
-    which = "all of which" if len(q.says_nothing) == len(q.not_placed) else f"of which {len(q.says_nothing)}"
-    return f", {which} say nothing on the question (such as 'No comment', or 'see question 5')"
+    count = len(q.says_nothing)
+    which = "all of which say" if count == len(q.not_placed) else f"of which {count} {'says' if count == 1 else 'say'}"
+    return f", {which} nothing on the question (such as 'No comment', or 'see question 5')"
 
 
 def counts_text(counts: dict[str, int]) -> str:
@@ -124,7 +125,7 @@ def sheet_rows(report: Report) -> Iterator[list[str | int]]:
             yield [q.question, theme.id, theme.label, theme.description, theme.size, counts_text(theme.counts),
                    counts_text(theme.subgroup_counts), ", ".join(theme.responses),
                    "\n\n".join(f"{x.text} (response {x.response})" for x in theme.quotes), q.source.value,
-                   len(q.not_placed)]
+                   len(q.not_placed), len(q.says_nothing)]
 
 
 def sheet(target: Worksheet, report: Report) -> None:
