@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bench.roundtrip import __main__ as roundtrip
-from bench.roundtrip import layers, script
+from bench.roundtrip import layers, rounds, script
 
 
 def test_two_rounds_on_each_platform_give_both_bots_figures_their_ratio_and_the_floor(
@@ -27,7 +27,7 @@ def test_two_rounds_on_each_platform_give_both_bots_figures_their_ratio_and_the_
         assert found["engine"]["count"] == 2 and engine > 0  # the engine applied one part a round
         assert least["with_the_file_replaced"] == round((echo + engine + found["storage_floor"]["p50_ms"]) / echo, 2)
         assert least["with_a_journal_append"] == round((echo + engine + found["append_floor"]["p50_ms"]) / echo, 2)
-        assert least["target_allows_ms"] == round(0.3 * echo, 2)
+        assert least["target_allows_ms"] == round((rounds.TARGET_P50 - 1) * echo, 2)
     assert list(tmp_path.iterdir()) == []  # the databases and logs are gone
 
 
