@@ -76,7 +76,7 @@ def _edit_long(turn: Turn, item: Item, source: Source, text: str) -> None:
     if draft is not None and parts is not None:
         draft.parts = parts
         turn.refuse(turn.t.ngettext(
-            "Updated: {count} characters so far. Send 'done' when your answer is complete.",
+            "Updated: {count} character so far. Send 'done' when your answer is complete.",
             "Updated: {count} characters so far. Send 'done' when your answer is complete.", len(draft.text),
         ).format(count=number(len(draft.text), turn.t.language)))
     else:

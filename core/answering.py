@@ -158,7 +158,7 @@ def _collect(turn: Turn, item: Item, text: str) -> None:
         # Trailing spaces go: the saved answer loses them at its end.
         turn.took = Source(item_id=item.id, text=text.rstrip(), start=start)
     turn.messages.append(turn.t.ngettext(
-        "Received: {count} characters so far. Send more if your answer continues, or 'done' when it is complete.",
+        "Received: {count} character so far. Send more if your answer continues, or 'done' when it is complete.",
         "Received: {count} characters so far. Send more if your answer continues, or 'done' when it is complete.",
         len(draft.text),
     ).format(count=number(len(draft.text), turn.t.language)))

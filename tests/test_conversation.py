@@ -203,6 +203,13 @@ async def test_long_answer_over_several_messages(ana: Respondent) -> None:
     assert (await ana.session()).answers["essay"].value == "First part.\nSecond part."
 
 
+async def test_a_one_character_part_is_one_character(ana: Respondent) -> None:
+    await reach_topics(ana)
+    await ana.says("1", "Be kind")
+    reply = await ana.say("A")
+    assert "Received: 1 character so far." in reply.text
+
+
 async def test_blank_line_inside_a_long_answer_is_a_paragraph_break(ana: Respondent) -> None:
     await reach_topics(ana)
     await ana.says("1", "Be kind", "First para")
