@@ -35,6 +35,7 @@ submit - send your answers
 status - see where you are
 restart - start again from the beginning
 withdraw - delete all your answers
+language - choose the language of the questionnaire
 continue elsewhere - get a code to go on in another app (Telegram, Slack or a terminal)
 cancel - stop an unfinished answer, a restart or a withdrawal
 stop reminders - get no more reminders (start reminders - get them again)""")

@@ -347,3 +347,21 @@ async def test_right_after_the_list_a_language_named_alone_picks_it_and_is_no_an
     await ana.say("fr")  # no list on screen now: an answer like any other
     session = await ana.session()
     assert session is not None and session.answers["contact"].value == {"name": "fr"}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_help_tells_how_to_choose_another_language_with_the_word_of_that_language(lang: str) -> None:
+    from core.render import HELP
+
+    t = translator(lang)
+    word = t.pgettext("command", "language")
+    assert any(line.startswith(word) for line in t.gettext(HELP).splitlines()), (lang, word)
+
+
+async def test_the_language_word_in_help_opens_the_list_of_languages() -> None:
+    ana = Respondent(ConsultService(Q, MemoryRepository(), Clock()))
+    await ana.says("hello", "language", "fr")
+    assert (await ana.session()).language == "fr"
+    assert "langue - choisir la langue du questionnaire" in (await ana.say("aide")).text
+    listed = (await ana.say("langue")).text
+    assert all(name in listed for name in NATIVE_NAMES.values())
