@@ -71,11 +71,13 @@ def _parser() -> argparse.ArgumentParser:
     remind_view.add_arguments(sub.add_parser("remind", help="list who would get which reminder now (--dry-run)"))
     ques = sub.add_parser("questionnaire", help="check or show a questionnaire file")
     qsub = ques.add_subparsers(dest="action", required=True)
-    check = qsub.add_parser("check", help="validate a questionnaire file")
-    check.add_argument("file", type=Path)
+    check = qsub.add_parser("check", help="validate a questionnaire file (default: the one consult uses)")
+    check.add_argument("file", type=Path, nargs="?",
+                       help="the file to check (default: CONSULT_QUESTIONNAIRE, or the bundled WGEC 2013 one)")
     check.add_argument("--against-db", action="store_true",
                        help="also say what the file would do to the answers stored (reads the database only)")
-    qsub.add_parser("show", help="print a questionnaire").add_argument("file", type=Path, nargs="?")
+    qsub.add_parser("show", help="print a questionnaire (default: the one consult uses)").add_argument(
+        "file", type=Path, nargs="?", help="the file to show (default: CONSULT_QUESTIONNAIRE, or the bundled one)")
     imported = qsub.add_parser("import", help="read an XLSForm (.xlsx, .xls) and write it as a questionnaire file")
     imported.add_argument("file", type=Path)
     imported.add_argument("--out", type=Path, help="the TOML file to write (default: print it)")
@@ -212,6 +214,8 @@ async def _db(args: argparse.Namespace) -> int:
 async def _questionnaire(args: argparse.Namespace) -> int:
     if args.action in ("import", "export"):
         return questionnaire_view.convert(args)
+    if args.file is None:  # the questionnaire consult runs with
+        args.file = load_settings().questionnaire or loader.bundled_path()
     if args.action != "check" or not args.against_db:
         return questionnaire_view.run(args.action, args.file)
     new = loader.load(args.file)  # a broken file stops here, before the database is opened

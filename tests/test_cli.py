@@ -210,6 +210,14 @@ def test_questionnaire_check_and_show(tmp_path: Path) -> None:
     assert "only if q1 is Non-Government" in shown.stdout
 
 
+def test_questionnaire_check_without_a_file_checks_the_one_consult_uses(tmp_path: Path) -> None:
+    bundled = consult(tmp_path, "questionnaire", "check")
+    assert bundled.returncode == 0 and "wgec2013.toml: OK" in bundled.stdout
+    (tmp_path / "q.toml").write_text('id = "x"\ntitle = "T"\nintroduction = \n')
+    configured = consult(tmp_path, "questionnaire", "check", env={"CONSULT_QUESTIONNAIRE": "q.toml"})
+    assert configured.returncode == 2 and "q.toml" in configured.stderr and "line 3" in configured.stderr
+
+
 def test_questionnaire_check_reports_syntax_line(tmp_path: Path) -> None:
     (tmp_path / "bad.toml").write_text('id = "x"\ntitle = "T"\nintroduction = \n')
     done = consult(tmp_path, "questionnaire", "check", "bad.toml")
