@@ -211,10 +211,15 @@ def preview(item: Item, answer: Answer | None, t: Translator, limit: int = PREVI
     if isinstance(value, dict):
         fields = {f.id: f for f in item.fields}
         labels = item_texts(item, t).field_labels
-        return "; ".join(f"{labels.get(k, k)}: {field_shown(fields[k], v, t)}" if k in fields else f"{k}: {v}"
-                         for k, v in value.items() if v)
+        # Translators: one contact detail in the review, e.g. "E-mail: ana@example.org" (your language's colon).
+        detail = t.gettext("{label}: {value}")
+        # Translators: between two contact details in the review (your language's semicolon and space).
+        between = t.pgettext("between contact details", "; ")
+        return between.join(detail.format(label=labels.get(k, k), value=field_shown(fields[k], v, t) if k in fields
+                                          else v) for k, v in value.items() if v)
     if isinstance(value, list):
-        return ", ".join(label(item, v, t) for v in value)
+        # Translators: between two chosen options in the review (your language's comma and space).
+        return t.pgettext("between chosen options", ", ").join(label(item, v, t) for v in value)
     if value in item.choices:
         return label(item, value, t)
     flat = " ".join(value.split())  # one line, so the review keeps its shape
