@@ -214,8 +214,12 @@ async def _db(args: argparse.Namespace) -> int:
 async def _questionnaire(args: argparse.Namespace) -> int:
     if args.action in ("import", "export"):
         return questionnaire_view.convert(args)
-    if args.file is None:  # the questionnaire consult runs with
-        args.file = load_settings().questionnaire or loader.bundled_path()
+    if args.file is None:
+        if args.action == "check" and args.against_db:  # it would compare the questionnaire in use with itself
+            raise ConfigError("consult questionnaire check --against-db needs the new questionnaire file, to say "
+                              "what it would change for the answers stored: consult questionnaire check FILE "
+                              "--against-db")
+        args.file = load_settings().questionnaire or loader.bundled_path()  # the questionnaire consult runs with
     if args.action != "check" or not args.against_db:
         return questionnaire_view.run(args.action, args.file)
     new = loader.load(args.file)  # a broken file stops here, before the database is opened

@@ -101,7 +101,7 @@ def preview(announcement: Announcement, who: list[str], sender: Sender, t: Trans
     by_channel = Counter(r.split(":", 1)[0] for r in reachable)
     channels = ", ".join(f"{name} {n}" for name, n in sorted(by_channel.items())) or t.gettext("nobody")
     # Translators: {audience} is everyone, unfinished or submitted (as typed); {channels} e.g. "slack 3, telegram 5".
-    lines = [t.ngettext("This goes to {count} respondents ({audience}): {channels}.",
+    lines = [t.ngettext("This goes to {count} respondent ({audience}): {channels}.",
                         "This goes to {count} respondents ({audience}): {channels}.", len(reachable))
              .format(count=len(reachable), audience=announcement.audience.value, channels=channels)]
     if len(reachable) < len(who):

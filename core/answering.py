@@ -386,7 +386,7 @@ def add(turn: Turn, _: i.Input) -> None:
         return
     s.draft = Draft(item_id=item.id, parts=[answer.value])
     turn.messages.append(turn.t.ngettext(
-        "Send the text to add to your answer ({count} characters so far), then 'done'.",
+        "Send the text to add to your answer ({count} character so far), then 'done'.",
         "Send the text to add to your answer ({count} characters so far), then 'done'.", len(answer.value),
     ).format(count=number(len(answer.value), turn.t.language)))
     turn.ask = False

@@ -52,7 +52,7 @@ def dispatch(turn: Turn, command: i.Input) -> None:
     elif _long_answer_unfinished(s) and not isinstance(command, _ALLOWED_MID_ANSWER):
         chars = len(s.draft.text) if s.draft else 0
         turn.refuse(turn.t.ngettext(
-            "You are in the middle of an answer ({count} characters so far). Send 'done' to "
+            "You are in the middle of an answer ({count} character so far). Send 'done' to "
             "save it, or 'cancel' to discard it. Then you can move to another question.",
             "You are in the middle of an answer ({count} characters so far). Send 'done' to "
             "save it, or 'cancel' to discard it. Then you can move to another question.", chars,

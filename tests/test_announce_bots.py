@@ -58,7 +58,7 @@ async def test_telegram_admin_previews_confirms_and_gets_the_report(tmp_path: Pa
         await admin.say("/announce yes", expect="Sent: 1. Blocked (they blocked the bot or left): 1. Failed: 0.")
         assert [m["text"] for m in api.messages(502)] == [EXTENDED]
 
-        seen = await admin.say("/remind", expect="reminders are due now")
+        seen = await admin.say("/remind", expect="due now (sent by the running bot")
         assert "telegram:502: before_closing:7d" in seen[-1].text and "telegram:501" not in seen[-1].text
         assert "console:cem" not in seen[-1].text  # in the terminal: no reminder can reach them
         assert [m["text"] for m in api.messages(502)] == [EXTENDED]  # a preview sends nothing
@@ -80,7 +80,7 @@ async def test_slack_admin_announces_with_consult_announce(tmp_path: Path) -> No
         slack.api.rate_limit_once("chat.postMessage")  # waited out (Retry-After) and tried again
         await admin.slash("announce yes", expect="Sent: 2.")
         assert [m.shown() for m in slack.api.in_channel(dm_of("U0BEN"))][-1] == EXTENDED
-        seen = await admin.slash("remind", expect="reminders are due now")
+        seen = await admin.slash("remind", expect="due now (sent by the running bot")
         assert f"slack:{TEAM}:U0BEN: before_closing:7d" in seen[0]
 
 

@@ -216,6 +216,8 @@ def test_questionnaire_check_without_a_file_checks_the_one_consult_uses(tmp_path
     (tmp_path / "q.toml").write_text('id = "x"\ntitle = "T"\nintroduction = \n')
     configured = consult(tmp_path, "questionnaire", "check", env={"CONSULT_QUESTIONNAIRE": "q.toml"})
     assert configured.returncode == 2 and "q.toml" in configured.stderr and "line 3" in configured.stderr
+    compared = consult(tmp_path, "questionnaire", "check", "--against-db")
+    assert compared.returncode == 2 and "needs the new questionnaire file" in compared.stderr
 
 
 def test_questionnaire_check_reports_syntax_line(tmp_path: Path) -> None:

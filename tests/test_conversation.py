@@ -208,6 +208,8 @@ async def test_a_one_character_part_is_one_character(ana: Respondent) -> None:
     await ana.says("1", "Be kind")
     reply = await ana.say("A")
     assert "Received: 1 character so far." in reply.text
+    reply = await ana.say("edit 1")
+    assert "You are in the middle of an answer (1 character so far)." in reply.text
 
 
 async def test_blank_line_inside_a_long_answer_is_a_paragraph_break(ana: Respondent) -> None:

@@ -14,7 +14,7 @@ def preview_text(previews: list[Preview], *, most: int | None = None, t: Transla
     t = t or translator(None)
     if not previews:
         return t.gettext(NONE_DUE)
-    lines = [t.ngettext("{count} reminders are due now (sent by the running bot, at most one each):",
+    lines = [t.ngettext("{count} reminder is due now (sent by the running bot):",
                         "{count} reminders are due now (sent by the running bot, at most one each):",
                         len(previews)).format(count=len(previews))]
     for item in previews[:most]:
