@@ -61,3 +61,8 @@ def test_a_profile_sample_is_put_in_the_most_specific_layer_of_its_thread(tmp_pa
     assert found["storage_thread"]["storage: file read again before the write (TinyDB update)"] == \
         round(per_sample, 3)
     assert found["storage_thread"]["busy, all layers but waiting"] == round(5 * per_sample, 3)
+
+
+def test_the_least_ratio_adds_the_engine_and_the_write_to_the_echo() -> None:
+    assert rounds.least_ratio(echo_ms=2.25, floor_ms=0.5, append_ms=0.1, engine_ms=0.3) == {
+        "with_the_file_replaced": 1.36, "with_a_journal_append": 1.18, "target_allows_ms": 0.68}
