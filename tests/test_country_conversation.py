@@ -203,3 +203,13 @@ async def test_a_button_of_an_earlier_offer_changes_nothing(ana: Respondent) -> 
     before = await ana.session()
     reply = await ana.send(pressed)
     assert "belongs to an earlier question" in reply.text and await ana.session() == before
+
+
+async def test_an_intergovernmental_organisation_leaves_the_country_out(ana: Respondent) -> None:
+    await at_country(ana)
+    reply = await ana.say("skip")
+    assert "Your e-mail address (4 of 4)" in reply.text
+    reply = await ana.say("secretariat@example.org")
+    contact = (await ana.session()).answers["contact"].value
+    assert isinstance(contact, dict)
+    assert not contact.get("country") and contact["email"] == "secretariat@example.org"
