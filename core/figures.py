@@ -24,6 +24,9 @@ from questionnaire.model import Questionnaire, Role
 
 # Translators: in the secretariat's figures, where a category or country was not given yet.
 NOT_ANSWERED = N_("(not answered yet)")
+# Translators: in the secretariat's figures, respondents who left out a contact detail that may be left out
+# (an intergovernmental organisation has no country).
+NOT_GIVEN = N_("(not given)")
 COUNTRY = "country"  # the contact field progress counts respondents by
 ACTIVE = (Status.IN_PROGRESS.value, Status.SUBMITTED.value)
 
@@ -114,6 +117,8 @@ def standing(q: Questionnaire, session: Session) -> Standing:
     counted, aside = set_aside.counted(q, s)
     typed = " ".join(consent.identity(q, s.counted).get(COUNTRY, "").split())
     code = _country_code(q, typed)
+    if not typed and _left_out(q, s.counted, COUNTRY):
+        typed = code = NOT_GIVEN
     answerable = [item for item in q.items if item.answerable]
     asked = [item for item in answerable if flow.condition_holds(item, s.counted)]
     current = [(item, s.answers.get(item.id)) for item in answerable if flow.condition_holds(item, s.answers)]
@@ -143,6 +148,15 @@ def standing(q: Questionnaire, session: Session) -> Standing:
         invited_organisation=s.invited.organisation if s.invited else None,
         organisation_key=_organisation_key(q, s),
     )
+
+
+def _left_out(q: Questionnaire, answers: dict[str, Answer], field_id: str) -> bool:
+    """Whether the contact details holding `field_id`, a field that may be left out, were given without it."""
+    for item in q.items:
+        if any(f.id == field_id and not f.required for f in item.fields):
+            answer = answers.get(item.id)
+            return answer is not None and isinstance(answer.value, dict)
+    return False
 
 
 def _country_code(q: Questionnaire, typed: str) -> str | None:

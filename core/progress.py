@@ -9,7 +9,7 @@ from typing import TypeVar
 from pydantic import BaseModel, Field
 
 from core import countries, figures
-from core.figures import NOT_ANSWERED, CountryTally, Figures, QuestionTally, Tally
+from core.figures import NOT_ANSWERED, NOT_GIVEN, CountryTally, Figures, QuestionTally, Tally
 from core.i18n import Translator, translator
 from core.ports import Standing
 from core.session import Session
@@ -17,7 +17,7 @@ from core.text import shorten
 from core.windows import days_left
 from questionnaire.model import Questionnaire
 
-__all__ = ["NOT_ANSWERED", "Tally"]  # where the export and the front ends have always found them
+__all__ = ["NOT_ANSWERED", "NOT_GIVEN", "Tally"]  # where the export and the front ends have always found them
 T = TypeVar("T")
 COUNTRY_NOT_SHOWN = "(not shown: citation not authorised)"
 

@@ -213,3 +213,5 @@ async def test_an_intergovernmental_organisation_leaves_the_country_out(ana: Res
     contact = (await ana.session()).answers["contact"].value
     assert isinstance(contact, dict)
     assert not contact.get("country") and contact["email"] == "secretariat@example.org"
+    counted = progress.report(WGEC, [await ana.session()], NOW).by_country
+    assert list(counted) == [progress.NOT_GIVEN]  # not '(not answered yet)': they gave their details

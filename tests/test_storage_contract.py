@@ -232,6 +232,7 @@ def consultation() -> list[Session]:
         respondent("Fatou Ba", country="kenya", day=2),
         respondent("Gita Rao", consent="No", country=" Kenya ", day=2, submitted=False),
         respondent("Hana Sato", country="Kenya", channel="telegram", day=4, answers={"q4": "Yes."}),
+        respondent("Jo Ng", country="", day=3),  # an intergovernmental organisation: no country
     ]
     gone = respondent("Ivan Petrov", day=1)
     gone.status = Status.WITHDRAWN
@@ -249,6 +250,9 @@ async def test_the_figures_of_progress_are_those_of_the_stored_sessions(
     counted = progress.from_figures(WGEC, figures, T0, public=public, drafts=drafts)
     assert counted == progress.report(WGEC, sessions, T0, public=public, drafts=drafts)
     assert counted.by_country["Kenya"] == Tally(started=3 if not public else 2, submitted=2)
+    if not public:  # public files count those who may not be cited together, unnamed
+        assert counted.by_country[progress.NOT_GIVEN] == Tally(started=1, submitted=1)
+    assert progress.NOT_ANSWERED not in counted.by_country
 
 
 async def test_after_the_questionnaire_changes_the_figures_follow_the_new_file(repo: Repository) -> None:

@@ -223,7 +223,7 @@ async def remind_message(app_reminders: ReminderSources, now: datetime, reaches:
 
 
 def _tally_lines(tallies: dict[str, Tally], t: Translator) -> list[str]:
-    said = {progress.NOT_ANSWERED: t.gettext(progress.NOT_ANSWERED)}  # the one key that is ours, not a name
+    said = {key: t.gettext(key) for key in (progress.NOT_ANSWERED, progress.NOT_GIVEN)}  # ours, not names
     return [f"{said.get(key, key)}: {tally.submitted} / {tally.started}" for key, tally in tallies.items()]
 
 
