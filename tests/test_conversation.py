@@ -25,6 +25,12 @@ async def reach_topics(ana: Respondent) -> None:
     await ana.says("start", "yes", "Ana", "skip", "ana@example.org", "2", "1")
 
 
+async def reach_essay(ana: Respondent) -> None:
+    """At the long question, with the choices before it answered."""
+    await reach_topics(ana)
+    await ana.says("1", "Be kind")
+
+
 async def test_start_shows_introduction_and_consent(ana: Respondent) -> None:
     reply = await ana.say("start")
     assert "A short test questionnaire." in reply.text
@@ -192,8 +198,7 @@ async def test_forged_option_index(ana: Respondent) -> None:
 
 
 async def test_long_answer_over_several_messages(ana: Respondent) -> None:
-    await reach_topics(ana)
-    await ana.says("1", "Be kind")
+    await reach_essay(ana)
     reply = await ana.say("First part.")
     assert "11 characters so far" in reply.text
     reply = await ana.say("Second part.")
@@ -204,8 +209,7 @@ async def test_long_answer_over_several_messages(ana: Respondent) -> None:
 
 
 async def test_a_one_character_part_is_one_character(ana: Respondent) -> None:
-    await reach_topics(ana)
-    await ana.says("1", "Be kind")
+    await reach_essay(ana)
     reply = await ana.say("A")
     assert "Received: 1 character so far." in reply.text
     reply = await ana.say("edit 1")
