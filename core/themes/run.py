@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from core.themes.assign import assign
 from core.themes.model import MIN_ANSWERS, Answer, Frame, QuestionThemes, Report, Skipped, ThemesError
 from core.themes.represent import Representation
-from core.themes.suggest import TooFew, suggest, too_few
+from core.themes.suggest import TooFew, suggest
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def one(question: Question, choices: Choices) -> QuestionThemes:
     """The themes of one question: the frame given for it, or suggested ones."""
     label = question.number or question.id
     if not question.answers:
-        raise TooFew(f"Question {label} has no answers.")
+        raise TooFew(label, 0)
     frame = choices.frames.get(question.id) or choices.frames.get(question.number) or choices.frames.get("*")
     given = None
     if frame is not None:
@@ -68,7 +68,7 @@ def one(question: Question, choices: Choices) -> QuestionThemes:
                       every_template_answer=choices.every_template_answer,
                       place_every_answer=choices.place_every_answer)
     if len(question.answers) < MIN_ANSWERS:
-        raise TooFew(too_few(label, len(question.answers)), len(question.answers))
+        raise TooFew(label, len(question.answers))
     return suggest(question.id, question.text, question.answers, choices.representation,
                    every_template_answer=choices.every_template_answer, place_every_answer=choices.place_every_answer)
 

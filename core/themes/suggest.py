@@ -12,27 +12,24 @@ from core.themes.represent import Representation
 
 
 class TooFew(ThemesError):
-    """Too few answers to find themes in."""
+    """Too few answers to find themes in: how many there are, and how many of them say nothing."""
 
-    def __init__(self, message: str, answers: int = 0, silent: int = 0) -> None:
-        super().__init__(message)
+    def __init__(self, question: str, answers: int, silent: int = 0) -> None:
+        nothing = f" ({silent} of them say nothing on it, such as 'No comment')" if silent else ""
+        super().__init__(f"Question {question} has {answers} answer{'s' * (answers != 1)}{nothing}; finding themes "
+                         f"needs at least {MIN_ANSWERS} that say something. Give your own themes with --themes to "
+                         "sort fewer answers.")
         self.answers, self.silent = answers, silent
-
-
-def too_few(question: str, answers: int, silent: int = 0) -> str:
-    nothing = f" ({silent} of them say nothing on it, such as 'No comment')" if silent else ""
-    return (f"Question {question} has {answers} answer{'s' * (answers != 1)}{nothing}; finding themes needs at "
-            f"least {MIN_ANSWERS} that say something. Give your own themes with --themes to sort fewer answers.")
 
 
 def suggest(question: str, text: str, answers: Sequence[Answer], representation: Representation,
             *, every_template_answer: bool = False, place_every_answer: bool = False) -> QuestionThemes:
     """The themes found in the answers to one question."""
     if len(answers) < MIN_ANSWERS:
-        raise TooFew(too_few(question, len(answers)), len(answers))
+        raise TooFew(question, len(answers))
     p = prepare(answers, place_every_answer)
     if len(answers) - len(p.silent) < MIN_ANSWERS:
-        raise TooFew(too_few(question, len(answers), len(p.silent)), len(answers), len(p.silent))
+        raise TooFew(question, len(answers), len(p.silent))
     vectors = representation.vectors([x.text for x in p.passages])
     placement = Placement(cluster(vectors), vectors)
     count = int(placement.themes.max()) + 1
