@@ -215,8 +215,8 @@ def preview(item: Item, answer: Answer | None, t: Translator, limit: int = PREVI
         detail = t.gettext("{label}: {value}")
         # Translators: between two contact details in the review (your language's semicolon and space).
         between = t.pgettext("between contact details", "; ")
-        return between.join(detail.format(label=labels.get(k, k), value=field_shown(fields[k], v, t) if k in fields
-                                          else v) for k, v in value.items() if v)
+        shown = {k: field_shown(fields[k], v, t) if k in fields else v for k, v in value.items() if v}
+        return between.join(detail.format(label=labels.get(k, k), value=v) for k, v in shown.items())
     if isinstance(value, list):
         # Translators: between two chosen options in the review (your language's comma and space).
         return t.pgettext("between chosen options", ", ").join(label(item, v, t) for v in value)

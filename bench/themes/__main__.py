@@ -226,10 +226,9 @@ def representations(choice: str) -> dict[str, Representation]:
 def summary(report: Figures) -> str:
     lines = []
     for name, part in [("tuning set", report), *report.get("held_out", {}).items()]:
-        if part is not None:
-            lines.append(f"{name}: {part['answers']} answers, coders: {', '.join(part['coders']) or 'none yet'}")
-            lines += [f"  {key}: {value}" for key, value in part["mean"].items() if key.endswith("accuracy")]
-            lines.append(f"  templates: {part['templates']}")
+        lines.append(f"{name}: {part['answers']} answers, coders: {', '.join(part['coders']) or 'none yet'}")
+        lines += [f"  {key}: {value}" for key, value in part["mean"].items() if key.endswith("accuracy")]
+        lines.append(f"  templates: {part['templates']}")
     lines.append(f"  seconds: {report['seconds']}" + (f"; scale: {report['scale']}" if "scale" in report else ""))
     return "\n".join(lines)
 
